@@ -1,0 +1,1125 @@
+//! Users: create, read, list and count with every filter, update, metadata, ban, lock, delete.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::body::{self, Patch};
+use super::metadata::{self, MetadataInput, Mode};
+use super::query::{self, Query, Signed, cmp_nullable, contains_ci, directed};
+use super::state::{Changes, State, Table};
+use super::validate::{self, collect};
+use super::{ApiVersion, Engine, Json, json, members};
+use crate::error::{ApiError, ApiResult, ErrorItem};
+use crate::ids::new_id;
+use crate::model::{DeletedObject, Identification, Metadata, User};
+
+/// `POST /users` (and a seed file's users, which may also set `id` and activity times).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CreateUser {
+    pub external_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub locale: Option<String>,
+    pub email_address: Vec<String>,
+    pub email_address_identification_status: Vec<String>,
+    pub phone_number: Vec<String>,
+    pub phone_number_identification_status: Vec<String>,
+    pub web3_wallet: Vec<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub password_digest: Option<String>,
+    pub password_hasher: Option<String>,
+    pub skip_password_checks: Option<bool>,
+    pub skip_password_requirement: Option<bool>,
+    pub totp_secret: Option<String>,
+    pub backup_codes: Vec<String>,
+    pub public_metadata: Option<Metadata>,
+    pub private_metadata: Option<Metadata>,
+    pub unsafe_metadata: Option<Metadata>,
+    pub delete_self_enabled: Option<bool>,
+    pub legal_accepted_at: Option<String>,
+    pub skip_legal_checks: Option<bool>,
+    pub skip_user_requirement: Option<bool>,
+    pub create_organization_enabled: Option<bool>,
+    pub create_organizations_limit: Option<i64>,
+    pub created_at: Option<String>,
+    pub bypass_client_trust: Option<bool>,
+    pub banned: Option<bool>,
+    pub locked: Option<bool>,
+    // Seed files only: the Backend API cannot set these.
+    pub id: Option<String>,
+    pub last_active_at: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
+    pub external_accounts: Vec<Value>,
+}
+
+/// `PATCH /users/{id}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UpdateUser {
+    external_id: Patch<String>,
+    first_name: Patch<String>,
+    last_name: Patch<String>,
+    locale: Patch<String>,
+    primary_email_address_id: Patch<String>,
+    primary_phone_number_id: Patch<String>,
+    primary_web3_wallet_id: Patch<String>,
+    username: Patch<String>,
+    password: Patch<String>,
+    password_digest: Option<String>,
+    password_hasher: Option<String>,
+    skip_password_checks: Option<bool>,
+    sign_out_of_other_sessions: Option<bool>,
+    totp_secret: Patch<String>,
+    backup_codes: Option<Vec<String>>,
+    delete_self_enabled: Option<bool>,
+    create_organization_enabled: Option<bool>,
+    legal_accepted_at: Patch<String>,
+    create_organizations_limit: Patch<i64>,
+    created_at: Option<String>,
+    bypass_client_trust: Option<bool>,
+    // Before 2026-05-12 only: replaces the field.
+    public_metadata: Option<Metadata>,
+    private_metadata: Option<Metadata>,
+    unsafe_metadata: Option<Metadata>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UserIds {
+    user_ids: Vec<String>,
+}
+
+/// Which identifier kinds a user must keep unique, for messages and indexes.
+#[derive(Clone, Copy)]
+enum Ident {
+    Email,
+    Phone,
+    Wallet,
+}
+
+impl Ident {
+    fn param(self) -> &'static str {
+        match self {
+            Ident::Email => "email_address",
+            Ident::Phone => "phone_number",
+            Ident::Wallet => "web3_wallet",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Ident::Email => "email address",
+            Ident::Phone => "phone number",
+            Ident::Wallet => "web3 wallet",
+        }
+    }
+
+    fn key(self, value: &str) -> String {
+        match self {
+            Ident::Phone => value.to_owned(),
+            Ident::Email | Ident::Wallet => value.to_lowercase(),
+        }
+    }
+
+    fn index(self, st: &State) -> &std::collections::HashMap<String, String> {
+        match self {
+            Ident::Email => &st.emails,
+            Ident::Phone => &st.phones,
+            Ident::Wallet => &st.wallets,
+        }
+    }
+
+    #[allow(clippy::result_large_err, reason = "the cold path of a rejected value")]
+    fn check(self, param: &str, value: &str) -> Result<(), ErrorItem> {
+        match self {
+            Ident::Email => validate::email(param, value),
+            Ident::Phone => validate::phone(param, value),
+            Ident::Wallet => validate::web3_wallet(param, value),
+        }
+    }
+}
+
+/// Checks a list of new identifiers: format, statuses, uniqueness in the request and instance.
+fn check_identifiers(
+    st: &State,
+    kind: Ident,
+    values: &[String],
+    statuses: Option<&[String]>,
+    errors: &mut Vec<ErrorItem>,
+) {
+    let param = kind.param();
+    let mut seen = std::collections::HashSet::new();
+    for v in values {
+        if let Err(e) = kind.check(param, v) {
+            errors.push(e);
+            continue;
+        }
+        let key = kind.key(v);
+        if !seen.insert(key.clone()) || kind.index(st).contains_key(&key) {
+            errors.push(ApiError::identifier_exists(param, kind.what()));
+        }
+    }
+    if let Some(statuses) = statuses.filter(|s| !s.is_empty())
+        && statuses.len() != values.len()
+    {
+        let status_param = format!("{param}_identification_status");
+        errors.push(ApiError::param_value(
+            &status_param,
+            format!(
+                "{status_param} must contain exactly one item per {param} ({} given for {}).",
+                statuses.len(),
+                values.len()
+            ),
+        ));
+    }
+}
+
+fn identifications(values: &[String], statuses: &[String], now: i64) -> Vec<Identification> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Identification {
+            id: new_id("idn"),
+            value: v.clone(),
+            reserved: statuses.get(i).is_some_and(|s| s == "reserved"),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect()
+}
+
+fn check_username(st: &State, value: &str, own: Option<&str>, errors: &mut Vec<ErrorItem>) {
+    if let Err(e) = validate::username("username", value) {
+        errors.push(e);
+    } else if st
+        .usernames
+        .get(&value.to_lowercase())
+        .is_some_and(|holder| Some(holder.as_str()) != own)
+    {
+        errors.push(ApiError::identifier_exists("username", "username"));
+    }
+}
+
+fn check_external_id(st: &State, value: &str, own: Option<&str>, errors: &mut Vec<ErrorItem>) {
+    if st
+        .external_ids
+        .get(value)
+        .is_some_and(|holder| Some(holder.as_str()) != own)
+    {
+        errors.push(ApiError::identifier_exists("external_id", "external ID"));
+    }
+}
+
+fn check_password_digest(digest: Option<&String>, hasher: Option<&String>) -> Option<ApiError> {
+    match (digest, hasher) {
+        (Some(_), None) => Some(ApiError::conditional_missing(
+            "password_hasher",
+            "`password_hasher` is required when `password_digest` is present.",
+        )),
+        (None, Some(_)) => Some(ApiError::conditional_missing(
+            "password_digest",
+            "`password_digest` is required when `password_hasher` is present.",
+        )),
+        _ => None,
+    }
+}
+
+fn time_field(param: &str, value: Option<&String>, errors: &mut Vec<ErrorItem>) -> Option<i64> {
+    value.and_then(|v| match validate::rfc3339_ms(param, v) {
+        Ok(ms) => Some(ms),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    })
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+pub(super) fn create(
+    st: &mut State,
+    ch: &mut Changes,
+    input: CreateUser,
+    now: i64,
+) -> ApiResult<String> {
+    let mut errors = Vec::new();
+    check_identifiers(
+        st,
+        Ident::Email,
+        &input.email_address,
+        Some(&input.email_address_identification_status),
+        &mut errors,
+    );
+    check_identifiers(
+        st,
+        Ident::Phone,
+        &input.phone_number,
+        Some(&input.phone_number_identification_status),
+        &mut errors,
+    );
+    check_identifiers(st, Ident::Wallet, &input.web3_wallet, None, &mut errors);
+    let username = non_empty(input.username.clone());
+    if let Some(name) = &username {
+        check_username(st, name, None, &mut errors);
+    }
+    let external_id = non_empty(input.external_id.clone());
+    if let Some(ext) = &external_id {
+        check_external_id(st, ext, None, &mut errors);
+    }
+    if let Some(password) = &input.password {
+        collect(
+            &mut errors,
+            validate::password(
+                "password",
+                password,
+                input.skip_password_checks.unwrap_or(false),
+            ),
+        );
+    }
+    let legal_accepted_at = time_field(
+        "legal_accepted_at",
+        input.legal_accepted_at.as_ref(),
+        &mut errors,
+    );
+    let created_at =
+        time_field("created_at", input.created_at.as_ref(), &mut errors).unwrap_or(now);
+    for (param, value) in [
+        ("public_metadata", &input.public_metadata),
+        ("private_metadata", &input.private_metadata),
+        ("unsafe_metadata", &input.unsafe_metadata),
+    ] {
+        if let Some(v) = value {
+            metadata::check_size(param, v)?;
+        }
+    }
+    if let Some(id) = &input.id
+        && (!crate::ids::has_shape(id, "user") || st.users.contains_key(id))
+    {
+        errors.push(ApiError::param_value(
+            "id",
+            format!("id {id} must be unique and look like user_<base62>."),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::form(errors));
+    }
+    if let Some(e) = check_password_digest(
+        input.password_digest.as_ref(),
+        input.password_hasher.as_ref(),
+    ) {
+        return Err(e);
+    }
+    let has_identifier = !input.email_address.is_empty()
+        || !input.phone_number.is_empty()
+        || !input.web3_wallet.is_empty()
+        || username.is_some();
+    if !has_identifier && !input.skip_user_requirement.unwrap_or(false) {
+        let mut e = ApiError::param_missing("email_address");
+        e.code = "form_data_missing".into();
+        e.message = "missing data".into();
+        e.long_message = "\"email_address, phone_number, web3_wallet or username\" data doesn't match user requirements set for this instance".into();
+        e.meta.remove("param_name");
+        e.meta.insert(
+            "param_names".into(),
+            serde_json::json!(["email_address", "phone_number", "web3_wallet", "username"]),
+        );
+        return Err(ApiError::form1(e));
+    }
+
+    let emails = identifications(
+        &input.email_address,
+        &input.email_address_identification_status,
+        now,
+    );
+    let phones = identifications(
+        &input.phone_number,
+        &input.phone_number_identification_status,
+        now,
+    );
+    let wallets = identifications(&input.web3_wallet, &[], now);
+    let primary = |ids: &[Identification]| ids.iter().find(|i| !i.reserved).map(|i| i.id.clone());
+    let has_password = input.password.is_some() || input.password_digest.is_some();
+    let totp = input.totp_secret.is_some();
+    let user = User {
+        id: input.id.unwrap_or_else(|| new_id("user")),
+        external_id,
+        username,
+        first_name: input.first_name,
+        last_name: input.last_name,
+        locale: input.locale,
+        primary_email_address_id: primary(&emails),
+        primary_phone_number_id: primary(&phones),
+        primary_web3_wallet_id: primary(&wallets),
+        email_addresses: emails,
+        phone_numbers: phones,
+        web3_wallets: wallets,
+        password_enabled: has_password,
+        password_last_updated_at: has_password.then_some(now),
+        totp_enabled: totp,
+        backup_code_enabled: !input.backup_codes.is_empty(),
+        mfa_enabled_at: (totp || !input.backup_codes.is_empty()).then_some(now),
+        mfa_disabled_at: None,
+        public_metadata: input.public_metadata.unwrap_or_default(),
+        private_metadata: input.private_metadata.unwrap_or_default(),
+        unsafe_metadata: input.unsafe_metadata.unwrap_or_default(),
+        banned: input.banned.unwrap_or(false),
+        locked: input.locked.unwrap_or(false),
+        delete_self_enabled: input.delete_self_enabled.unwrap_or(true),
+        create_organization_enabled: input.create_organization_enabled.unwrap_or(true),
+        create_organizations_limit: input.create_organizations_limit,
+        bypass_client_trust: input.bypass_client_trust.unwrap_or(false),
+        external_accounts: input.external_accounts,
+        last_sign_in_at: input.last_sign_in_at,
+        last_active_at: input.last_active_at,
+        legal_accepted_at,
+        created_at,
+        updated_at: now.max(created_at),
+    };
+    let id = user.id.clone();
+    ch.touch(Table::Users, &id);
+    st.insert_user(user);
+    Ok(id)
+}
+
+fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a User> {
+    st.users.get(id).ok_or_else(|| ApiError::user_not_found(id))
+}
+
+fn set_primary(
+    param: &str,
+    wanted: &Patch<String>,
+    idents: &[Identification],
+    slot: &mut Option<String>,
+    errors: &mut Vec<ErrorItem>,
+) {
+    match wanted {
+        Patch::Absent | Patch::Null => {}
+        Patch::Value(id) => match idents.iter().find(|i| &i.id == id) {
+            Some(i) if !i.reserved => *slot = Some(id.clone()),
+            _ => {
+                let mut e = ApiError::param_value(
+                    param,
+                    format!("The resource associated with the supplied {param} was not found."),
+                );
+                e.code = "form_resource_not_found".into();
+                e.message = "is missing".into();
+                errors.push(e);
+            }
+        },
+    }
+}
+
+fn apply_update(st: &State, mut user: User, input: UpdateUser, now: i64) -> ApiResult<User> {
+    let mut errors = Vec::new();
+    let own = Some(user.id.as_str());
+    match &input.username {
+        Patch::Absent => {}
+        Patch::Null => user.username = None,
+        Patch::Value(v) if v.is_empty() => user.username = None,
+        Patch::Value(v) => {
+            check_username(st, v, own, &mut errors);
+            user.username = Some(v.clone());
+        }
+    }
+    match &input.external_id {
+        Patch::Absent => {}
+        Patch::Null => user.external_id = None,
+        Patch::Value(v) if v.is_empty() => user.external_id = None,
+        Patch::Value(v) => {
+            check_external_id(st, v, own, &mut errors);
+            user.external_id = Some(v.clone());
+        }
+    }
+    for (patch, slot) in [
+        (&input.first_name, &mut user.first_name),
+        (&input.last_name, &mut user.last_name),
+        (&input.locale, &mut user.locale),
+    ] {
+        match patch {
+            Patch::Absent => {}
+            Patch::Null => *slot = None,
+            Patch::Value(v) => *slot = Some(v.clone()),
+        }
+    }
+    set_primary(
+        "primary_email_address_id",
+        &input.primary_email_address_id,
+        &user.email_addresses,
+        &mut user.primary_email_address_id,
+        &mut errors,
+    );
+    set_primary(
+        "primary_phone_number_id",
+        &input.primary_phone_number_id,
+        &user.phone_numbers,
+        &mut user.primary_phone_number_id,
+        &mut errors,
+    );
+    set_primary(
+        "primary_web3_wallet_id",
+        &input.primary_web3_wallet_id,
+        &user.web3_wallets,
+        &mut user.primary_web3_wallet_id,
+        &mut errors,
+    );
+    let has_password = input.password.value().is_some();
+    for (flag, name) in [
+        (input.skip_password_checks, "skip_password_checks"),
+        (
+            input.sign_out_of_other_sessions,
+            "sign_out_of_other_sessions",
+        ),
+    ] {
+        if flag.is_some() && !has_password {
+            return Err(ApiError::conditional_missing(
+                "password",
+                format!("`password` is required when `{name}` is present."),
+            ));
+        }
+    }
+    if let Patch::Value(password) = &input.password {
+        collect(
+            &mut errors,
+            validate::password(
+                "password",
+                password,
+                input.skip_password_checks.unwrap_or(false),
+            ),
+        );
+        user.password_enabled = true;
+        user.password_last_updated_at = Some(now);
+    }
+    if let Some(e) = check_password_digest(
+        input.password_digest.as_ref(),
+        input.password_hasher.as_ref(),
+    ) {
+        return Err(e);
+    }
+    if input.password_digest.is_some() {
+        user.password_enabled = true;
+        user.password_last_updated_at = Some(now);
+    }
+    match &input.totp_secret {
+        Patch::Absent => {}
+        Patch::Null => {
+            if user.totp_enabled {
+                user.totp_enabled = false;
+                user.mfa_disabled_at = Some(now);
+            }
+        }
+        Patch::Value(_) => {
+            user.totp_enabled = true;
+            user.mfa_enabled_at = Some(now);
+        }
+    }
+    if let Some(codes) = &input.backup_codes {
+        user.backup_code_enabled = !codes.is_empty();
+        if user.backup_code_enabled {
+            user.mfa_enabled_at = Some(now);
+        }
+    }
+    if let Some(v) = input.delete_self_enabled {
+        user.delete_self_enabled = v;
+    }
+    if let Some(v) = input.create_organization_enabled {
+        user.create_organization_enabled = v;
+    }
+    if let Some(v) = input.bypass_client_trust {
+        user.bypass_client_trust = v;
+    }
+    match &input.create_organizations_limit {
+        Patch::Absent => {}
+        Patch::Null => user.create_organizations_limit = None,
+        Patch::Value(v) => user.create_organizations_limit = Some(*v),
+    }
+    match &input.legal_accepted_at {
+        Patch::Absent => {}
+        Patch::Null => user.legal_accepted_at = None,
+        Patch::Value(v) => {
+            user.legal_accepted_at = time_field("legal_accepted_at", Some(v), &mut errors)
+        }
+    }
+    if let Some(at) = time_field("created_at", input.created_at.as_ref(), &mut errors) {
+        user.created_at = at;
+    }
+    for (param, value, slot) in [
+        (
+            "public_metadata",
+            &input.public_metadata,
+            &mut user.public_metadata,
+        ),
+        (
+            "private_metadata",
+            &input.private_metadata,
+            &mut user.private_metadata,
+        ),
+        (
+            "unsafe_metadata",
+            &input.unsafe_metadata,
+            &mut user.unsafe_metadata,
+        ),
+    ] {
+        if let Some(next) = metadata::updated(param, slot, value.as_ref(), Mode::Replace)? {
+            *slot = next;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::form(errors));
+    }
+    user.updated_at = now;
+    Ok(user)
+}
+
+fn save(st: &mut State, ch: &mut Changes, user: User) -> Json {
+    ch.touch(Table::Users, &user.id);
+    let body = json(&user.view());
+    st.insert_user(user);
+    body
+}
+
+/// A filter on users, shared by `GET /users`, `GET /users/count` and membership lists.
+#[derive(Debug, Default)]
+pub(super) struct UserFilter {
+    email_address: Vec<String>,
+    phone_number: Vec<String>,
+    external_id: Signed,
+    username: Vec<String>,
+    web3_wallet: Vec<String>,
+    user_id: Signed,
+    organization_id: Signed,
+    query: Option<String>,
+    email_address_query: Option<String>,
+    phone_number_query: Option<String>,
+    username_query: Option<String>,
+    name_query: Option<String>,
+    banned: Option<bool>,
+    last_active_at_before: Option<i64>,
+    last_active_at_after: Option<i64>,
+    created_at_before: Option<i64>,
+    created_at_after: Option<i64>,
+    last_sign_in_at_before: Option<i64>,
+    last_sign_in_at_after: Option<i64>,
+    provider: Option<(String, Vec<String>)>,
+}
+
+fn lower(v: Option<&str>) -> Option<String> {
+    v.map(str::to_lowercase)
+}
+
+impl UserFilter {
+    pub(super) fn parse(q: &Query<'_>, user_fields_only: bool) -> ApiResult<UserFilter> {
+        let mut f = UserFilter {
+            email_address: q
+                .list("email_address")?
+                .iter()
+                .map(|e| e.to_lowercase())
+                .collect(),
+            phone_number: q.list("phone_number")?,
+            username: q
+                .list("username")?
+                .iter()
+                .map(|e| e.to_lowercase())
+                .collect(),
+            web3_wallet: q
+                .list("web3_wallet")?
+                .iter()
+                .map(|e| e.to_lowercase())
+                .collect(),
+            user_id: q.signed("user_id")?,
+            query: lower(q.one("query")),
+            email_address_query: lower(q.one("email_address_query")),
+            phone_number_query: lower(q.one("phone_number_query")),
+            username_query: lower(q.one("username_query")),
+            name_query: lower(q.one("name_query")),
+            last_active_at_before: q.int("last_active_at_before")?,
+            last_active_at_after: q
+                .int("last_active_at_after")?
+                .or(q.int("last_active_at_since")?),
+            created_at_before: q.int("created_at_before")?,
+            created_at_after: q.int("created_at_after")?,
+            ..UserFilter::default()
+        };
+        if user_fields_only {
+            return Ok(f);
+        }
+        f.external_id = q.signed("external_id")?;
+        f.organization_id = q.signed("organization_id")?;
+        f.banned = q.bool("banned")?;
+        f.last_sign_in_at_before = q.int("last_sign_in_at_before")?;
+        f.last_sign_in_at_after = q.int("last_sign_in_at_after")?;
+        let ids = q.list("provider_user_id")?;
+        f.provider = match (q.one("provider"), ids.is_empty()) {
+            (None, true) => None,
+            (Some(p), false) => Some((p.to_owned(), ids)),
+            (Some(_), true) => {
+                return Err(ApiError::conditional_missing(
+                    "provider_user_id",
+                    "`provider_user_id` is required when `provider` is present.",
+                ));
+            }
+            (None, false) => {
+                return Err(ApiError::conditional_missing(
+                    "provider",
+                    "`provider` is required when `provider_user_id` is present.",
+                ));
+            }
+        };
+        Ok(f)
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.email_address.is_empty()
+            && self.phone_number.is_empty()
+            && self.external_id.is_empty()
+            && self.username.is_empty()
+            && self.web3_wallet.is_empty()
+            && self.user_id.is_empty()
+            && self.organization_id.is_empty()
+            && self.query.is_none()
+            && self.email_address_query.is_none()
+            && self.phone_number_query.is_none()
+            && self.username_query.is_none()
+            && self.name_query.is_none()
+            && self.banned.is_none()
+            && self.last_active_at_before.is_none()
+            && self.last_active_at_after.is_none()
+            && self.created_at_before.is_none()
+            && self.created_at_after.is_none()
+            && self.last_sign_in_at_before.is_none()
+            && self.last_sign_in_at_after.is_none()
+            && self.provider.is_none()
+    }
+
+    pub(super) fn matches(&self, st: &State, u: &User) -> bool {
+        let emails = || u.email_addresses.iter().map(|e| e.value.as_str());
+        let phones = || u.phone_numbers.iter().map(|e| e.value.as_str());
+        let wallets = || u.web3_wallets.iter().map(|e| e.value.as_str());
+        if !self.email_address.is_empty()
+            && !emails().any(|e| self.email_address.iter().any(|f| f.eq_ignore_ascii_case(e)))
+        {
+            return false;
+        }
+        if !self.phone_number.is_empty()
+            && !phones().any(|p| self.phone_number.iter().any(|f| f == p))
+        {
+            return false;
+        }
+        if !self.web3_wallet.is_empty()
+            && !wallets().any(|w| self.web3_wallet.iter().any(|f| f.eq_ignore_ascii_case(w)))
+        {
+            return false;
+        }
+        if !self.username.is_empty()
+            && !u
+                .username
+                .as_deref()
+                .is_some_and(|n| self.username.iter().any(|f| f.eq_ignore_ascii_case(n)))
+        {
+            return false;
+        }
+        if !self.user_id.admits(|id| id == u.id) {
+            return false;
+        }
+        if !self.external_id.is_empty()
+            && !self
+                .external_id
+                .admits(|ext| u.external_id.as_deref() == Some(ext))
+        {
+            return false;
+        }
+        if !self.organization_id.is_empty() {
+            let orgs = st.user_orgs.get(&u.id);
+            if !self
+                .organization_id
+                .admits(|org| orgs.is_some_and(|o| o.contains(org)))
+            {
+                return false;
+            }
+        }
+        if let Some(b) = self.banned
+            && u.banned != b
+        {
+            return false;
+        }
+        let name = || {
+            format!(
+                "{} {}",
+                u.first_name.as_deref().unwrap_or(""),
+                u.last_name.as_deref().unwrap_or("")
+            )
+        };
+        if let Some(q) = &self.query {
+            let hit = emails().any(|v| contains_ci(v, q))
+                || phones().any(|v| contains_ci(v, q))
+                || wallets().any(|v| contains_ci(v, q))
+                || u.username.as_deref().is_some_and(|v| contains_ci(v, q))
+                || contains_ci(&u.id, q)
+                || contains_ci(&name(), q);
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(q) = &self.email_address_query
+            && !emails().any(|v| contains_ci(v, q))
+        {
+            return false;
+        }
+        if let Some(q) = &self.phone_number_query
+            && !phones().any(|v| contains_ci(v, q))
+        {
+            return false;
+        }
+        if let Some(q) = &self.username_query
+            && !u.username.as_deref().is_some_and(|v| contains_ci(v, q))
+        {
+            return false;
+        }
+        if let Some(q) = &self.name_query
+            && !contains_ci(&name(), q)
+        {
+            return false;
+        }
+        let before =
+            |v: Option<i64>, limit: Option<i64>| limit.is_none_or(|l| v.is_some_and(|v| v < l));
+        let after =
+            |v: Option<i64>, limit: Option<i64>| limit.is_none_or(|l| v.is_some_and(|v| v > l));
+        if !(before(u.last_active_at, self.last_active_at_before)
+            && after(u.last_active_at, self.last_active_at_after)
+            && before(Some(u.created_at), self.created_at_before)
+            && after(Some(u.created_at), self.created_at_after)
+            && before(u.last_sign_in_at, self.last_sign_in_at_before)
+            && after(u.last_sign_in_at, self.last_sign_in_at_after))
+        {
+            return false;
+        }
+        if let Some((provider, ids)) = &self.provider {
+            let hit = u.external_accounts.iter().any(|a| {
+                let p = a.get("provider").and_then(Value::as_str).unwrap_or("");
+                let pid = a
+                    .get("provider_user_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                (p == provider || p.strip_prefix("oauth_") == Some(provider))
+                    && ids.iter().any(|i| i == pid)
+            });
+            if !hit {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+const USER_ORDER_FIELDS: &[&str] = &[
+    "created_at",
+    "updated_at",
+    "email_address",
+    "web3wallet",
+    "first_name",
+    "last_name",
+    "phone_number",
+    "username",
+    "last_active_at",
+    "last_sign_in_at",
+];
+
+/// Orders users by a field, then newest first.
+pub(super) fn sort_users(users: &mut [&User], field: &str, desc: bool) {
+    let lower = |v: Option<&str>| v.map(str::to_lowercase);
+    users.sort_by(|a, b| {
+        let primary = match field {
+            "created_at" => directed(a.created_at.cmp(&b.created_at), desc),
+            "updated_at" => directed(a.updated_at.cmp(&b.updated_at), desc),
+            "email_address" => {
+                cmp_nullable(&lower(a.primary_email()), &lower(b.primary_email()), desc)
+            }
+            "web3wallet" => cmp_nullable(&lower(a.primary_web3()), &lower(b.primary_web3()), desc),
+            "phone_number" => cmp_nullable(&a.primary_phone(), &b.primary_phone(), desc),
+            "first_name" => cmp_nullable(
+                &lower(a.first_name.as_deref()),
+                &lower(b.first_name.as_deref()),
+                desc,
+            ),
+            "last_name" => cmp_nullable(
+                &lower(a.last_name.as_deref()),
+                &lower(b.last_name.as_deref()),
+                desc,
+            ),
+            "username" => cmp_nullable(
+                &lower(a.username.as_deref()),
+                &lower(b.username.as_deref()),
+                desc,
+            ),
+            "last_active_at" => cmp_nullable(&a.last_active_at, &b.last_active_at, desc),
+            "last_sign_in_at" => cmp_nullable(&a.last_sign_in_at, &b.last_sign_in_at, desc),
+            _ => std::cmp::Ordering::Equal,
+        };
+        primary
+            .then_with(|| b.created_at.cmp(&a.created_at))
+            .then_with(|| b.id.cmp(&a.id))
+    });
+}
+
+impl Engine {
+    pub fn create_user(&self, input: CreateUser) -> ApiResult<Json> {
+        self.write(|st, ch| {
+            let id = create(st, ch, input, super::now_ms())?;
+            Ok(json(&st.users[&id].view()))
+        })
+    }
+
+    pub fn get_user(&self, id: &str) -> ApiResult<Json> {
+        self.read(|st| get(st, id).map(|u| json(&u.view())))
+    }
+
+    pub fn list_users(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
+        let q = Query::new(pairs);
+        let filter = UserFilter::parse(&q, false)?;
+        let page = q.page()?;
+        let order = q.order_by(USER_ORDER_FIELDS, "-created_at")?;
+        let cursor = q.one("starting_after");
+        if let Some(cursor) = cursor {
+            if order.field != "created_at" {
+                return Err(ApiError::conditional_disallowed(
+                    "starting_after",
+                    format!(
+                        "`starting_after` isn't allowed when `order_by` is {}. Order by created_at, +created_at or -created_at, or leave order_by out.",
+                        q.one("order_by").unwrap_or_default()
+                    ),
+                ));
+            }
+            if page.offset != 0 {
+                return Err(ApiError::conditional_disallowed(
+                    "offset",
+                    format!(
+                        "`offset` isn't allowed when `starting_after` is present (got {cursor})."
+                    ),
+                ));
+            }
+        }
+        self.read(|st| {
+            let mut out: Vec<&User> = Vec::with_capacity(page.limit);
+            if order.field == "created_at" {
+                // Walk the (created_at, id) index from the cursor: no sort, no full scan.
+                use std::ops::Bound::{Excluded, Unbounded};
+                let start = match cursor {
+                    Some(c) => Some(st.user_key(c).ok_or_else(|| {
+                        ApiError::form1(ApiError::param_value(
+                            "starting_after",
+                            format!("starting_after {c} is not the ID of a user of this instance."),
+                        ))
+                    })?),
+                    None => None,
+                };
+                let range: Box<dyn Iterator<Item = &(i64, String)>> = match (&start, order.desc) {
+                    (None, false) => Box::new(st.user_order.iter()),
+                    (None, true) => Box::new(st.user_order.iter().rev()),
+                    (Some(k), false) => {
+                        Box::new(st.user_order.range((Excluded(k.clone()), Unbounded)))
+                    }
+                    (Some(k), true) => {
+                        Box::new(st.user_order.range((Unbounded, Excluded(k.clone()))).rev())
+                    }
+                };
+                let empty = filter.is_empty();
+                out.extend(
+                    range
+                        .filter_map(|(_, id)| st.users.get(id))
+                        .filter(|u| empty || filter.matches(st, u))
+                        .skip(page.offset)
+                        .take(page.limit),
+                );
+            } else {
+                let mut all: Vec<&User> = st
+                    .users
+                    .values()
+                    .filter(|u| filter.matches(st, u))
+                    .collect();
+                sort_users(&mut all, &order.field, order.desc);
+                out = query::paginate(all, page);
+            }
+            let views: Vec<_> = out.iter().map(|u| u.view()).collect();
+            Ok(json(&views))
+        })
+    }
+
+    pub fn count_users(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
+        let q = Query::new(pairs);
+        let filter = UserFilter::parse(&q, false)?;
+        self.read(|st| {
+            let n = if filter.is_empty() {
+                st.users.len()
+            } else {
+                st.users.values().filter(|u| filter.matches(st, u)).count()
+            };
+            Ok(json(
+                &serde_json::json!({"object": "total_count", "total_count": n}),
+            ))
+        })
+    }
+
+    pub fn update_user(
+        &self,
+        id: &str,
+        body: Option<Value>,
+        version: ApiVersion,
+    ) -> ApiResult<Json> {
+        let spec = if version.update_takes_metadata() {
+            &body::UPDATE_USER_LEGACY
+        } else {
+            &body::UPDATE_USER
+        };
+        let input: UpdateUser =
+            body::parse(spec, body).map_err(|e| metadata_hint(e, "users/{user_id}"))?;
+        self.write(|st, ch| {
+            let user = get(st, id)?.clone();
+            let user = apply_update(st, user, input, super::now_ms())?;
+            Ok(save(st, ch, user))
+        })
+    }
+
+    pub fn update_user_metadata(
+        &self,
+        id: &str,
+        body: Option<Value>,
+        mode: Mode,
+    ) -> ApiResult<Json> {
+        let spec = match mode {
+            Mode::Merge => &body::UPDATE_USER_METADATA,
+            Mode::Replace => &body::REPLACE_USER_METADATA,
+        };
+        let input: MetadataInput = body::parse(spec, body)?;
+        self.write(|st, ch| {
+            let mut user = get(st, id)?.clone();
+            let public = metadata::updated(
+                "public_metadata",
+                &user.public_metadata,
+                input.public_metadata.as_ref(),
+                mode,
+            )?;
+            let private = metadata::updated(
+                "private_metadata",
+                &user.private_metadata,
+                input.private_metadata.as_ref(),
+                mode,
+            )?;
+            let unsafe_ = metadata::updated(
+                "unsafe_metadata",
+                &user.unsafe_metadata,
+                input.unsafe_metadata.as_ref(),
+                mode,
+            )?;
+            let changed = public.is_some() || private.is_some() || unsafe_.is_some();
+            if let Some(v) = public {
+                user.public_metadata = v;
+            }
+            if let Some(v) = private {
+                user.private_metadata = v;
+            }
+            if let Some(v) = unsafe_ {
+                user.unsafe_metadata = v;
+            }
+            if changed {
+                user.updated_at = super::now_ms();
+            }
+            Ok(save(st, ch, user))
+        })
+    }
+
+    pub fn delete_user(&self, id: &str) -> ApiResult<Json> {
+        self.write(|st, ch| {
+            get(st, id)?;
+            let org_ids: Vec<String> = st
+                .user_orgs
+                .get(id)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            for org in org_ids {
+                if let Some(mem) = st.membership_of(&org, id).map(|m| m.id.clone()) {
+                    members::remove(st, ch, &mem);
+                }
+            }
+            let user = st.remove_user(id).expect("checked above");
+            ch.touch(Table::Users, id);
+            Ok(json(&DeletedObject {
+                object: "user",
+                id: user.id,
+                slug: None,
+                external_id: user.external_id,
+                deleted: true,
+            }))
+        })
+    }
+
+    /// `ban`, `unban`, `lock`, `unlock` on one user.
+    pub fn set_user_flag(&self, id: &str, flag: UserFlag, on: bool) -> ApiResult<Json> {
+        self.write(|st, ch| {
+            let mut user = get(st, id)?.clone();
+            flag.set(&mut user, on, super::now_ms());
+            Ok(save(st, ch, user))
+        })
+    }
+
+    /// `POST /users/ban` and `/users/unban`: IDs that name no user are skipped.
+    pub fn set_users_banned(&self, body: Option<Value>, on: bool) -> ApiResult<Json> {
+        let spec = if on {
+            &body::USERS_BAN
+        } else {
+            &body::USERS_UNBAN
+        };
+        let input: UserIds = body::parse(spec, body)?;
+        self.write(|st, ch| {
+            let now = super::now_ms();
+            let mut done = Vec::new();
+            for id in &input.user_ids {
+                if let Some(user) = st.users.get(id) {
+                    let mut user = user.clone();
+                    UserFlag::Banned.set(&mut user, on, now);
+                    ch.touch(Table::Users, id);
+                    done.push(user.id.clone());
+                    st.insert_user(user);
+                }
+            }
+            let views: Vec<_> = done.iter().map(|id| st.users[id].view()).collect();
+            Ok(json(&views))
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum UserFlag {
+    Banned,
+    Locked,
+}
+
+impl UserFlag {
+    fn set(self, user: &mut User, on: bool, now: i64) {
+        match self {
+            UserFlag::Banned => user.banned = on,
+            UserFlag::Locked => user.locked = on,
+        }
+        user.updated_at = now;
+    }
+}
+
+/// Explains, under API version 2026-05-12, why metadata fields are refused on an update.
+pub(super) fn metadata_hint(mut e: ApiError, path: &str) -> ApiError {
+    for item in &mut e.errors {
+        let param = item
+            .meta
+            .get("param_name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if item.code == "form_param_unknown" && param.ends_with("_metadata") {
+            item.long_message = format!(
+                "{param} is not a valid parameter for this request. As of API version 2026-05-12, metadata is updated with PATCH /v1/{path}/metadata (deep merge) or PUT /v1/{path}/metadata (replace)."
+            );
+        }
+    }
+    e
+}

@@ -1,0 +1,172 @@
+//! Serving the router over HTTP/1.1, with graceful shutdown and connections that can be
+//! dropped on purpose (the `drop` fault).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower::ServiceExt;
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::http::{DropConnection, router};
+use crate::model::Role;
+use crate::seed::{Seed, SeedError};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+}
+
+/// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] waits for open
+/// requests to finish first.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    engine: Arc<Engine>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Builds the engine a configuration asks for: in memory or on a data file, then seeded.
+pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
+    let engine = match &config.data {
+        Some(path) => Engine::open(path, Role::defaults())?,
+        None => Engine::in_memory(Role::defaults()),
+    };
+    if let Some(path) = &config.seed {
+        let seed = Seed::from_file(path)?;
+        engine.load_seed(seed, &path.display().to_string())?;
+    }
+    Ok(engine)
+}
+
+/// The error an injected drop makes the connection end with.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+impl Emulator {
+    /// Builds the engine from `config` and starts serving.
+    pub async fn start(config: Config) -> Result<Emulator, StartError> {
+        let engine = Arc::new(engine_for(&config)?);
+        Emulator::serve(engine, &config).await
+    }
+
+    /// Serves an existing engine (the CLI's `--local` mode shares one).
+    pub async fn serve(engine: Arc<Engine>, config: &Config) -> Result<Emulator, StartError> {
+        let addr = SocketAddr::new(config.host, config.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let app = router(engine.clone(), config);
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(accept_loop(listener, app, stopped));
+        Ok(Emulator {
+            addr,
+            engine,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, the origin clients point at (`/v1` is the API's path).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, app: axum::Router, mut stopped: oneshot::Receiver<()>) {
+    let graceful = GracefulShutdown::new();
+    let builder = auto::Builder::new(TokioExecutor::new());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, then keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stopped => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let app = app.clone();
+            async move {
+                let resp = app
+                    .oneshot(req.map(axum::body::Body::new))
+                    .await
+                    .unwrap_or_else(|never| match never {});
+                if resp.extensions().get::<DropConnection>().is_some() {
+                    // An error from the service makes hyper close the connection unanswered.
+                    return Err(Dropped);
+                }
+                Ok(resp)
+            }
+        });
+        let conn = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}

@@ -1,0 +1,107 @@
+//! `clerkctl emulator`: serve the Backend API emulator until SIGINT or SIGTERM.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clerk_emulator::config::Faults;
+use clerk_emulator::{Config, Emulator};
+
+use crate::cli::EmulatorArgs;
+
+pub fn run(args: EmulatorArgs) -> ExitCode {
+    init_logging();
+    let config = Config {
+        host: args.host,
+        port: args.port,
+        data: args.data,
+        secret_keys: args.secret_keys,
+        seed: args.seed,
+        rate_limit: args.rate_limit,
+        invitation_limits: args.invitation_limits,
+        faults: Faults {
+            rate: args.fault_rate,
+            kinds: args.faults,
+            retry_after_secs: args.fault_retry_after,
+            seed: args.fault_seed,
+        },
+        latency: Duration::from_millis(args.latency_ms),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("clerkctl emulator: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(serve(config))
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let storage = match &config.data {
+        Some(path) => format!("data in {}", path.display()),
+        None => "data in memory".to_owned(),
+    };
+    let keys = if config.secret_keys.is_empty() {
+        "any sk_test_ key".to_owned()
+    } else {
+        format!("{} configured key(s)", config.secret_keys.len())
+    };
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("clerkctl emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let url = emulator.base_url();
+    // The URL is the first line on stdout so scripts can read it; the rest goes to stderr.
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{url}").and_then(|_| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    drop(out);
+    let [users, orgs, members, org_invs, invs] = emulator.engine().counts();
+    eprintln!(
+        "clerkctl emulator: serving Clerk's Backend API at {url}/v1 ({storage}; {keys}; \
+         {users} users, {orgs} organizations, {members} memberships, {org_invs} organization invitations, {invs} invitations). Ctrl-C stops it."
+    );
+    wait_for_signal().await;
+    eprintln!("clerkctl emulator: stopping");
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CLERKCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
