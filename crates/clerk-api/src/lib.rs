@@ -1,1 +1,43 @@
-//! A typed client for Clerk's Backend API.
+//! A typed, resilient client for Clerk's Backend API: users, organizations, memberships,
+//! organization invitations and application invitations.
+//!
+//! - Models survive Clerk's changes: nullable fields are `Option`, enums keep unknown values,
+//!   structs are `#[non_exhaustive]` and keep unknown fields in `extra`.
+//! - One handler per resource ([`Client::users`], [`Client::organizations`],
+//!   [`Client::memberships`], [`Client::organization_invitations`], [`Client::invitations`]);
+//!   requests are builders that end in `.send()` (typed), `.send_json()` (Clerk's JSON as it
+//!   came) or `.prepare()` (shown, not sent).
+//! - Lists return a [`Page`] for both of Clerk's list shapes, and `.stream()` yields every item
+//!   (users with the `starting_after` cursor, the rest with `offset`).
+//! - Retries with backoff and jitter on 429 (honouring `Retry-After`), 502, 503, 504 and lost
+//!   connections, for requests that are safe to repeat; creates are never repeated after an
+//!   ambiguous failure ([`Error::is_ambiguous`]). Optional pacing to a [`RateLimit`].
+//!
+//! ```no_run
+//! # async fn demo() -> clerk_api::Result<()> {
+//! use futures::TryStreamExt;
+//! let clerk = clerk_api::Client::from_env()?;
+//! let org = clerk.organizations().create("Acme").slug("acme").send().await?;
+//! let mut members = clerk.memberships(&org.id).list().stream();
+//! while let Some(m) = members.try_next().await? {
+//!     println!("{} {}", m.role, m.public_user_data.map(|u| u.user_id.to_string()).unwrap_or_default());
+//! }
+//! # Ok(()) }
+//! ```
+
+mod client;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod models;
+pub mod page;
+pub mod request;
+pub mod resources;
+pub mod retry;
+
+pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, Stats};
+pub use config::{ApiBase, KeyKind, SecretKey};
+pub use error::{ApiError, ClerkError, Error, Result};
+pub use page::Page;
+pub use request::{PreparedRequest, Request, RequestSpec};
+pub use retry::{RateLimit, Repeat, RetryPolicy};

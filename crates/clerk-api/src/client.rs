@@ -1,0 +1,364 @@
+//! The client: configuration, and sending a request with retries and pacing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::config::{API_VERSION, ApiBase, KeyKind, SecretKey};
+use crate::error::{ApiError, Error, Result};
+use crate::request::{PreparedRequest, RequestSpec};
+use crate::retry::{Pacer, RateLimit, Repeat, RetryPolicy, retry_after};
+
+/// The default user agent: `clerkctl/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("clerkctl/", env!("CARGO_PKG_VERSION"));
+
+/// A Clerk Backend API client. Cheap to clone; clones share connections and pacing.
+///
+/// ```no_run
+/// # async fn demo() -> clerk_api::Result<()> {
+/// let clerk = clerk_api::Client::from_env()?; // CLERK_SECRET_KEY, CLERK_API_URL
+/// let user = clerk.users().get("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+/// println!("{:?}", user.primary_email_address());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base: ApiBase,
+    key: SecretKey,
+    user_agent: String,
+    retry: RetryPolicy,
+    pacer: Option<Pacer>,
+    stats: Counters,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU64,
+    retries: AtomicU64,
+    rate_limited: AtomicU64,
+}
+
+/// What a client (and its clones) has sent so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Of those, retries.
+    pub retries: u64,
+    /// 429 answers received.
+    pub rate_limited: u64,
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    key: Option<SecretKey>,
+    base: Option<ApiBase>,
+    user_agent: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            key: None,
+            base: None,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    pub fn secret_key(mut self, key: SecretKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// The API URL, as `CLERK_API_URL` takes it (an origin; `/v1` is appended).
+    pub fn api_url(mut self, url: &str) -> Result<Self> {
+        self.base = Some(ApiBase::parse(url)?);
+        Ok(self)
+    }
+
+    pub fn api_base(mut self, base: ApiBase) -> Self {
+        self.base = Some(base);
+        self
+    }
+
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// The longest one attempt may take, from sending to the end of the answer.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Paces every request of this client (and its clones) to `limit`.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    pub fn build(self) -> Result<Client> {
+        let key = self.key.ok_or(Error::MissingSecretKey)?;
+        let base = self.base.unwrap_or_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Invalid(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                key,
+                user_agent: self.user_agent,
+                retry: self.retry,
+                pacer: self.rate_limit.map(Pacer::new),
+                stats: Counters::default(),
+            }),
+        })
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `CLERK_SECRET_KEY` and `CLERK_API_URL`.
+    pub fn from_env() -> Result<Client> {
+        Client::builder()
+            .secret_key(SecretKey::from_env()?)
+            .api_base(ApiBase::from_env()?)
+            .build()
+    }
+
+    pub fn base(&self) -> &ApiBase {
+        &self.inner.base
+    }
+
+    pub fn key_kind(&self) -> KeyKind {
+        self.inner.key.kind()
+    }
+
+    /// The key, masked (`sk_test_…abcd`).
+    pub fn masked_key(&self) -> String {
+        self.inner.key.masked()
+    }
+
+    /// Requests, retries and 429s so far.
+    pub fn stats(&self) -> Stats {
+        let c = &self.inner.stats;
+        Stats {
+            requests: c.requests.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            rate_limited: c.rate_limited.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The pacing limit, if any.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.pacer.as_ref().map(Pacer::limit)
+    }
+
+    fn url(&self, spec: &RequestSpec) -> Url {
+        let mut url: Url = self.inner.base.url().clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), spec.path);
+        url.set_path(&path);
+        if !spec.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &spec.query {
+                pairs.append_pair(k, v);
+            }
+        }
+        url
+    }
+
+    fn headers(&self, with_body: bool, masked: bool) -> Vec<(http::HeaderName, String)> {
+        let auth = if masked {
+            format!("Bearer {}", self.inner.key.masked())
+        } else {
+            format!("Bearer {}", self.inner.key.expose())
+        };
+        let mut headers = vec![
+            (AUTHORIZATION, auth),
+            (
+                http::HeaderName::from_static("clerk-api-version"),
+                API_VERSION.to_owned(),
+            ),
+            (ACCEPT, "application/json".to_owned()),
+            (USER_AGENT, self.inner.user_agent.clone()),
+        ];
+        if with_body {
+            headers.push((CONTENT_TYPE, "application/json".to_owned()));
+        }
+        headers
+    }
+
+    /// The request as it would go out, with the key masked.
+    pub fn prepare(&self, spec: &RequestSpec) -> PreparedRequest {
+        PreparedRequest {
+            method: spec.method.to_string(),
+            url: self.url(spec).to_string(),
+            headers: self
+                .headers(spec.body.is_some(), true)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            body: spec.body.clone(),
+        }
+    }
+
+    /// Sends a request, retrying as its kind allows, and returns a 2xx answer's body.
+    pub async fn execute(&self, spec: &RequestSpec) -> Result<Bytes> {
+        let url = self.url(spec);
+        let body = match &spec.body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|e| Error::Invalid(e.to_string()))?),
+            None => None,
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in self.headers(body.is_some(), false) {
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                Error::Invalid(format!(
+                    "the {name} header has characters HTTP does not allow"
+                ))
+            })?;
+            headers.insert(name, value);
+        }
+        let policy = self.inner.retry;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let ticket = match &self.inner.pacer {
+                Some(pacer) => Some(pacer.acquire().await),
+                None => None,
+            };
+            let mut req = self
+                .inner
+                .http
+                .request(spec.method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(b) = &body {
+                req = req.body(b.clone());
+            }
+            let retries_left = attempt <= policy.max_retries;
+            self.inner.stats.requests.fetch_add(1, Ordering::Relaxed);
+            if attempt > 1 {
+                self.inner.stats.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            let sent = req.send().await;
+            if let (Some(pacer), Some(ticket)) = (&self.inner.pacer, ticket) {
+                pacer.answered(ticket).await;
+            }
+            let outcome = match sent {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let wait = retry_after(resp.headers());
+                    let trace = resp
+                        .headers()
+                        .get("clerk-trace-id")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    match resp.bytes().await {
+                        Ok(bytes) if (200..300).contains(&status) => return Ok(bytes),
+                        Ok(bytes) => Failed::Answered(ApiError::from_response(
+                            status, &bytes, trace, wait, attempt,
+                        )),
+                        // The head arrived but the body did not: the answer was lost.
+                        Err(e) => Failed::Lost(Error::transport(e, true, attempt)),
+                    }
+                }
+                // Without a connection, nothing reached Clerk.
+                Err(e) => {
+                    let ambiguous = !e.is_connect();
+                    Failed::Lost(Error::transport(e, ambiguous, attempt))
+                }
+            };
+            let delay = match outcome {
+                Failed::Answered(api) => {
+                    let status = api.status;
+                    if status == 429 {
+                        self.inner
+                            .stats
+                            .rate_limited
+                            .fetch_add(1, Ordering::Relaxed);
+                    }
+                    if !retries_left || !RetryPolicy::retry_status(status, spec.repeat) {
+                        return Err(Error::Api(api));
+                    }
+                    let delay = match api.retry_after {
+                        Some(wait) if wait > policy.max_retry_after => return Err(Error::Api(api)),
+                        Some(wait) => {
+                            // Clerk blocks the whole instance: hold every request of this client.
+                            if let Some(pacer) = &self.inner.pacer {
+                                pacer.block_for(wait).await;
+                            }
+                            wait + Duration::from_millis(fastrand::u64(0..250))
+                        }
+                        None => policy.backoff(attempt),
+                    };
+                    tracing::warn!(
+                        status,
+                        code = api.code().unwrap_or(""),
+                        attempt,
+                        "Clerk answered {status}; retrying in {:.1}s",
+                        delay.as_secs_f64()
+                    );
+                    delay
+                }
+                Failed::Lost(err) => {
+                    if !retries_left || (err.is_ambiguous() && spec.repeat == Repeat::Once) {
+                        return Err(err);
+                    }
+                    let delay = policy.backoff(attempt);
+                    tracing::warn!(attempt, "{err}; retrying in {:.1}s", delay.as_secs_f64());
+                    delay
+                }
+            };
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// How an attempt failed.
+enum Failed {
+    /// Clerk answered with an error status.
+    Answered(ApiError),
+    /// No answer came back.
+    Lost(Error),
+}

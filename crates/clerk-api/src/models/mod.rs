@@ -1,0 +1,50 @@
+//! Clerk's objects, typed to survive Clerk's changes: nullable fields are `Option`, missing
+//! fields take defaults, enums keep values they do not know, and every field this crate does not
+//! model stays reachable in `extra`.
+
+mod enums;
+mod invitation;
+mod membership;
+mod organization;
+mod user;
+
+pub use enums::{InvitationStatus, VerificationStatus};
+pub use invitation::{
+    Invitation, OrganizationInvitation, PublicInviterData, PublicOrganizationData,
+};
+pub use membership::{OrganizationMembership, PublicUserData};
+pub use organization::Organization;
+pub use user::{EmailAddress, PhoneNumber, User, Verification, Web3Wallet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A metadata object.
+pub type Metadata = Map<String, Value>;
+
+/// Unix time in milliseconds, as Clerk sends every timestamp.
+pub type Timestamp = i64;
+
+/// What a delete answers: `{"object": "user", "id": "...", "deleted": true}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeletedObject {
+    #[serde(default)]
+    pub object: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub deleted: bool,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{"object": "total_count", "total_count": N}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct TotalCount {
+    pub total_count: u64,
+}

@@ -1,0 +1,142 @@
+use http::Method;
+use serde_json::{Value, json};
+
+use super::{body_setters, query_setters, seg};
+use crate::client::Client;
+use crate::error::Result;
+use crate::models::{Metadata, OrganizationMembership};
+use crate::page::List;
+use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
+use crate::retry::Repeat;
+
+/// The memberships of one organization: `client.memberships(org_id)`.
+#[derive(Debug, Clone)]
+pub struct Memberships<'a> {
+    client: &'a Client,
+    org: String,
+}
+
+impl Client {
+    pub fn memberships(&self, organization_id: impl AsRef<str>) -> Memberships<'_> {
+        Memberships {
+            client: self,
+            org: organization_id.as_ref().to_owned(),
+        }
+    }
+
+    /// `GET /organization_memberships`: every membership of the instance.
+    pub fn all_memberships(&self) -> Request<'_, List<OrganizationMembership>> {
+        let mut spec = RequestSpec::new(Method::GET, "/organization_memberships");
+        spec.paging = Paging::Offset;
+        Request::new(self, spec)
+    }
+}
+
+/// `POST /organizations/{id}/memberships`.
+#[derive(Debug)]
+pub struct AddMember;
+/// `PATCH /organizations/{id}/memberships/{user_id}`.
+#[derive(Debug)]
+pub struct UpdateMember;
+/// `PATCH /organizations/{id}/memberships/{user_id}/metadata`.
+#[derive(Debug)]
+pub struct UpdateMemberMetadata;
+
+macro_rules! answers_membership {
+    ($($op:ty),*) => {$(
+        impl Operation for $op {
+            type Output = OrganizationMembership;
+            fn decode(bytes: &[u8]) -> Result<OrganizationMembership> {
+                decode_json(bytes)
+            }
+        }
+    )*};
+}
+
+answers_membership!(AddMember, UpdateMember, UpdateMemberMetadata);
+
+impl<'a> Memberships<'a> {
+    fn path(&self) -> String {
+        format!("/organizations/{}/memberships", seg(&self.org))
+    }
+
+    fn member_path(&self, user_id: &str) -> String {
+        format!("{}/{}", self.path(), seg(user_id))
+    }
+
+    /// `GET /organizations/{id}/memberships`.
+    pub fn list(&self) -> Request<'a, List<OrganizationMembership>> {
+        let mut spec = RequestSpec::new(Method::GET, self.path());
+        spec.paging = Paging::Offset;
+        Request::new(self.client, spec)
+    }
+
+    /// Adds a user with a role (`org:admin`, `org:member`, or a custom role key).
+    pub fn add(
+        &self,
+        user_id: impl Into<String>,
+        role: impl Into<String>,
+    ) -> Request<'a, AddMember> {
+        let mut spec = RequestSpec::new(Method::POST, self.path());
+        spec.body = Some(json!({ "user_id": user_id.into(), "role": role.into() }));
+        Request::new(self.client, spec)
+    }
+
+    /// Changes a member's role.
+    pub fn update(
+        &self,
+        user_id: impl AsRef<str>,
+        role: impl Into<String>,
+    ) -> Request<'a, UpdateMember> {
+        let mut spec = RequestSpec::new(Method::PATCH, self.member_path(user_id.as_ref()));
+        spec.body = Some(json!({ "role": role.into() }));
+        Request::new(self.client, spec)
+    }
+
+    /// Deep-merges a member's metadata; `null` deletes a key.
+    pub fn update_metadata(&self, user_id: impl AsRef<str>) -> Request<'a, UpdateMemberMetadata> {
+        let mut spec = RequestSpec::new(
+            Method::PATCH,
+            format!("{}/metadata", self.member_path(user_id.as_ref())),
+        );
+        spec.body = Some(Value::Object(Default::default()));
+        Request::new(self.client, spec)
+    }
+
+    /// Removes a member; answers with the membership as it was.
+    pub fn remove(&self, user_id: impl AsRef<str>) -> Request<'a, One<OrganizationMembership>> {
+        let mut spec = RequestSpec::new(Method::DELETE, self.member_path(user_id.as_ref()));
+        spec.repeat = Repeat::Safe;
+        Request::new(self.client, spec)
+    }
+}
+
+query_setters!(List<OrganizationMembership> {
+    /// User IDs; `+` includes, `-` excludes.
+    user_id: many,
+    email_address: many,
+    phone_number: many,
+    username: many,
+    web3_wallet: many,
+    /// Role keys, e.g. `org:admin`.
+    role: many,
+    query: text,
+    email_address_query: text,
+    phone_number_query: text,
+    username_query: text,
+    name_query: text,
+    last_active_at_before: millis,
+    last_active_at_after: millis,
+    created_at_before: millis,
+    created_at_after: millis,
+});
+
+body_setters!(AddMember {
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+});
+
+body_setters!(UpdateMemberMetadata {
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+});

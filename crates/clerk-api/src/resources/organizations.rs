@@ -1,0 +1,147 @@
+use http::Method;
+use serde_json::Value;
+
+use super::{body_setters, query_setters, seg};
+use crate::client::Client;
+use crate::error::Result;
+use crate::models::{DeletedObject, Metadata, Organization};
+use crate::page::List;
+use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
+
+/// Organizations: `client.organizations()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Organizations<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    pub fn organizations(&self) -> Organizations<'_> {
+        Organizations { client: self }
+    }
+}
+
+/// `POST /organizations`.
+#[derive(Debug)]
+pub struct CreateOrganization;
+/// `PATCH /organizations/{id}`.
+#[derive(Debug)]
+pub struct UpdateOrganization;
+/// `PATCH` or `PUT /organizations/{id}/metadata`.
+#[derive(Debug)]
+pub struct OrganizationMetadata;
+
+macro_rules! answers_organization {
+    ($($op:ty),*) => {$(
+        impl Operation for $op {
+            type Output = Organization;
+            fn decode(bytes: &[u8]) -> Result<Organization> {
+                decode_json(bytes)
+            }
+        }
+    )*};
+}
+
+answers_organization!(CreateOrganization, UpdateOrganization, OrganizationMetadata);
+
+fn org_path(id: &str) -> String {
+    format!("/organizations/{}", seg(id))
+}
+
+fn with_body<O: Operation>(client: &Client, method: Method, path: String) -> Request<'_, O> {
+    let mut spec = RequestSpec::new(method, path);
+    spec.body = Some(Value::Object(Default::default()));
+    Request::new(client, spec)
+}
+
+impl<'a> Organizations<'a> {
+    /// `GET /organizations`: `{data, total_count}`.
+    pub fn list(&self) -> Request<'a, List<Organization>> {
+        let mut spec = RequestSpec::new(Method::GET, "/organizations");
+        spec.paging = Paging::Offset;
+        Request::new(self.client, spec)
+    }
+
+    /// `GET /organizations/{id or slug}`.
+    pub fn get(&self, id_or_slug: impl AsRef<str>) -> Request<'a, One<Organization>> {
+        Request::new(
+            self.client,
+            RequestSpec::new(Method::GET, org_path(id_or_slug.as_ref())),
+        )
+    }
+
+    /// `POST /organizations`.
+    pub fn create(&self, name: impl Into<String>) -> Request<'a, CreateOrganization> {
+        with_body::<CreateOrganization>(self.client, Method::POST, "/organizations".into())
+            .field("name", name.into())
+    }
+
+    pub fn update(&self, id: impl AsRef<str>) -> Request<'a, UpdateOrganization> {
+        with_body(self.client, Method::PATCH, org_path(id.as_ref()))
+    }
+
+    /// `PATCH /organizations/{id}/metadata`: deep-merges; `null` deletes a key.
+    pub fn update_metadata(&self, id: impl AsRef<str>) -> Request<'a, OrganizationMetadata> {
+        with_body(
+            self.client,
+            Method::PATCH,
+            format!("{}/metadata", org_path(id.as_ref())),
+        )
+    }
+
+    /// `PUT /organizations/{id}/metadata`: each field sent replaces the stored one.
+    pub fn replace_metadata(&self, id: impl AsRef<str>) -> Request<'a, OrganizationMetadata> {
+        with_body(
+            self.client,
+            Method::PUT,
+            format!("{}/metadata", org_path(id.as_ref())),
+        )
+    }
+
+    /// Deletes the organization with all its memberships and invitations.
+    pub fn delete(&self, id: impl AsRef<str>) -> Request<'a, One<DeletedObject>> {
+        Request::new(
+            self.client,
+            RequestSpec::new(Method::DELETE, org_path(id.as_ref())),
+        )
+    }
+}
+
+query_setters!(List<Organization> {
+    /// Exact ID, or partial name or slug.
+    query: text,
+    /// Organizations with any of these users as members; `+`/`-` prefixes include/exclude.
+    user_id: many,
+    organization_id: many,
+    include_members_count: flag,
+    include_missing_member_with_elevated_permissions: flag,
+});
+
+query_setters!(One<Organization> {
+    include_members_count: flag,
+    include_missing_member_with_elevated_permissions: flag,
+});
+
+body_setters!(CreateOrganization {
+    slug: String,
+    /// The user who becomes the organization's first admin.
+    created_by: String,
+    max_allowed_memberships: i64,
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+    created_at: String,
+    role_set_key: String,
+});
+
+body_setters!(UpdateOrganization {
+    name: String,
+    slug: String,
+    max_allowed_memberships: i64,
+    admin_delete_enabled: bool,
+    created_at: String,
+    role_set_key: String,
+});
+
+body_setters!(OrganizationMetadata {
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+});

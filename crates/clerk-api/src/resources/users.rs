@@ -1,0 +1,344 @@
+use http::Method;
+use serde_json::Value;
+
+use super::{body_setters, query_setters, seg};
+use crate::client::Client;
+use crate::error::Result;
+use crate::models::{
+    DeletedObject, Metadata, OrganizationInvitation, OrganizationMembership, TotalCount, User,
+};
+use crate::page::List;
+use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
+use crate::retry::Repeat;
+
+/// Users: `client.users()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Users<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    pub fn users(&self) -> Users<'_> {
+        Users { client: self }
+    }
+}
+
+/// `POST /users`.
+#[derive(Debug)]
+pub struct CreateUser;
+/// `PATCH /users/{id}`.
+#[derive(Debug)]
+pub struct UpdateUser;
+/// `PATCH` or `PUT /users/{id}/metadata`.
+#[derive(Debug)]
+pub struct UserMetadata;
+/// `GET /users/count`: answers the number.
+#[derive(Debug)]
+pub struct CountUsers;
+
+impl Operation for CreateUser {
+    type Output = User;
+    fn decode(bytes: &[u8]) -> Result<User> {
+        decode_json(bytes)
+    }
+}
+
+impl Operation for UpdateUser {
+    type Output = User;
+    fn decode(bytes: &[u8]) -> Result<User> {
+        decode_json(bytes)
+    }
+}
+
+impl Operation for UserMetadata {
+    type Output = User;
+    fn decode(bytes: &[u8]) -> Result<User> {
+        decode_json(bytes)
+    }
+}
+
+impl Operation for CountUsers {
+    type Output = u64;
+    fn decode(bytes: &[u8]) -> Result<u64> {
+        decode_json::<TotalCount>(bytes).map(|t| t.total_count)
+    }
+}
+
+fn user_path(id: &str) -> String {
+    format!("/users/{}", seg(id))
+}
+
+impl<'a> Users<'a> {
+    /// `GET /users`: a page of users (a bare array, so `total_count` is `None`; see
+    /// [`Users::count`]). `.stream()` pages with the `starting_after` cursor.
+    pub fn list(&self) -> Request<'a, List<User>> {
+        let mut spec = RequestSpec::new(Method::GET, "/users");
+        spec.paging = Paging::Cursor;
+        Request::new(self.client, spec)
+    }
+
+    /// `GET /users/count` with the same filters as [`Users::list`].
+    pub fn count(&self) -> Request<'a, CountUsers> {
+        Request::new(self.client, RequestSpec::new(Method::GET, "/users/count"))
+    }
+
+    pub fn get(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
+        Request::new(
+            self.client,
+            RequestSpec::new(Method::GET, user_path(id.as_ref())),
+        )
+    }
+
+    /// `POST /users`; set fields with the builder's methods or [`Request::field`].
+    pub fn create(&self) -> Request<'a, CreateUser> {
+        let mut spec = RequestSpec::new(Method::POST, "/users");
+        spec.body = Some(Value::Object(Default::default()));
+        Request::new(self.client, spec)
+    }
+
+    pub fn update(&self, id: impl AsRef<str>) -> Request<'a, UpdateUser> {
+        let mut spec = RequestSpec::new(Method::PATCH, user_path(id.as_ref()));
+        spec.body = Some(Value::Object(Default::default()));
+        Request::new(self.client, spec)
+    }
+
+    /// `PATCH /users/{id}/metadata`: deep-merges; a `null` value deletes its key.
+    pub fn update_metadata(&self, id: impl AsRef<str>) -> Request<'a, UserMetadata> {
+        let mut spec = RequestSpec::new(
+            Method::PATCH,
+            format!("{}/metadata", user_path(id.as_ref())),
+        );
+        spec.body = Some(Value::Object(Default::default()));
+        Request::new(self.client, spec)
+    }
+
+    /// `PUT /users/{id}/metadata`: each field sent replaces the stored one.
+    pub fn replace_metadata(&self, id: impl AsRef<str>) -> Request<'a, UserMetadata> {
+        let mut spec =
+            RequestSpec::new(Method::PUT, format!("{}/metadata", user_path(id.as_ref())));
+        spec.body = Some(Value::Object(Default::default()));
+        Request::new(self.client, spec)
+    }
+
+    pub fn delete(&self, id: impl AsRef<str>) -> Request<'a, One<DeletedObject>> {
+        Request::new(
+            self.client,
+            RequestSpec::new(Method::DELETE, user_path(id.as_ref())),
+        )
+    }
+
+    fn action(&self, id: &str, action: &str) -> Request<'a, One<User>> {
+        let mut spec = RequestSpec::new(Method::POST, format!("{}/{action}", user_path(id)));
+        spec.repeat = Repeat::Safe;
+        Request::new(self.client, spec)
+    }
+
+    /// Bans a user: their sessions end and they cannot sign in.
+    pub fn ban(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
+        self.action(id.as_ref(), "ban")
+    }
+
+    pub fn unban(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
+        self.action(id.as_ref(), "unban")
+    }
+
+    /// Locks a user out of signing in (until the instance's lockout period ends).
+    pub fn lock(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
+        self.action(id.as_ref(), "lock")
+    }
+
+    pub fn unlock(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
+        self.action(id.as_ref(), "unlock")
+    }
+
+    fn many(
+        &self,
+        path: &str,
+        ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Request<'a, One<Vec<User>>> {
+        let ids: Vec<String> = ids.into_iter().map(|i| i.as_ref().to_owned()).collect();
+        let mut spec = RequestSpec::new(Method::POST, path);
+        spec.repeat = Repeat::Safe;
+        spec.body = Some(serde_json::json!({ "user_ids": ids }));
+        Request::new(self.client, spec)
+    }
+
+    /// `POST /users/ban` for up to 50 users.
+    pub fn ban_many(
+        &self,
+        ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Request<'a, One<Vec<User>>> {
+        self.many("/users/ban", ids)
+    }
+
+    pub fn unban_many(
+        &self,
+        ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Request<'a, One<Vec<User>>> {
+        self.many("/users/unban", ids)
+    }
+
+    /// `GET /users/{id}/organization_memberships`.
+    pub fn organization_memberships(
+        &self,
+        id: impl AsRef<str>,
+    ) -> Request<'a, List<OrganizationMembership>> {
+        let mut spec = RequestSpec::new(
+            Method::GET,
+            format!("{}/organization_memberships", user_path(id.as_ref())),
+        );
+        spec.paging = Paging::Offset;
+        Request::new(self.client, spec)
+    }
+
+    /// `GET /users/{id}/organization_invitations`.
+    pub fn organization_invitations(
+        &self,
+        id: impl AsRef<str>,
+    ) -> Request<'a, List<OrganizationInvitation>> {
+        let mut spec = RequestSpec::new(
+            Method::GET,
+            format!("{}/organization_invitations", user_path(id.as_ref())),
+        );
+        spec.paging = Paging::Offset;
+        Request::new(self.client, spec)
+    }
+}
+
+macro_rules! user_filters {
+    ($op:ty) => {
+        query_setters!($op {
+            /// Users with any of these email addresses.
+            email_address: many,
+            phone_number: many,
+            /// External IDs; prefix `+` to include, `-` to exclude.
+            external_id: many,
+            username: many,
+            web3_wallet: many,
+            /// User IDs; prefix `+` to include, `-` to exclude.
+            user_id: many,
+            /// Users with a membership in these organizations; `+`/`-` prefixes as above.
+            organization_id: many,
+            /// Partial match over emails, phones, usernames, wallets, IDs and names.
+            query: text,
+            email_address_query: text,
+            phone_number_query: text,
+            username_query: text,
+            name_query: text,
+            banned: flag,
+            last_active_at_before: millis,
+            last_active_at_after: millis,
+            created_at_before: millis,
+            created_at_after: millis,
+            last_sign_in_at_before: millis,
+            last_sign_in_at_after: millis,
+            /// An OAuth provider (`oauth_google`), with [`Self::provider_user_id`].
+            provider: text,
+            provider_user_id: many,
+        });
+    };
+}
+
+user_filters!(List<User>);
+user_filters!(CountUsers);
+
+impl<'a> Request<'a, List<User>> {
+    /// Continues after this user (the cursor; needs `created_at` order and no offset).
+    pub fn starting_after(mut self, user_id: impl Into<String>) -> Self {
+        self.spec.set_param("starting_after", user_id.into());
+        self
+    }
+
+    /// The count request with this list's filters (for a `total_count`).
+    pub fn count(&self) -> Request<'a, CountUsers> {
+        let mut spec = RequestSpec::new(Method::GET, "/users/count");
+        spec.query = self
+            .spec
+            .query
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "limit" | "offset" | "order_by" | "starting_after"
+                )
+            })
+            .cloned()
+            .collect();
+        Request::new(self.client, spec)
+    }
+}
+
+body_setters!(CreateUser {
+    external_id: String,
+    first_name: String,
+    last_name: String,
+    locale: String,
+    username: String,
+    /// A plaintext password (at least 8 characters).
+    password: String,
+    password_digest: String,
+    password_hasher: String,
+    skip_password_checks: bool,
+    skip_password_requirement: bool,
+    totp_secret: String,
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+    unsafe_metadata: Metadata,
+    delete_self_enabled: bool,
+    create_organization_enabled: bool,
+    create_organizations_limit: i64,
+    /// RFC 3339, e.g. `2012-10-20T07:15:20.902Z`.
+    legal_accepted_at: String,
+    skip_legal_checks: bool,
+    skip_user_requirement: bool,
+    /// RFC 3339 sign-up time, for migrated users.
+    created_at: String,
+    bypass_client_trust: bool,
+    banned: bool,
+    locked: bool,
+});
+
+impl Request<'_, CreateUser> {
+    /// Email addresses; the first becomes the primary one.
+    pub fn email_address<S: Into<String>>(self, values: impl IntoIterator<Item = S>) -> Self {
+        let v: Vec<String> = values.into_iter().map(Into::into).collect();
+        self.field("email_address", v)
+    }
+
+    pub fn phone_number<S: Into<String>>(self, values: impl IntoIterator<Item = S>) -> Self {
+        let v: Vec<String> = values.into_iter().map(Into::into).collect();
+        self.field("phone_number", v)
+    }
+
+    pub fn web3_wallet<S: Into<String>>(self, values: impl IntoIterator<Item = S>) -> Self {
+        let v: Vec<String> = values.into_iter().map(Into::into).collect();
+        self.field("web3_wallet", v)
+    }
+}
+
+body_setters!(UpdateUser {
+    external_id: String,
+    first_name: String,
+    last_name: String,
+    locale: String,
+    username: String,
+    primary_email_address_id: String,
+    primary_phone_number_id: String,
+    primary_web3_wallet_id: String,
+    notify_primary_email_address_changed: bool,
+    password: String,
+    skip_password_checks: bool,
+    sign_out_of_other_sessions: bool,
+    delete_self_enabled: bool,
+    create_organization_enabled: bool,
+    create_organizations_limit: i64,
+    legal_accepted_at: String,
+    created_at: String,
+    bypass_client_trust: bool,
+});
+
+body_setters!(UserMetadata {
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+    unsafe_metadata: Metadata,
+});

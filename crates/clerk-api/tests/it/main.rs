@@ -1,0 +1,7 @@
+//! The client against the emulator, started in-process on 127.0.0.1:0 by each test.
+
+mod invitations;
+mod organizations;
+mod resilience;
+mod support;
+mod users;
