@@ -352,7 +352,11 @@ impl Engine {
             Mode::Merge => &body::MERGE_ORGANIZATION_METADATA,
             Mode::Replace => &body::REPLACE_ORGANIZATION_METADATA,
         };
-        let input: MetadataInput = body::parse(spec, body)?;
+        let cleared = metadata::nulls(body.as_ref());
+        let mut input: MetadataInput = body::parse(spec, body)?;
+        if mode == Mode::Replace {
+            input.clear(&cleared);
+        }
         self.write(|st, ch| {
             let mut org = get(st, id)?.clone();
             let public = metadata::updated(
