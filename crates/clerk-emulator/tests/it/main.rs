@@ -1,0 +1,11 @@
+//! Integration tests of the emulator: each test starts its own emulator in-process on
+//! `127.0.0.1:0` and talks to it over HTTP, as Clerk's SDKs would.
+
+mod auth;
+mod contract;
+mod errors;
+mod openapi;
+mod spec_tables;
+mod support;
+mod users;
+mod versions;
