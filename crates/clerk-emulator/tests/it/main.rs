@@ -4,7 +4,10 @@
 mod auth;
 mod contract;
 mod errors;
+mod faults;
 mod openapi;
+mod persistence;
+mod seeds;
 mod spec_tables;
 mod support;
 mod users;
