@@ -17,10 +17,24 @@ struct Running {
     _stdout: BufReader<ChildStdout>,
 }
 
+impl Drop for Running {
+    /// A failing test must not leave an emulator running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn start(data: &Path) -> Running {
+    let mut args = vec!["--data".to_owned()];
+    args.push(data.display().to_string());
+    start_with(&args)
+}
+
+fn start_with(flags: &[String]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clerkctl"))
-        .args(["emulator", "--port", "0", "--data"])
-        .arg(data)
+        .args(["emulator", "--port", "0"])
+        .args(flags)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -43,11 +57,15 @@ fn start(data: &Path) -> Running {
 
 /// One HTTP/1.1 exchange on a fresh connection: status and JSON body.
 fn call(addr: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    call_as(addr, "sk_test_cli", method, path, body)
+}
+
+fn call_as(addr: &str, key: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "{method} /v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer sk_test_cli\r\n\
+        "{method} /v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -137,4 +155,54 @@ fn kill_9_loses_no_answered_write() {
     );
     let status = emu.child.wait().unwrap();
     assert!(status.success(), "exits 0 on SIGTERM: {status:?}");
+}
+
+#[test]
+fn flags_reach_the_emulator() {
+    let flags: Vec<String> = [
+        "--secret-key",
+        "sk_test_alpha",
+        "--secret-key",
+        "sk_live_configured",
+        "--rate-limit",
+        "3/3600",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut emu = start_with(&flags);
+    let a = emu.addr.clone();
+    let (status, body) = call_as(&a, "sk_test_other", "GET", "/users", None);
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (401, &json!("clerk_key_invalid"))
+    );
+    for key in ["sk_test_alpha", "sk_live_configured", "sk_test_alpha"] {
+        assert_eq!(call_as(&a, key, "GET", "/users", None).0, 200, "{key}");
+    }
+    // The configured keys are separate instances for the rate limit: alpha has spent 2 of 3.
+    assert_eq!(call_as(&a, "sk_test_alpha", "GET", "/users", None).0, 200);
+    let (status, body) = call_as(&a, "sk_test_alpha", "GET", "/users", None);
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (429, &json!("too_many_requests"))
+    );
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+
+    let faults = ["--fault-rate", "1", "--faults", "503"]
+        .map(str::to_owned)
+        .to_vec();
+    let mut emu = start_with(&faults);
+    let (status, body) = call(
+        &emu.addr,
+        "POST",
+        "/users",
+        Some(json!({"email_address": ["a@example.com"]})),
+    );
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (503, &json!("service_unavailable"))
+    );
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
 }
