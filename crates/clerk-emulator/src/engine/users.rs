@@ -1134,7 +1134,8 @@ impl Engine {
         })
     }
 
-    /// `POST /users/ban` and `/users/unban`: IDs that name no user are skipped.
+    /// `POST /users/ban` and `/users/unban`: IDs that name no user are skipped, and a repeated
+    /// ID counts once.
     pub fn set_users_banned(&self, body: Option<Value>, on: bool) -> ApiResult<Json> {
         let spec = if on {
             &body::USERS_BAN
@@ -1146,6 +1147,9 @@ impl Engine {
             let now = super::now_ms();
             let mut done = Vec::new();
             for id in &input.user_ids {
+                if done.contains(id) {
+                    continue;
+                }
                 if let Some(user) = st.users.get(id) {
                     let mut user = user.clone();
                     UserFlag::Banned.set(&mut user, on, now);
