@@ -214,7 +214,7 @@ async fn organization_bulk_is_one_to_ten_and_all_or_nothing() {
 #[tokio::test]
 async fn organization_invitation_lists() {
     let emu = Emu::start().await;
-    let (oid, admin) = org_with_admin(&emu).await;
+    let (oid, _admin) = org_with_admin(&emu).await;
     let other = emu.org_id("Other").await;
     let path = format!("/organizations/{oid}/invitations");
     let mut made = Vec::new();
@@ -329,7 +329,6 @@ async fn organization_invitation_lists() {
         .await
         .ok();
     assert_eq!(emails(&mine), ["c@example.com"]);
-    let _ = admin;
 }
 
 #[tokio::test]

@@ -293,9 +293,8 @@ async fn seeded_activity() -> (Emu, Vec<String>) {
         ..Default::default()
     })
     .await;
-    let mut all = ids(&emu.get("/users?order_by=created_at").await.ok());
+    let all = ids(&emu.get("/users?order_by=created_at").await.ok());
     assert_eq!(all.len(), 3);
-    all.shrink_to_fit();
     (emu, all)
 }
 
