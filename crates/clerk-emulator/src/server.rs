@@ -44,6 +44,8 @@ pub struct Emulator {
 }
 
 /// Builds the engine a configuration asks for: in memory or on a data file, then seeded.
+/// A seed fills an empty instance only: a data file that already holds records was seeded
+/// when it was new, and seeding it again would refuse every seeded identifier as taken.
 pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
     let engine = match &config.data {
         Some(path) => Engine::open(path, Role::defaults())?,
@@ -51,7 +53,13 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
     };
     if let Some(path) = &config.seed {
         let seed = Seed::from_file(path)?;
-        engine.load_seed(seed, &path.display().to_string())?;
+        if engine.counts().iter().all(|n| *n == 0) {
+            engine.load_seed(seed, &path.display().to_string())?;
+        } else {
+            // Roles live in the seed, not the data file: keep them.
+            engine.add_roles(seed.roles);
+            tracing::info!(seed = %path.display(), "the data file holds records; seed not applied again");
+        }
     }
     Ok(engine)
 }

@@ -86,7 +86,10 @@ const DAYS: Ty = Ty::Int {
 const O: Ty = Ty::Object;
 const SA: Ty = Ty::StrArray { min: 0, max: None };
 const ID_STATUS: Ty = Ty::EnumArray(&["verified", "reserved"]);
-const PASSWORD_HASHERS: Ty = Ty::Enum(&[
+/// The hashers Clerk accepts for `password_digest`. The spec types `password_hasher` as a plain
+/// string (the list is in its description), so the table says string and the engine checks
+/// the value.
+pub const PASSWORD_HASHERS: &[&str] = &[
     "argon2i",
     "argon2id",
     "awscognito",
@@ -109,7 +112,7 @@ const PASSWORD_HASHERS: Ty = Ty::Enum(&[
     "sha256_salted",
     "sha512_symfony",
     "pbkdf2_sha512_hex",
-]);
+];
 pub const TEMPLATE_SLUGS: &[&str] = &["invitation", "waitlist_invitation"];
 
 pub static CREATE_USER: BodySpec = BodySpec {
@@ -128,7 +131,7 @@ pub static CREATE_USER: BodySpec = BodySpec {
         nul("username", S),
         nul("password", S),
         nul("password_digest", S),
-        opt("password_hasher", PASSWORD_HASHERS),
+        opt("password_hasher", S),
         nul("skip_password_checks", B),
         nul("skip_password_requirement", B),
         nul("totp_secret", S),
@@ -162,7 +165,7 @@ const UPDATE_USER_FIELDS: [Field; 24] = [
     nul("profile_image_id", S),
     nul("password", S),
     opt("password_digest", S),
-    opt("password_hasher", PASSWORD_HASHERS),
+    opt("password_hasher", S),
     nul("skip_password_checks", B),
     nul("sign_out_of_other_sessions", B),
     nul("totp_secret", S),

@@ -9,7 +9,7 @@ use super::body;
 use super::members;
 use super::metadata;
 use super::orgs;
-use super::query::{self, Query, contains_ci, directed};
+use super::query::{self, Query, by_creation, contains_ci, directed};
 use super::state::{Changes, State, Table};
 use super::validate;
 use super::{Engine, Json, json, list_json};
@@ -174,7 +174,7 @@ fn sort_org_invitations(invs: &mut [&OrganizationInvitation], field: &str, desc:
                     .cmp(&b.email_address.to_lowercase()),
                 desc,
             ),
-            _ => directed(a.created_at.cmp(&b.created_at), desc),
+            _ => directed(by_creation(a.created_at, &a.id, b.created_at, &b.id), desc),
         };
         primary
             .then_with(|| b.created_at.cmp(&a.created_at))
@@ -522,7 +522,10 @@ impl Engine {
                         order.desc,
                     ),
                     "expires_at" => query::cmp_nullable(&a.expires_at, &b.expires_at, order.desc),
-                    _ => directed(a.created_at.cmp(&b.created_at), order.desc),
+                    _ => directed(
+                        by_creation(a.created_at, &a.id, b.created_at, &b.id),
+                        order.desc,
+                    ),
                 };
                 primary
                     .then_with(|| b.created_at.cmp(&a.created_at))

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::body;
 use super::metadata::{self, MetadataInput, Mode};
 use super::orgs;
-use super::query::{self, Query, cmp_nullable, directed};
+use super::query::{self, Query, by_creation, cmp_nullable, directed};
 use super::state::{Changes, State, Table};
 use super::users::UserFilter;
 use super::{Engine, Json, json, list_json};
@@ -225,7 +225,7 @@ fn sort_memberships(st: &State, ms: &mut [&Membership], field: &str, desc: bool)
         |m: &Membership, f: fn(&User) -> Option<&str>| user(m).and_then(f).map(str::to_lowercase);
     ms.sort_by(|a, b| {
         let primary = match field {
-            "created_at" => directed(a.created_at.cmp(&b.created_at), desc),
+            "created_at" => directed(by_creation(a.created_at, &a.id, b.created_at, &b.id), desc),
             "email_address" => cmp_nullable(
                 &text(a, User::primary_email),
                 &text(b, User::primary_email),

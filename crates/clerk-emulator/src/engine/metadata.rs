@@ -51,6 +51,34 @@ pub struct MetadataInput {
     pub unsafe_metadata: Option<Metadata>,
 }
 
+impl MetadataInput {
+    /// `PUT .../metadata` with `null` for a field clears it (`{}`): the answers' schemas have
+    /// no null metadata object, so a JSON `null` cannot be stored.
+    pub fn clear(&mut self, fields: &[String]) {
+        for (name, slot) in [
+            ("public_metadata", &mut self.public_metadata),
+            ("private_metadata", &mut self.private_metadata),
+            ("unsafe_metadata", &mut self.unsafe_metadata),
+        ] {
+            if fields.iter().any(|f| f == name) {
+                *slot = Some(Metadata::new());
+            }
+        }
+    }
+}
+
+/// The fields a body sets to `null` (the body decoder reads them as absent).
+pub fn nulls(body: Option<&Value>) -> Vec<String> {
+    match body {
+        Some(Value::Object(obj)) => obj
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| k.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// How a metadata field is updated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::body::{self, Patch};
 use super::metadata::{self, MetadataInput, Mode};
-use super::query::{self, Query, contains_ci, directed};
+use super::query::{self, Query, by_creation, contains_ci, directed};
 use super::state::{Changes, State, Table};
 use super::validate::{self, collect};
 use super::{ApiVersion, Engine, Json, json, list_json, members, users::metadata_hint};
@@ -222,7 +222,9 @@ impl Engine {
         let with_missing = q
             .bool("include_missing_member_with_elevated_permissions")?
             .unwrap_or(false);
-        let text = q.one("query").map(str::to_lowercase);
+        // IDs match exactly (they are case-sensitive); names and slugs partially, in any case.
+        let exact = q.one("query").map(str::to_owned);
+        let text = exact.as_deref().map(str::to_lowercase);
         let user_ids = q.signed("user_id")?;
         let org_ids = q.signed("organization_id")?;
         let order = q.order_by(ORG_ORDER_FIELDS, "-created_at")?;
@@ -233,7 +235,9 @@ impl Engine {
                 .values()
                 .filter(|o| {
                     text.as_deref().is_none_or(|t| {
-                        o.id == t || contains_ci(&o.name, t) || contains_ci(&o.slug, t)
+                        exact.as_deref() == Some(o.id.as_str())
+                            || contains_ci(&o.name, t)
+                            || contains_ci(&o.slug, t)
                     }) && org_ids.admits(|id| id == o.id)
                         && (user_ids.is_empty()
                             || user_ids.admits(|u| st.membership_of(&o.id, u).is_some()))
@@ -249,7 +253,10 @@ impl Engine {
                         st.members_count(&a.id).cmp(&st.members_count(&b.id)),
                         order.desc,
                     ),
-                    _ => directed(a.created_at.cmp(&b.created_at), order.desc),
+                    _ => directed(
+                        by_creation(a.created_at, &a.id, b.created_at, &b.id),
+                        order.desc,
+                    ),
                 };
                 primary
                     .then_with(|| b.created_at.cmp(&a.created_at))
@@ -352,7 +359,11 @@ impl Engine {
             Mode::Merge => &body::MERGE_ORGANIZATION_METADATA,
             Mode::Replace => &body::REPLACE_ORGANIZATION_METADATA,
         };
-        let input: MetadataInput = body::parse(spec, body)?;
+        let cleared = metadata::nulls(body.as_ref());
+        let mut input: MetadataInput = body::parse(spec, body)?;
+        if mode == Mode::Replace {
+            input.clear(&cleared);
+        }
         self.write(|st, ch| {
             let mut org = get(st, id)?.clone();
             let public = metadata::updated(

@@ -213,6 +213,13 @@ pub fn cmp_nullable<T: Ord>(a: &Option<T>, b: &Option<T>, desc: bool) -> Orderin
     if desc { ord.reverse() } else { ord }
 }
 
+/// Creation order: `created_at`, then the ID, which breaks ties within a millisecond in
+/// creation order too (IDs sort by creation). Without it, records made in the same millisecond
+/// came back in the same order for `created_at` and `-created_at`.
+pub fn by_creation(a_at: i64, a_id: &str, b_at: i64, b_id: &str) -> Ordering {
+    (a_at, a_id).cmp(&(b_at, b_id))
+}
+
 /// Applies a direction.
 pub fn directed(ord: Ordering, desc: bool) -> Ordering {
     if desc { ord.reverse() } else { ord }

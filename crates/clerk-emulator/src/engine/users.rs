@@ -212,6 +212,15 @@ fn check_external_id(st: &State, value: &str, own: Option<&str>, errors: &mut Ve
 }
 
 fn check_password_digest(digest: Option<&String>, hasher: Option<&String>) -> Option<ApiError> {
+    if let Some(h) = hasher
+        && !body::PASSWORD_HASHERS.contains(&h.as_str())
+    {
+        return Some(ApiError::form1(body::enum_error(
+            "password_hasher",
+            h,
+            body::PASSWORD_HASHERS,
+        )));
+    }
     match (digest, hasher) {
         (Some(_), None) => Some(ApiError::conditional_missing(
             "password_hasher",
@@ -303,6 +312,13 @@ pub(super) fn create(
             format!("id {id} must be unique and look like user_<base62>."),
         ));
     }
+    let mut external_accounts = Vec::with_capacity(input.external_accounts.len());
+    for (i, a) in input.external_accounts.into_iter().enumerate() {
+        match external_account(i, a, now) {
+            Ok(a) => external_accounts.push(a),
+            Err(e) => errors.push(e),
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::form(errors));
     }
@@ -371,7 +387,7 @@ pub(super) fn create(
         create_organization_enabled: input.create_organization_enabled.unwrap_or(true),
         create_organizations_limit: input.create_organizations_limit,
         bypass_client_trust: input.bypass_client_trust.unwrap_or(false),
-        external_accounts: input.external_accounts,
+        external_accounts,
         last_sign_in_at: input.last_sign_in_at,
         last_active_at: input.last_active_at,
         legal_accepted_at,
@@ -382,6 +398,55 @@ pub(super) fn create(
     ch.touch(Table::Users, &id);
     st.insert_user(user);
     Ok(id)
+}
+
+/// A seed's external (OAuth) account as Clerk shows one. The seed names `provider` and
+/// `provider_user_id`; every other field the spec requires gets a Clerk-like default unless the
+/// seed gives it, so users answer with the `ExternalAccountWithVerification` shape.
+#[allow(
+    clippy::result_large_err,
+    reason = "the cold path of a refused seed entry"
+)]
+fn external_account(index: usize, account: Value, now: i64) -> Result<Value, ErrorItem> {
+    let param = format!("external_accounts[{index}]");
+    let Value::Object(mut a) = account else {
+        return Err(ApiError::param_value(
+            &param,
+            format!("{param} must be an object."),
+        ));
+    };
+    for key in ["provider", "provider_user_id"] {
+        if !a.get(key).is_some_and(Value::is_string) {
+            return Err(ApiError::param_missing(&format!("{param}.{key}")));
+        }
+    }
+    let provider = a["provider"].as_str().unwrap_or_default().to_owned();
+    let defaults = [
+        ("object", Value::from("external_account")),
+        ("id", Value::from(new_id("eac"))),
+        ("identification_id", Value::from(new_id("idn"))),
+        ("approved_scopes", Value::from("")),
+        ("email_address", Value::from("")),
+        ("first_name", Value::from("")),
+        ("last_name", Value::from("")),
+        ("public_metadata", Value::Object(Default::default())),
+        ("created_at", Value::from(now)),
+        ("updated_at", Value::from(now)),
+        (
+            "verification",
+            serde_json::json!({
+                "object": "verification_oauth",
+                "status": "verified",
+                "strategy": provider,
+                "attempts": null,
+                "expire_at": now,
+            }),
+        ),
+    ];
+    for (key, value) in defaults {
+        a.entry(key).or_insert(value);
+    }
+    Ok(Value::Object(a))
 }
 
 fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a User> {
@@ -991,7 +1056,11 @@ impl Engine {
             Mode::Merge => &body::UPDATE_USER_METADATA,
             Mode::Replace => &body::REPLACE_USER_METADATA,
         };
-        let input: MetadataInput = body::parse(spec, body)?;
+        let cleared = metadata::nulls(body.as_ref());
+        let mut input: MetadataInput = body::parse(spec, body)?;
+        if mode == Mode::Replace {
+            input.clear(&cleared);
+        }
         self.write(|st, ch| {
             let mut user = get(st, id)?.clone();
             let public = metadata::updated(
@@ -1065,7 +1134,8 @@ impl Engine {
         })
     }
 
-    /// `POST /users/ban` and `/users/unban`: IDs that name no user are skipped.
+    /// `POST /users/ban` and `/users/unban`: IDs that name no user are skipped, and a repeated
+    /// ID counts once.
     pub fn set_users_banned(&self, body: Option<Value>, on: bool) -> ApiResult<Json> {
         let spec = if on {
             &body::USERS_BAN
@@ -1077,6 +1147,9 @@ impl Engine {
             let now = super::now_ms();
             let mut done = Vec::new();
             for id in &input.user_ids {
+                if done.contains(id) {
+                    continue;
+                }
                 if let Some(user) = st.users.get(id) {
                     let mut user = user.clone();
                     UserFlag::Banned.set(&mut user, on, now);

@@ -1,0 +1,208 @@
+//! `clerkctl emulator`: the URL on the first stdout line, durability across `kill -9`, and a
+//! clean exit on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use serde_json::{Value, json};
+
+/// A running `clerkctl emulator` and the base URL it printed.
+struct Running {
+    child: Child,
+    addr: String,
+    // Held so the child's stdout stays open.
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Drop for Running {
+    /// A failing test must not leave an emulator running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data: &Path) -> Running {
+    let mut args = vec!["--data".to_owned()];
+    args.push(data.display().to_string());
+    start_with(&args)
+}
+
+fn start_with(flags: &[String]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clerkctl"))
+        .args(["emulator", "--port", "0"])
+        .args(flags)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("clerkctl starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line.trim();
+    let addr = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("the first line is the base URL, got {line:?}"));
+    assert!(addr.starts_with("127.0.0.1:"), "loopback by default: {url}");
+    Running {
+        addr: addr.to_owned(),
+        child,
+        _stdout: stdout,
+    }
+}
+
+/// One HTTP/1.1 exchange on a fresh connection: status and JSON body.
+fn call(addr: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    call_as(addr, "sk_test_cli", method, path, body)
+}
+
+fn call_as(addr: &str, key: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "{method} /v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn ok(addr: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    let (status, body) = call(addr, method, path, body);
+    assert_eq!(status, 200, "{method} {path}: {body}");
+    body
+}
+
+#[test]
+fn kill_9_loses_no_answered_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("clerk.db");
+    let mut emu = start(&data);
+    let a = emu.addr.clone();
+    let org = ok(&a, "POST", "/organizations", Some(json!({"name": "Acme"})))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut users = Vec::new();
+    for i in 0..20 {
+        let u = ok(
+            &a,
+            "POST",
+            "/users",
+            Some(json!({"email_address": [format!("u{i}@example.com")]})),
+        );
+        let id = u["id"].as_str().unwrap().to_owned();
+        if i % 4 == 0 {
+            ok(
+                &a,
+                "POST",
+                &format!("/organizations/{org}/memberships"),
+                Some(json!({"user_id": id, "role": "org:member"})),
+            );
+        }
+        ok(
+            &a,
+            "PATCH",
+            &format!("/users/{id}/metadata"),
+            Some(json!({"public_metadata": {"n": i}})),
+        );
+        users.push(id);
+    }
+    // The last answered write, right before the kill.
+    ok(&a, "DELETE", &format!("/users/{}", users[19]), None);
+    emu.child.kill().unwrap();
+    let status = emu.child.wait().unwrap();
+    assert_eq!(status.signal(), Some(9), "killed, not stopped: {status:?}");
+
+    let mut emu = start(&data);
+    let a = emu.addr.clone();
+    for (i, id) in users.iter().enumerate().take(19) {
+        let u = ok(&a, "GET", &format!("/users/{id}"), None);
+        assert_eq!(u["public_metadata"], json!({"n": i}));
+    }
+    assert_eq!(
+        call(&a, "GET", &format!("/users/{}", users[19]), None).0,
+        404
+    );
+    assert_eq!(ok(&a, "GET", "/users/count", None)["total_count"], 19);
+    let members = ok(
+        &a,
+        "GET",
+        &format!("/organizations/{org}/memberships"),
+        None,
+    );
+    assert_eq!(members["total_count"], 5);
+
+    // SIGTERM stops it cleanly, exit 0.
+    let pid = emu.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = emu.child.wait().unwrap();
+    assert!(status.success(), "exits 0 on SIGTERM: {status:?}");
+}
+
+#[test]
+fn flags_reach_the_emulator() {
+    let flags: Vec<String> = [
+        "--secret-key",
+        "sk_test_alpha",
+        "--secret-key",
+        "sk_live_configured",
+        "--rate-limit",
+        "3/3600",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut emu = start_with(&flags);
+    let a = emu.addr.clone();
+    let (status, body) = call_as(&a, "sk_test_other", "GET", "/users", None);
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (401, &json!("clerk_key_invalid"))
+    );
+    for key in ["sk_test_alpha", "sk_live_configured", "sk_test_alpha"] {
+        assert_eq!(call_as(&a, key, "GET", "/users", None).0, 200, "{key}");
+    }
+    // The configured keys are separate instances for the rate limit: alpha has spent 2 of 3.
+    assert_eq!(call_as(&a, "sk_test_alpha", "GET", "/users", None).0, 200);
+    let (status, body) = call_as(&a, "sk_test_alpha", "GET", "/users", None);
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (429, &json!("too_many_requests"))
+    );
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+
+    let faults = ["--fault-rate", "1", "--faults", "503"]
+        .map(str::to_owned)
+        .to_vec();
+    let mut emu = start_with(&faults);
+    let (status, body) = call(
+        &emu.addr,
+        "POST",
+        "/users",
+        Some(json!({"email_address": ["a@example.com"]})),
+    );
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (503, &json!("service_unavailable"))
+    );
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+}

@@ -1,0 +1,3 @@
+//! Tests of the `clerkctl` binary, run as a user would run it.
+
+mod emulator;
