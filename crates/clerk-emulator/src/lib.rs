@@ -6,7 +6,7 @@
 //! written against Clerk (this project's client, Clerk's own SDKs) runs against it unchanged.
 //!
 //! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
+//! # async fn demo() -> Result<(), clerk_emulator::server::StartError> {
 //! use clerk_emulator::{Config, Emulator};
 //! let emulator = Emulator::start(Config::default()).await?;
 //! println!("serving {}", emulator.base_url());
