@@ -15,7 +15,7 @@ use super::validate;
 use super::{Engine, Json, json, list_json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, token};
-use crate::model::{Invitation, InvitationStatus, Metadata, OrganizationInvitation};
+use crate::model::{DeletedObject, Invitation, InvitationStatus, Metadata, OrganizationInvitation};
 
 /// Bulk endpoints take at most this many items.
 pub const BULK_MAX: usize = 10;
@@ -562,6 +562,25 @@ impl Engine {
             ch.touch(Table::Invitations, id);
             st.invitations.insert(id.to_owned(), inv);
             Ok(json(&st.invitations[id].view(now)))
+        })
+    }
+
+    /// `DELETE /invitations/{id}`: not in the vendored spec, but `@clerk/backend`'s
+    /// `deleteInvitation` calls it. An invitation of any status can be deleted.
+    pub fn delete_invitation(&self, id: &str) -> ApiResult<Json> {
+        self.write(|st, ch| {
+            let inv = st
+                .invitations
+                .remove(id)
+                .ok_or_else(|| ApiError::invitation_not_found(id))?;
+            ch.touch(Table::Invitations, id);
+            Ok(json(&DeletedObject {
+                object: "invitation",
+                id: inv.id,
+                slug: None,
+                external_id: None,
+                deleted: true,
+            }))
         })
     }
 }

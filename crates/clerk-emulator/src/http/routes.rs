@@ -95,6 +95,10 @@ pub(super) fn routes() -> Router<App> {
         )
         .route("/v1/invitations/bulk", post(create_invitations_bulk))
         .route(
+            "/v1/invitations/{invitation_id}",
+            axum::routing::delete(delete_invitation),
+        )
+        .route(
             "/v1/invitations/{invitation_id}/revoke",
             post(revoke_invitation),
         )
@@ -350,4 +354,8 @@ async fn create_invitations_bulk(State(app): State<App>, JsonBody(body): JsonBod
 
 async fn revoke_invitation(State(app): State<App>, Path(id): Path<String>) -> Reply {
     answer(app.engine.revoke_invitation(&id))
+}
+
+async fn delete_invitation(State(app): State<App>, Path(id): Path<String>) -> Reply {
+    answer(app.engine.delete_invitation(&id))
 }
