@@ -230,6 +230,14 @@ impl Client {
         headers
     }
 
+    /// Any Backend API request (for endpoints this crate has no handler for); answers JSON.
+    pub fn request(
+        &self,
+        spec: RequestSpec,
+    ) -> crate::Request<'_, crate::request::One<serde_json::Value>> {
+        crate::Request::new(self, spec)
+    }
+
     /// The request as it would go out, with the key masked.
     pub fn prepare(&self, spec: &RequestSpec) -> PreparedRequest {
         PreparedRequest {

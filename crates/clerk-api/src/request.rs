@@ -140,6 +140,12 @@ impl<'a, O: Operation> Request<'a, O> {
         self
     }
 
+    /// Adds a value to a repeatable query parameter (`email_address=a&email_address=b`).
+    pub fn param_add(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.spec.add_param(key, value);
+        self
+    }
+
     /// Sets any body field by its Clerk name.
     pub fn field(mut self, key: &str, value: impl Serialize) -> Self {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);

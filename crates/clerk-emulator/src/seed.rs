@@ -15,7 +15,7 @@
 //! fields only a seed may set: `id`, `last_active_at`, `last_sign_in_at` and
 //! `external_accounts` on users, `admin_delete_enabled` on organizations, `organization_id`
 //! (an ID or slug) on memberships and organization invitations, `status` on invitations.
-//! Users may be referred to by ID or by email address. Everything loads in one transaction.
+//! Users (members, organization creators) may be referred to by ID or by email address. Everything loads in one transaction.
 
 use serde::Deserialize;
 

@@ -141,7 +141,25 @@ impl Store {
         Ok(())
     }
 
-    /// Empties every table.
+    /// A value kept beside the records (markers such as "the demo was loaded").
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Empties every table of records (`meta` stays).
     pub fn clear(&mut self) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         for table in Table::ALL {

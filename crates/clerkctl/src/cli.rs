@@ -1,25 +1,586 @@
-//! The command line: global options and the command tree.
+//! The command line: global options and the command tree. Command names are fixed: scripts, the
+//! agent skill and the MCP server rely on them.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::FalseyValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  done
+  1  unexpected error, or the network failed
+  2  usage or input refused before any request was sent
+  3  authentication: no key, or Clerk answered 401 or 403
+  4  not found (404)
+  5  refused by Clerk (400, 402, 409, 422)
+  6  rate-limited (429), or Clerk still failing (502, 503, 504) after retries
+  7  refused by a safety guard (--read-only, or a destructive command without --yes)
+
+Configuration:
+  CLERK_SECRET_KEY   the instance's secret key (sk_test_... or sk_live_...)
+  CLERK_API_URL      Backend API origin (default https://api.clerk.com; /v1 is appended)
+  CLERKCTL_READ_ONLY set to 1 to refuse every change
+  NO_COLOR           set to disable colour in tables
+Try it with no Clerk account: clerkctl --local users list";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "clerkctl",
     version,
-    about = "Manage a Clerk instance's users, organizations, memberships and invitations"
+    about = "Manage a Clerk instance's users, organizations, memberships and invitations",
+    long_about = "Manage a Clerk instance's users, organizations, memberships and invitations \
+through Clerk's Backend API. Run any command with --local to use a built-in emulator with demo \
+data instead of a Clerk instance.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns (the default on a terminal).
+    Table,
+    /// Clerk's JSON (the default when piped); lists are {"data": [...], "total_count": N}.
+    Json,
+    /// One JSON object per line; streams with --all.
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(short = 'o', long, global = true, value_enum)]
+    pub output: Option<Format>,
+    /// Keep only these fields (comma-separated; dots reach inside: public_metadata.plan).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "FIELDS")]
+    pub fields: Option<Vec<String>>,
+    /// Refuse every command that changes anything (exit 7).
+    #[arg(long, global = true, env = "CLERKCTL_READ_ONLY", value_parser = FalseyValueParser::new(), action = ArgAction::SetTrue)]
+    pub read_only: bool,
+    /// Print the request that would be sent (key masked) and send nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Confirm destructive commands (needed when there is no terminal to ask on).
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Use the built-in emulator with its local state instead of a Clerk instance.
+    #[arg(long, global = true)]
+    pub local: bool,
+    /// Where --local keeps its state [default: $XDG_DATA_HOME/clerkctl/local.db].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub local_data: Option<PathBuf>,
+    /// Append an audit record of each change to this file
+    /// [default: $XDG_STATE_HOME/clerkctl/audit.jsonl].
+    #[arg(long, global = true, env = "CLERKCTL_AUDIT_LOG", value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
+    /// Keep no audit record.
+    #[arg(long, global = true)]
+    pub no_audit: bool,
+    /// Seconds one request may take before it is abandoned (retries included separately).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Users: list, count, get, create, update, metadata, delete, ban, lock.
+    #[command(subcommand)]
+    Users(UsersCmd),
+    /// Organizations: list, get, create, update, metadata, delete.
+    #[command(subcommand, visible_alias = "organizations")]
+    Orgs(OrgsCmd),
+    /// Organization memberships: list, add, update, update-metadata, remove.
+    #[command(subcommand, visible_alias = "memberships")]
+    Members(MembersCmd),
+    /// Organization invitations: list, get, create, revoke.
+    #[command(subcommand)]
+    Invitations(InvitationsCmd),
+    /// Invitations to sign up to the application: list, create, revoke.
+    #[command(subcommand)]
+    AppInvitations(AppInvitationsCmd),
+    /// Call any Backend API endpoint: clerkctl api GET /users/count
+    Api(ApiArgs),
+    /// Print a shell completion script: clerkctl completions bash > /etc/bash_completion.d/clerkctl
+    Completions(CompletionsArgs),
+    /// Empty the --local emulator's state (with --demo, refill it with the demo company).
+    Reset(ResetArgs),
     /// Run a local emulator of Clerk's Backend API.
     Emulator(EmulatorArgs),
+}
+
+// ---- shared argument groups -------------------------------------------------------------------
+
+#[derive(Debug, Args, Clone)]
+pub struct PageArgs {
+    /// Items per page, 1 to 500 [Clerk's default: 10].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub limit: Option<u32>,
+    /// Skip this many items.
+    #[arg(long)]
+    pub offset: Option<u64>,
+    /// Order by a field: prefix - for descending, + for ascending (e.g. -created_at).
+    #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
+    pub order_by: Option<String>,
+    /// Every page, streamed (--limit sets the page size, 500 by default).
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// A JSON object given inline, as @FILE, or - for stdin.
+pub type JsonArg = String;
+
+#[derive(Debug, Args, Clone)]
+pub struct UserFilterArgs {
+    /// Users with this email address (repeatable).
+    #[arg(long = "email-address", value_name = "EMAIL")]
+    pub email_address: Vec<String>,
+    /// Users with this phone number (repeatable).
+    #[arg(long = "phone-number", value_name = "PHONE")]
+    pub phone_number: Vec<String>,
+    /// Users with this external ID; prefix + to include, - to exclude (repeatable).
+    #[arg(long = "external-id", value_name = "ID", allow_hyphen_values = true)]
+    pub external_id: Vec<String>,
+    /// Users with this username (repeatable).
+    #[arg(long, value_name = "USERNAME")]
+    pub username: Vec<String>,
+    /// Users with this web3 wallet (repeatable).
+    #[arg(long = "web3-wallet", value_name = "WALLET")]
+    pub web3_wallet: Vec<String>,
+    /// These users; prefix + to include, - to exclude (repeatable).
+    #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
+    pub user_id: Vec<String>,
+    /// Members of this organization; prefix + to include, - to exclude (repeatable).
+    #[arg(
+        long = "organization-id",
+        value_name = "ORG_ID",
+        allow_hyphen_values = true
+    )]
+    pub organization_id: Vec<String>,
+    /// Partial match over emails, phones, usernames, wallets, IDs and names.
+    #[arg(long)]
+    pub query: Option<String>,
+    #[arg(long = "email-address-query", value_name = "TEXT")]
+    pub email_address_query: Option<String>,
+    #[arg(long = "phone-number-query", value_name = "TEXT")]
+    pub phone_number_query: Option<String>,
+    #[arg(long = "username-query", value_name = "TEXT")]
+    pub username_query: Option<String>,
+    #[arg(long = "name-query", value_name = "TEXT")]
+    pub name_query: Option<String>,
+    /// Only banned (true) or only not banned (false) users.
+    #[arg(long, value_name = "BOOL")]
+    pub banned: Option<bool>,
+    /// Unix milliseconds.
+    #[arg(long = "last-active-at-before", value_name = "MS")]
+    pub last_active_at_before: Option<i64>,
+    #[arg(long = "last-active-at-after", value_name = "MS")]
+    pub last_active_at_after: Option<i64>,
+    #[arg(long = "created-at-before", value_name = "MS")]
+    pub created_at_before: Option<i64>,
+    #[arg(long = "created-at-after", value_name = "MS")]
+    pub created_at_after: Option<i64>,
+    #[arg(long = "last-sign-in-at-before", value_name = "MS")]
+    pub last_sign_in_at_before: Option<i64>,
+    #[arg(long = "last-sign-in-at-after", value_name = "MS")]
+    pub last_sign_in_at_after: Option<i64>,
+    /// OAuth provider (e.g. oauth_google), with --provider-user-id.
+    #[arg(long, requires = "provider_user_id")]
+    pub provider: Option<String>,
+    /// Provider user ID (repeatable), with --provider.
+    #[arg(long = "provider-user-id", value_name = "ID", requires = "provider")]
+    pub provider_user_id: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MetadataArgs {
+    /// Public metadata: a JSON object, @FILE, or - for stdin.
+    #[arg(
+        long = "public-metadata",
+        visible_alias = "public",
+        value_name = "JSON"
+    )]
+    pub public_metadata: Option<JsonArg>,
+    /// Private metadata (Backend API only): a JSON object, @FILE, or -.
+    #[arg(
+        long = "private-metadata",
+        visible_alias = "private",
+        value_name = "JSON"
+    )]
+    pub private_metadata: Option<JsonArg>,
+}
+
+// ---- users ----------------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCmd {
+    /// List users (newest first): clerkctl users list --email-address ada@example.com
+    List {
+        #[command(flatten)]
+        filter: Box<UserFilterArgs>,
+        #[command(flatten)]
+        page: PageArgs,
+        /// Continue after this user ID (cursor paging).
+        #[arg(long, value_name = "USER_ID")]
+        starting_after: Option<String>,
+    },
+    /// Count users matching the filters.
+    Count {
+        #[command(flatten)]
+        filter: Box<UserFilterArgs>,
+    },
+    /// Show one user.
+    Get { user_id: String },
+    /// Create a user.
+    Create(Box<CreateUserArgs>),
+    /// Update a user's profile fields.
+    Update(Box<UpdateUserArgs>),
+    /// Merge metadata into a user's (deep; null deletes a key).
+    UpdateMetadata(UserMetadataArgs),
+    /// Replace a user's metadata fields (each field given replaces the stored one).
+    ReplaceMetadata(UserMetadataArgs),
+    /// Delete a user permanently (asks for confirmation).
+    Delete { user_id: String },
+    /// Ban a user: end their sessions and block sign-in (asks for confirmation).
+    Ban { user_id: String },
+    /// Lift a ban.
+    Unban { user_id: String },
+    /// Lock a user out of signing in (asks for confirmation).
+    Lock { user_id: String },
+    /// Unlock a user.
+    Unlock { user_id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    /// Email address (repeatable; the first is primary).
+    #[arg(long = "email-address", visible_alias = "email", value_name = "EMAIL")]
+    pub email_address: Vec<String>,
+    /// Phone number in E.164 form, e.g. +15555550100 (repeatable).
+    #[arg(long = "phone-number", visible_alias = "phone", value_name = "PHONE")]
+    pub phone_number: Vec<String>,
+    #[arg(long)]
+    pub username: Option<String>,
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// Your own ID for this user.
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Read a password from the first line of stdin (never from the command line).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Skip Clerk's password checks (for migrations).
+    #[arg(long)]
+    pub skip_password_checks: bool,
+    #[command(flatten)]
+    pub metadata: MetadataArgs,
+    /// Unsafe metadata: a JSON object, @FILE, or -.
+    #[arg(long = "unsafe-metadata", value_name = "JSON")]
+    pub unsafe_metadata: Option<JsonArg>,
+    /// Any other fields of Clerk's create-user body, as a JSON object, @FILE or -.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<JsonArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateUserArgs {
+    pub user_id: String,
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    #[arg(long)]
+    pub username: Option<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// The ID (idn_...) of one of the user's verified email addresses.
+    #[arg(long, value_name = "IDN_ID")]
+    pub primary_email_address_id: Option<String>,
+    #[arg(long)]
+    pub locale: Option<String>,
+    /// Any other fields of Clerk's update-user body, as a JSON object, @FILE or -.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<JsonArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserMetadataArgs {
+    pub user_id: String,
+    #[command(flatten)]
+    pub metadata: MetadataArgs,
+    /// Unsafe metadata: a JSON object, @FILE, or -.
+    #[arg(
+        long = "unsafe-metadata",
+        visible_alias = "unsafe",
+        value_name = "JSON"
+    )]
+    pub unsafe_metadata: Option<JsonArg>,
+}
+
+// ---- organizations ----------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum OrgsCmd {
+    /// List organizations: clerkctl orgs list --query acme --include-members-count
+    List {
+        /// Exact ID, or part of a name or slug.
+        #[arg(long)]
+        query: Option<String>,
+        /// Organizations with this member; prefix + to include, - to exclude (repeatable).
+        #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
+        user_id: Vec<String>,
+        /// These organizations; prefix + to include, - to exclude (repeatable).
+        #[arg(
+            long = "organization-id",
+            value_name = "ORG_ID",
+            allow_hyphen_values = true
+        )]
+        organization_id: Vec<String>,
+        /// Include members_count.
+        #[arg(long)]
+        include_members_count: bool,
+        /// Include missing_member_with_elevated_permissions.
+        #[arg(long)]
+        include_missing_member_with_elevated_permissions: bool,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show one organization, by ID or slug.
+    Get {
+        /// An organization ID (org_...) or slug.
+        organization: String,
+        #[arg(long)]
+        include_members_count: bool,
+    },
+    /// Create an organization: clerkctl orgs create "Acme Inc" --slug acme --created-by user_...
+    Create {
+        name: String,
+        #[arg(long)]
+        slug: Option<String>,
+        /// The user who becomes its first admin.
+        #[arg(long, value_name = "USER_ID")]
+        created_by: Option<String>,
+        #[arg(long, value_name = "N")]
+        max_allowed_memberships: Option<i64>,
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Update an organization.
+    Update {
+        organization_id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long, value_name = "N")]
+        max_allowed_memberships: Option<i64>,
+        #[arg(long, value_name = "BOOL")]
+        admin_delete_enabled: Option<bool>,
+    },
+    /// Merge metadata into an organization's (deep; null deletes a key).
+    UpdateMetadata {
+        organization_id: String,
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Replace an organization's metadata fields.
+    ReplaceMetadata {
+        organization_id: String,
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Delete an organization with its memberships and invitations (asks for confirmation).
+    Delete { organization_id: String },
+}
+
+// ---- memberships ------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCmd {
+    /// List an organization's members: clerkctl members list org_... --role org:admin
+    List {
+        organization_id: String,
+        /// Members with this role (repeatable).
+        #[arg(long)]
+        role: Vec<String>,
+        /// These users; prefix + to include, - to exclude (repeatable).
+        #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
+        user_id: Vec<String>,
+        #[arg(long = "email-address", value_name = "EMAIL")]
+        email_address: Vec<String>,
+        #[arg(long = "phone-number", value_name = "PHONE")]
+        phone_number: Vec<String>,
+        #[arg(long, value_name = "USERNAME")]
+        username: Vec<String>,
+        /// Partial match over the members' emails, phones, usernames, IDs and names.
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long = "email-address-query", value_name = "TEXT")]
+        email_address_query: Option<String>,
+        #[arg(long = "name-query", value_name = "TEXT")]
+        name_query: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Add a user to an organization: clerkctl members add org_... user_... --role org:admin
+    Add {
+        organization_id: String,
+        user_id: String,
+        /// The role key: org:admin, org:member, or a custom org:... role.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Change a member's role.
+    Update {
+        organization_id: String,
+        user_id: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Merge metadata into a membership's (deep; null deletes a key).
+    UpdateMetadata {
+        organization_id: String,
+        user_id: String,
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Remove a member from an organization (asks for confirmation).
+    Remove {
+        organization_id: String,
+        user_id: String,
+    },
+}
+
+// ---- organization invitations -----------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum InvitationsCmd {
+    /// List an organization's invitations (or, without ORG_ID, every organization's).
+    List {
+        organization_id: Option<String>,
+        /// pending, accepted, revoked or expired (repeatable).
+        #[arg(long)]
+        status: Vec<String>,
+        /// Invitations to this address (with ORG_ID).
+        #[arg(long = "email-address", value_name = "EMAIL")]
+        email_address: Option<String>,
+        /// Part of the email address (without ORG_ID).
+        #[arg(long)]
+        query: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show one invitation.
+    Get {
+        organization_id: String,
+        invitation_id: String,
+    },
+    /// Invite an email address: clerkctl invitations create org_... alice@example.com --role org:member
+    Create {
+        organization_id: String,
+        email_address: String,
+        #[arg(long)]
+        role: String,
+        /// An admin of the organization, shown as the inviter.
+        #[arg(long, value_name = "USER_ID")]
+        inviter_user_id: Option<String>,
+        /// 1 to 365 [Clerk's default: 30].
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=365))]
+        expires_in_days: Option<i64>,
+        #[arg(long, value_name = "URL")]
+        redirect_url: Option<String>,
+        /// Do not email the invitation.
+        #[arg(long)]
+        no_notify: bool,
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Revoke a pending invitation (asks for confirmation).
+    Revoke {
+        organization_id: String,
+        invitation_id: String,
+        /// An admin of the organization, recorded as revoking it.
+        #[arg(long, value_name = "USER_ID")]
+        requesting_user_id: Option<String>,
+    },
+}
+
+// ---- application invitations -------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum AppInvitationsCmd {
+    /// List invitations (revoked ones only with --status revoked).
+    List {
+        /// pending, accepted, revoked or expired.
+        #[arg(long)]
+        status: Option<String>,
+        /// Part of the email address or ID.
+        #[arg(long)]
+        query: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Invite an email address to sign up: clerkctl app-invitations create bob@example.com
+    Create {
+        email_address: String,
+        /// Public metadata given to the user on sign-up: a JSON object, @FILE, or -.
+        #[arg(long = "public-metadata", value_name = "JSON")]
+        public_metadata: Option<JsonArg>,
+        #[arg(long, value_name = "URL")]
+        redirect_url: Option<String>,
+        /// 1 to 365 [Clerk's default: 30].
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=365))]
+        expires_in_days: Option<i64>,
+        /// Create it even if one is pending for this address.
+        #[arg(long)]
+        ignore_existing: bool,
+        /// Do not email the invitation.
+        #[arg(long)]
+        no_notify: bool,
+        /// invitation or waitlist_invitation.
+        #[arg(long, value_name = "SLUG")]
+        template_slug: Option<String>,
+    },
+    /// Revoke an invitation (asks for confirmation).
+    Revoke { invitation_id: String },
+}
+
+// ---- the rest ------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// GET, POST, PATCH, PUT or DELETE.
+    pub method: String,
+    /// A path under /v1, e.g. /users/count or /organizations/org_.../domains.
+    pub path: String,
+    /// Request body: JSON, @FILE, or - for stdin.
+    #[arg(long, short = 'd', value_name = "JSON")]
+    pub data: Option<JsonArg>,
+    /// Query parameter KEY=VALUE (repeatable).
+    #[arg(long = "query", short = 'q', value_name = "KEY=VALUE")]
+    pub query: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Refill with the demo company after emptying.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -81,5 +642,16 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
         Ok(p)
     } else {
         Err(format!("{p} is outside 0.0..=1.0"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

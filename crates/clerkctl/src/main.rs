@@ -1,7 +1,12 @@
 //! `clerkctl`: manage a Clerk instance's users, organizations, memberships and invitations.
 
+mod app;
 mod cli;
 mod cmd;
+mod fail;
+mod input;
+mod local;
+mod output;
 
 use std::process::ExitCode;
 

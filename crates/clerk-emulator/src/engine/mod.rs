@@ -168,6 +168,22 @@ impl Engine {
         }
     }
 
+    /// A marker kept in the data file across restarts and resets (`None` in memory).
+    pub fn marker(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.store {
+            Some(store) => store.lock().meta(&format!("marker:{key}")),
+            None => Ok(None),
+        }
+    }
+
+    /// Sets a marker; a no-op for an in-memory engine.
+    pub fn set_marker(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        match &self.store {
+            Some(store) => store.lock().set_meta(&format!("marker:{key}"), value),
+            None => Ok(()),
+        }
+    }
+
     /// How many users, organizations, memberships, organization invitations and application
     /// invitations the instance holds.
     pub fn counts(&self) -> [usize; 5] {
@@ -228,9 +244,16 @@ pub(crate) fn seed_user(
 pub(crate) fn seed_org(
     st: &mut State,
     ch: &mut Changes,
-    o: CreateOrganization,
+    mut o: CreateOrganization,
     now: i64,
 ) -> ApiResult<()> {
+    // A seed may name the creator by email address.
+    if let Some(creator) = &o.created_by
+        && !st.users.contains_key(creator)
+        && let Some(id) = st.emails.get(&creator.to_lowercase())
+    {
+        o.created_by = Some(id.clone());
+    }
     orgs::create(st, ch, o, now).map(drop)
 }
 

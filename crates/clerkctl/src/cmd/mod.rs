@@ -1,13 +1,231 @@
-//! Command implementations.
+//! Command implementations: each checks its input, builds the request with the client, and
+//! prints the answer.
 
+mod api;
+mod app_invitations;
 mod emulator;
+mod invitations;
+mod members;
+mod orgs;
+mod users;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use clap::CommandFactory;
+use clerk_api::Request;
+use clerk_api::page::List;
+use clerk_api::request::Operation;
+use clerk_api::resources::CountUsers;
+use futures::TryStreamExt;
+use serde_json::Value;
+
+use crate::app::App;
+use crate::cli::{Cli, Command, Format, PageArgs};
+use crate::fail::{CliResult, Fail, Subject, usage};
+use crate::output::Kind;
 
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {
-        Command::Emulator(args) => emulator::run(args),
+    let Cli { global, command } = cli;
+    match command {
+        Command::Emulator(args) => return emulator::run(args),
+        Command::Completions(args) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "clerkctl", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("clerkctl: cannot start the async runtime: {e}");
+            return ExitCode::from(crate::fail::exit::UNEXPECTED);
+        }
+    };
+    let mut app = App::new(global);
+    let result = runtime.block_on(async {
+        let r = dispatch(&mut app, command).await;
+        app.finish().await;
+        r
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(fail) => fail.report(app.out.json_errors()),
+    }
+}
+
+async fn dispatch(app: &mut App, command: Command) -> CliResult {
+    match command {
+        Command::Users(cmd) => users::run(app, cmd).await,
+        Command::Orgs(cmd) => orgs::run(app, cmd).await,
+        Command::Members(cmd) => members::run(app, cmd).await,
+        Command::Invitations(cmd) => invitations::run(app, cmd).await,
+        Command::AppInvitations(cmd) => app_invitations::run(app, cmd).await,
+        Command::Api(args) => api::run(app, args).await,
+        Command::Reset(args) => reset(app, args.demo).await,
+        Command::Emulator(_) | Command::Completions(_) => {
+            unreachable!("handled before the runtime starts")
+        }
+    }
+}
+
+/// Warnings (retries) on stderr; `CLERKCTL_LOG=debug` shows more.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CLERKCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("clerk_api=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+async fn reset(app: &mut App, demo: bool) -> CliResult {
+    if !app.global.local {
+        return Err(usage(
+            "reset empties the built-in emulator's state: run it as `clerkctl --local reset`",
+        ));
+    }
+    let change = crate::app::Change::new(
+        "reset",
+        "empty the local emulator's state",
+        Subject::Other,
+        None,
+    )
+    .destructive();
+    app.guard(&change)?;
+    if app.global.dry_run {
+        eprintln!("clerkctl: would empty the local emulator's state");
+        return Ok(());
+    }
+    app.client().await?;
+    let local = app.local().expect("--local started the emulator");
+    local
+        .engine()
+        .reset()
+        .map_err(|e| Fail::Other(format!("cannot empty {}: {e}", local.path().display())))?;
+    if demo {
+        crate::local::load_demo(local.engine())?;
+    }
+    eprintln!(
+        "clerkctl: emptied {}{}",
+        local.path().display(),
+        if demo {
+            " and loaded the demo company"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// Applies --limit, --offset and --order-by.
+fn paged<'a, T>(mut req: Request<'a, List<T>>, page: &PageArgs) -> Request<'a, List<T>>
+where
+    T: serde::de::DeserializeOwned + clerk_api::page::HasId + Send + 'a,
+{
+    if let Some(l) = page.limit {
+        req = req.limit(l);
+    }
+    if let Some(o) = page.offset {
+        req = req.offset(o);
+    }
+    if let Some(o) = &page.order_by {
+        req = req.order_by(o.clone());
+    }
+    req
+}
+
+/// Runs a list command: one page (with its total), or with --all every page, streamed.
+/// `count` gives the total for lists that answer a bare array (users).
+async fn list<'a, T>(
+    app: &mut App,
+    kind: Kind,
+    subject: Subject,
+    doing: &str,
+    req: Request<'a, List<T>>,
+    page: &PageArgs,
+    count: Option<Request<'a, CountUsers>>,
+) -> CliResult
+where
+    T: serde::de::DeserializeOwned + clerk_api::page::HasId + Send + 'a,
+{
+    let req = paged(req, page);
+    let fail = |error| Fail::Clerk {
+        doing: doing.to_owned(),
+        subject,
+        error,
+    };
+    if app.global.dry_run {
+        app.out
+            .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+        return Ok(());
+    }
+    if page.all {
+        let mut stream = req.stream_as::<Value>();
+        let mut writer = app.out.list_writer(kind);
+        while let Some(item) = stream.try_next().await.map_err(fail)? {
+            writer.item(&mut app.out, &item)?;
+        }
+        writer.end(&mut app.out, None)?;
+        return Ok(());
+    }
+    let answer = req.send_json().await.map_err(fail)?;
+    let (items, total) = match answer {
+        Value::Array(items) => (items, None),
+        Value::Object(mut m) => {
+            let total = m.get("total_count").and_then(Value::as_u64);
+            match m.remove("data") {
+                Some(Value::Array(items)) => (items, total),
+                _ => (Vec::new(), total),
+            }
+        }
+        _ => (Vec::new(), None),
+    };
+    let total = match (total, count) {
+        (Some(t), _) => Some(t),
+        (None, Some(count)) if app.out.format() != Format::Ndjson => {
+            Some(count.send().await.map_err(fail)?)
+        }
+        _ => None,
+    };
+    app.out.list(kind, &items, total)?;
+    Ok(())
+}
+
+/// Runs a read that answers one object and prints it.
+async fn show<O: Operation>(
+    app: &mut App,
+    kind: Kind,
+    subject: Subject,
+    doing: String,
+    req: Request<'_, O>,
+) -> CliResult {
+    if let Some(v) = app.read(doing, subject, req).await? {
+        app.out.object(kind, &v)?;
+    }
+    Ok(())
+}
+
+/// Runs a change and prints what Clerk answered.
+async fn change<O: Operation>(
+    app: &mut App,
+    kind: Kind,
+    change: &crate::app::Change,
+    req: Request<'_, O>,
+) -> CliResult {
+    if let Some(v) = app.write(change, req).await? {
+        app.out.object(kind, &v)?;
+    }
+    Ok(())
+}
+
+/// Helper for commands that must fail cleanly when there is nothing to send.
+fn nothing_to_send(what: &str) -> Fail {
+    usage(format!("nothing to change: give at least one of {what}"))
 }

@@ -1,0 +1,391 @@
+//! What every command shares: settings, the client (to Clerk or to the built-in emulator), the
+//! safety guards, dry runs, and the audit log.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clerk_api::request::Operation;
+use clerk_api::{ApiBase, Client, KeyKind, Request, SecretKey};
+use serde_json::{Value, json};
+
+use crate::cli::Global;
+use crate::fail::{CliResult, Fail, Subject};
+use crate::local::Local;
+use crate::output::Out;
+
+/// A command that changes something.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// `users delete`.
+    pub command: &'static str,
+    /// `delete user user_123`: what the error line and the prompt say.
+    pub doing: String,
+    pub subject: Subject,
+    /// The ID acted on, when there is one.
+    pub target: Option<String>,
+    /// Cannot be undone: asks on a terminal, needs --yes otherwise.
+    pub destructive: bool,
+}
+
+impl Change {
+    pub fn new(
+        command: &'static str,
+        doing: impl Into<String>,
+        subject: Subject,
+        target: Option<&str>,
+    ) -> Change {
+        Change {
+            command,
+            doing: doing.into(),
+            subject,
+            target: target.map(str::to_owned),
+            destructive: false,
+        }
+    }
+
+    pub fn destructive(mut self) -> Change {
+        self.destructive = true;
+        self
+    }
+}
+
+pub struct App {
+    pub global: Global,
+    pub out: Out,
+    client: Option<Client>,
+    local: Option<Local>,
+    told_live: bool,
+}
+
+impl App {
+    pub fn new(global: Global) -> App {
+        let out = Out::new(global.output, global.fields.clone());
+        App {
+            global,
+            out,
+            client: None,
+            local: None,
+            told_live: false,
+        }
+    }
+
+    /// The client: to the built-in emulator with --local, else from CLERK_SECRET_KEY and
+    /// CLERK_API_URL.
+    pub async fn client(&mut self) -> CliResult<Client> {
+        if let Some(c) = &self.client {
+            return Ok(c.clone());
+        }
+        let timeout = Duration::from_secs(self.global.timeout.max(1));
+        let client = if self.global.local {
+            let (local, client) = Local::start(self.global.local_data.clone(), timeout).await?;
+            self.local = Some(local);
+            client
+        } else {
+            let config = |error| Fail::Clerk {
+                doing: "configuration".into(),
+                subject: Subject::Other,
+                error,
+            };
+            let key = SecretKey::from_env().map_err(config)?;
+            let base = ApiBase::from_env().map_err(config)?;
+            Client::builder()
+                .secret_key(key)
+                .api_base(base)
+                .timeout(timeout)
+                .build()
+                .map_err(config)?
+        };
+        self.client = Some(client.clone());
+        Ok(client)
+    }
+
+    pub fn local(&self) -> Option<&Local> {
+        self.local.as_ref()
+    }
+
+    /// Stops the built-in emulator, if one runs.
+    pub async fn finish(&mut self) {
+        if let Some(local) = self.local.take() {
+            local.stop().await;
+        }
+    }
+
+    /// Read-only mode and confirmation, checked before anything is sent.
+    pub fn guard(&self, change: &Change) -> CliResult<()> {
+        if self.global.read_only {
+            return Err(Fail::Guard(format!(
+                "refusing to {}: read-only mode is on (--read-only or CLERKCTL_READ_ONLY); nothing was sent",
+                change.doing
+            )));
+        }
+        if change.destructive && !self.global.dry_run && !self.global.yes {
+            confirm(change)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a read; with --dry-run, prints the request instead and returns `None`.
+    pub async fn read<O: Operation>(
+        &mut self,
+        doing: impl Into<String>,
+        subject: Subject,
+        req: Request<'_, O>,
+    ) -> CliResult<Option<Value>> {
+        if self.global.dry_run {
+            self.out
+                .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+            return Ok(None);
+        }
+        req.send_json()
+            .await
+            .map(Some)
+            .map_err(|error| Fail::Clerk {
+                doing: doing.into(),
+                subject,
+                error,
+            })
+    }
+
+    /// Sends a change (after [`App::guard`]): dry run, production-key notice, audit record.
+    pub async fn write<O: Operation>(
+        &mut self,
+        change: &Change,
+        req: Request<'_, O>,
+    ) -> CliResult<Option<Value>> {
+        if self.global.read_only {
+            return Err(Fail::Guard(format!(
+                "refusing to {}: read-only mode is on",
+                change.doing
+            )));
+        }
+        if self.global.dry_run {
+            self.out
+                .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+            return Ok(None);
+        }
+        let client = self.client().await?;
+        if client.key_kind() == KeyKind::Live && !self.told_live {
+            eprintln!(
+                "clerkctl: using a production key ({}) against {}",
+                client.masked_key(),
+                client.base()
+            );
+            self.told_live = true;
+        }
+        let audit = self.audit_file()?;
+        let prepared = req.prepare();
+        let result = req.send_json().await;
+        if let Some(path) = audit {
+            let record = audit_record(change, &prepared, &client, self.local.is_some(), &result);
+            append(&path, &record).map_err(|e| {
+                Fail::Other(format!(
+                    "{} was done, but the audit log {} could not be written: {e}",
+                    change.doing,
+                    path.display()
+                ))
+            })?;
+        }
+        result.map(Some).map_err(|error| Fail::Clerk {
+            doing: change.doing.clone(),
+            subject: change.subject,
+            error,
+        })
+    }
+
+    /// The audit log's path, checked writable before a change is sent.
+    fn audit_file(&self) -> CliResult<Option<PathBuf>> {
+        if self.global.no_audit {
+            return Ok(None);
+        }
+        let path = match &self.global.audit_log {
+            Some(p) => p.clone(),
+            None => match state_dir() {
+                Some(dir) => dir.join("clerkctl").join("audit.jsonl"),
+                None => {
+                    return Err(Fail::Guard(
+                        "no place for the audit log ($XDG_STATE_HOME and $HOME are unset): pass --audit-log PATH or --no-audit; nothing was sent".into(),
+                    ));
+                }
+            },
+        };
+        let open = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map(drop)
+        };
+        open().map_err(|e| {
+            Fail::Guard(format!(
+                "cannot write the audit log {} ({e}): pass --audit-log PATH or --no-audit; nothing was sent",
+                path.display()
+            ))
+        })?;
+        Ok(Some(path))
+    }
+}
+
+fn confirm(change: &Change) -> CliResult<()> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !interactive {
+        return Err(Fail::Guard(format!(
+            "`{}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
+            change.command, change.doing
+        )));
+    }
+    eprint!("clerkctl: {}? This cannot be undone. [y/N] ", change.doing);
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Fail::Guard(format!(
+            "did not {}: not confirmed; nothing was sent",
+            change.doing
+        )))
+    }
+}
+
+/// `$XDG_STATE_HOME`, or `~/.local/state`.
+pub fn state_dir() -> Option<PathBuf> {
+    xdg("XDG_STATE_HOME", ".local/state")
+}
+
+/// `$XDG_DATA_HOME`, or `~/.local/share`.
+pub fn data_dir() -> Option<PathBuf> {
+    xdg("XDG_DATA_HOME", ".local/share")
+}
+
+fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(fallback))
+        })
+}
+
+/// Body fields whose values never reach the audit log.
+const SECRET_FIELDS: &[&str] = &["password", "password_digest", "totp_secret", "backup_codes"];
+
+/// A request body fit for the audit log: secrets and private metadata values masked.
+pub fn mask_body(body: &Value) -> Value {
+    match body {
+        Value::Array(items) => Value::Array(items.iter().map(mask_body).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let masked = if SECRET_FIELDS.contains(&k.as_str()) {
+                        json!("[masked]")
+                    } else if k == "private_metadata" {
+                        match v {
+                            Value::Object(m) => Value::Object(
+                                m.keys().map(|k| (k.clone(), json!("[masked]"))).collect(),
+                            ),
+                            Value::Null => Value::Null,
+                            _ => json!("[masked]"),
+                        }
+                    } else {
+                        v.clone()
+                    };
+                    (k.clone(), masked)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn audit_record(
+    change: &Change,
+    prepared: &clerk_api::PreparedRequest,
+    client: &Client,
+    local: bool,
+    result: &clerk_api::Result<Value>,
+) -> Value {
+    let path = url::Url::parse(&prepared.url)
+        .map(|u| u.path().to_owned())
+        .unwrap_or_default();
+    let (status, code, trace, resource) = match result {
+        Ok(v) => (
+            json!(200),
+            Value::Null,
+            Value::Null,
+            v.get("id")
+                .cloned()
+                .or_else(|| change.target.clone().map(Value::String))
+                .unwrap_or(Value::Null),
+        ),
+        Err(e) => {
+            let api = e.api();
+            (
+                json!(api.map(|a| a.status)),
+                json!(
+                    api.and_then(|a| a.code())
+                        .map(str::to_owned)
+                        .or_else(|| Some(if e.is_ambiguous() {
+                            "answer_lost".into()
+                        } else {
+                            "not_sent".into()
+                        }))
+                ),
+                json!(api.and_then(|a| a.trace_id.clone())),
+                json!(change.target),
+            )
+        }
+    };
+    let time = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    json!({
+        "time": time,
+        "command": change.command,
+        "method": prepared.method,
+        "path": path,
+        "status": status,
+        "code": code,
+        "resource_id": resource,
+        "trace_id": trace,
+        "instance": if local { "local".to_owned() } else { client.base().to_string() },
+        "key": client.masked_key(),
+        "body": prepared.body.as_ref().map(mask_body),
+    })
+}
+
+fn append(path: &std::path::Path, record: &Value) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(record)?;
+    line.push(b'\n');
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    // One write per record, so concurrent clerkctl processes never interleave lines.
+    f.write_all(&line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_bodies_mask_secrets_and_private_metadata() {
+        let body = json!({"password": "hunter22", "private_metadata": {"ssn": "123"}, "public_metadata": {"plan": "pro"}});
+        assert_eq!(
+            mask_body(&body),
+            json!({"password": "[masked]", "private_metadata": {"ssn": "[masked]"}, "public_metadata": {"plan": "pro"}})
+        );
+        let bulk = json!([{"email_address": "a@b.co", "private_metadata": {"k": 1}}]);
+        assert_eq!(
+            mask_body(&bulk),
+            json!([{"email_address": "a@b.co", "private_metadata": {"k": "[masked]"}}])
+        );
+    }
+}

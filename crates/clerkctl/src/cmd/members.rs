@@ -1,0 +1,165 @@
+//! `clerkctl members ...`
+
+use serde_json::Value;
+
+use super::orgs::metadata_body;
+use super::{change, list, nothing_to_send};
+use crate::app::{App, Change};
+use crate::cli::MembersCmd;
+use crate::fail::{CliResult, Subject};
+use crate::input;
+use crate::output::Kind;
+
+pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
+    match cmd {
+        MembersCmd::List {
+            organization_id,
+            role,
+            user_id,
+            email_address,
+            phone_number,
+            username,
+            query,
+            email_address_query,
+            name_query,
+            page,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let roles: Vec<String> = role
+                .iter()
+                .map(|r| input::role(r))
+                .collect::<CliResult<_>>()?;
+            let users = input::signed_ids(&user_id, input::user_id)?;
+            let emails: Vec<String> = email_address
+                .iter()
+                .map(|e| input::email(e))
+                .collect::<CliResult<_>>()?;
+            let client = app.client().await?;
+            let mut req = client
+                .memberships(&org)
+                .list()
+                .role(roles)
+                .user_id(users)
+                .email_address(emails)
+                .phone_number(phone_number)
+                .username(username);
+            if let Some(q) = query {
+                req = req.query(q);
+            }
+            if let Some(q) = email_address_query {
+                req = req.email_address_query(q);
+            }
+            if let Some(q) = name_query {
+                req = req.name_query(q);
+            }
+            list(
+                app,
+                Kind::Membership,
+                Subject::Membership,
+                &format!("members list {org}"),
+                req,
+                &page,
+                None,
+            )
+            .await
+        }
+        MembersCmd::Add {
+            organization_id,
+            user_id,
+            role,
+            metadata,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let user = input::user_id(&user_id)?;
+            let role = input::role(&role)?;
+            let mut body = metadata_body(&metadata)?;
+            body.insert("user_id".into(), Value::from(user.clone()));
+            body.insert("role".into(), Value::from(role.clone()));
+            let c = Change::new(
+                "members add",
+                format!("add {user} to {org} as {role}"),
+                Subject::Membership,
+                Some(&user),
+            );
+            app.guard(&c)?;
+            let client = app.client().await?;
+            let req = client
+                .memberships(&org)
+                .add(&user, &role)
+                .body(Value::Object(body));
+            change(app, Kind::Membership, &c, req).await
+        }
+        MembersCmd::Update {
+            organization_id,
+            user_id,
+            role,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let user = input::user_id(&user_id)?;
+            let role = input::role(&role)?;
+            let c = Change::new(
+                "members update",
+                format!("make {user} {role} in {org}"),
+                Subject::Membership,
+                Some(&user),
+            );
+            app.guard(&c)?;
+            let client = app.client().await?;
+            change(
+                app,
+                Kind::Membership,
+                &c,
+                client.memberships(&org).update(&user, role),
+            )
+            .await
+        }
+        MembersCmd::UpdateMetadata {
+            organization_id,
+            user_id,
+            metadata,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let user = input::user_id(&user_id)?;
+            let body = metadata_body(&metadata)?;
+            if body.is_empty() {
+                return Err(nothing_to_send("--public-metadata, --private-metadata"));
+            }
+            let c = Change::new(
+                "members update-metadata",
+                format!("update the metadata of {user}'s membership in {org}"),
+                Subject::Membership,
+                Some(&user),
+            );
+            app.guard(&c)?;
+            let client = app.client().await?;
+            let req = client
+                .memberships(&org)
+                .update_metadata(&user)
+                .body(Value::Object(body));
+            change(app, Kind::Membership, &c, req).await
+        }
+        MembersCmd::Remove {
+            organization_id,
+            user_id,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let user = input::user_id(&user_id)?;
+            let c = Change::new(
+                "members remove",
+                format!("remove {user} from {org}"),
+                Subject::Membership,
+                Some(&user),
+            )
+            .destructive();
+            app.guard(&c)?;
+            let client = app.client().await?;
+            change(
+                app,
+                Kind::Membership,
+                &c,
+                client.memberships(&org).remove(&user),
+            )
+            .await
+        }
+    }
+}

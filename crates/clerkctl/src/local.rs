@@ -1,0 +1,152 @@
+//! `--local`: the built-in emulator, started in-process on 127.0.0.1:0 over a state file, filled
+//! with a small demo company the first time.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clerk_api::{Client, SecretKey};
+use clerk_emulator::model::Role;
+use clerk_emulator::seed::Seed;
+use clerk_emulator::{Config, Emulator, Engine};
+use serde_json::json;
+
+use crate::fail::{CliResult, Fail};
+
+/// The key `--local` uses; the embedded emulator accepts any `sk_test_` key.
+pub const LOCAL_KEY: &str = "sk_test_clerkctl_local_emulator";
+
+const INITIALIZED: &str = "clerkctl-local-initialized";
+
+pub struct Local {
+    emulator: Emulator,
+    path: PathBuf,
+    // Held while the command runs: two `--local` commands never share the state at once.
+    _lock: std::fs::File,
+}
+
+impl Local {
+    pub async fn start(path: Option<PathBuf>, timeout: Duration) -> CliResult<(Local, Client)> {
+        let path = match path {
+            Some(p) => p,
+            None => crate::app::data_dir()
+                .map(|d| d.join("clerkctl").join("local.db"))
+                .ok_or_else(|| Fail::Usage("no place for --local state ($XDG_DATA_HOME and $HOME are unset): pass --local-data PATH".into()))?,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Fail::Other(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Fail::Other(format!("cannot open {}: {e}", lock_path.display())))?;
+        if lock.try_lock().is_err() {
+            eprintln!(
+                "clerkctl: waiting for another clerkctl --local to finish with {}",
+                path.display()
+            );
+            lock.lock()
+                .map_err(|e| Fail::Other(format!("cannot lock {}: {e}", lock_path.display())))?;
+        }
+        let engine = Engine::open(&path, Role::defaults()).map_err(|e| {
+            Fail::Other(format!(
+                "{e} (move it aside, or pick another file with --local-data PATH)"
+            ))
+        })?;
+        // The demo fills a new state once; after `reset` the state stays empty.
+        let initialized = engine
+            .marker(INITIALIZED)
+            .map_err(|e| Fail::Other(e.to_string()))?;
+        if initialized.is_none() {
+            if engine.counts().iter().all(|n| *n == 0) {
+                load_demo(&engine)?;
+            }
+            engine
+                .set_marker(INITIALIZED, "1")
+                .map_err(|e| Fail::Other(e.to_string()))?;
+        }
+        let emulator = Emulator::serve(Arc::new(engine), &Config::default())
+            .await
+            .map_err(|e| Fail::Other(format!("cannot start the built-in emulator: {e}")))?;
+        let client = Client::builder()
+            .secret_key(SecretKey::new(LOCAL_KEY))
+            .api_url(&emulator.base_url())
+            .and_then(|b| b.timeout(timeout).build())
+            .map_err(|e| Fail::Other(format!("cannot reach the built-in emulator: {e}")))?;
+        Ok((
+            Local {
+                emulator,
+                path,
+                _lock: lock,
+            },
+            client,
+        ))
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        self.emulator.engine()
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    pub async fn stop(self) {
+        self.emulator.shutdown().await;
+    }
+}
+
+/// Fills the state with the demo company.
+pub fn load_demo(engine: &Engine) -> CliResult<()> {
+    let seed: Seed = serde_json::from_value(demo()).expect("the demo seed is valid");
+    engine
+        .load_seed(seed, "built-in demo")
+        .map_err(|e| Fail::Other(format!("cannot load the demo data: {e}")))
+}
+
+/// Two organizations, six users, memberships, and pending invitations.
+fn demo() -> serde_json::Value {
+    let user = |first: &str, last: &str, email: &str, username: &str, ext: &str| {
+        json!({
+            "first_name": first,
+            "last_name": last,
+            "email_address": [email],
+            "username": username,
+            "external_id": ext,
+            "public_metadata": {"department": "engineering"},
+        })
+    };
+    json!({
+        "users": [
+            user("Ada", "Lovelace", "ada@acme.test", "ada_lovelace", "emp-001"),
+            user("Grace", "Hopper", "grace@acme.test", "grace_hopper", "emp-002"),
+            user("Alan", "Turing", "alan@acme.test", "alan_turing", "emp-003"),
+            user("Katherine", "Johnson", "katherine@globex.test", "katherine_johnson", "emp-004"),
+            user("Edsger", "Dijkstra", "edsger@globex.test", "edsger_dijkstra", "emp-005"),
+            {"first_name": "Barbara", "last_name": "Liskov", "email_address": ["barbara@example.test"], "username": "barbara_liskov", "banned": true},
+        ],
+        "organizations": [
+            {"name": "Acme Inc", "slug": "acme", "created_by": "ada@acme.test", "public_metadata": {"plan": "enterprise"}},
+            {"name": "Globex", "slug": "globex", "created_by": "katherine@globex.test", "public_metadata": {"plan": "starter"}},
+        ],
+        "memberships": [
+            {"organization_id": "acme", "user_id": "grace@acme.test", "role": "org:admin"},
+            {"organization_id": "acme", "user_id": "alan@acme.test", "role": "org:member"},
+            {"organization_id": "globex", "user_id": "edsger@globex.test", "role": "org:member"},
+            {"organization_id": "globex", "user_id": "grace@acme.test", "role": "org:member"},
+        ],
+        "organization_invitations": [
+            {"organization_id": "acme", "email_address": "margaret@acme.test", "role": "org:member"},
+            {"organization_id": "acme", "email_address": "donald@acme.test", "role": "org:admin"},
+            {"organization_id": "globex", "email_address": "john@globex.test", "role": "org:member"},
+        ],
+        "invitations": [
+            {"email_address": "tim@example.test"},
+            {"email_address": "radia@example.test"},
+        ],
+    })
+}

@@ -1,0 +1,566 @@
+//! Writing results to stdout: tables for people, Clerk's JSON for programs, one object per line
+//! for streams. `--fields` keeps only the fields asked for.
+
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
+
+use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+use serde_json::{Map, Value};
+
+use crate::cli::Format;
+
+/// What is being printed, which decides the table's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    User,
+    Organization,
+    Membership,
+    OrganizationInvitation,
+    Invitation,
+    Deleted,
+    Count,
+    /// Anything else (`clerkctl api`, dry runs): shown as JSON even in table mode.
+    Raw,
+}
+
+type Extract = fn(&Value) -> String;
+
+pub struct Out {
+    format: Format,
+    fields: Option<Vec<String>>,
+    pretty: bool,
+    color: bool,
+    w: BufWriter<Stdout>,
+}
+
+impl std::fmt::Debug for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Out")
+            .field("format", &self.format)
+            .field("fields", &self.fields)
+            .finish()
+    }
+}
+
+impl Out {
+    pub fn new(format: Option<Format>, fields: Option<Vec<String>>) -> Out {
+        let tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        Out {
+            format: format.unwrap_or(if tty { Format::Table } else { Format::Json }),
+            fields: fields.map(|f| {
+                f.into_iter()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            }),
+            pretty: tty,
+            color: tty && !no_color,
+            w: BufWriter::new(std::io::stdout()),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether errors should be JSON (on stderr).
+    pub fn json_errors(&self) -> bool {
+        self.format != Format::Table
+    }
+
+    fn project(&self, v: &Value) -> Value {
+        match &self.fields {
+            None => v.clone(),
+            Some(fields) => project(v, fields),
+        }
+    }
+
+    fn json_line(&mut self, v: &Value) -> std::io::Result<()> {
+        if self.pretty && self.format == Format::Json {
+            serde_json::to_writer_pretty(&mut self.w, v)?;
+        } else {
+            serde_json::to_writer(&mut self.w, v)?;
+        }
+        writeln!(self.w)
+    }
+
+    /// Prints any JSON value as JSON (tables have nothing better to offer for it).
+    pub fn raw(&mut self, v: &Value) -> std::io::Result<()> {
+        let v = self.project(v);
+        self.json_line(&v)?;
+        self.w.flush()
+    }
+
+    /// One object.
+    pub fn object(&mut self, kind: Kind, v: &Value) -> std::io::Result<()> {
+        match self.format {
+            Format::Json | Format::Ndjson => {
+                let v = self.project(v);
+                self.json_line(&v)?;
+            }
+            Format::Table => match kind {
+                Kind::Raw => {
+                    let v = self.project(v);
+                    serde_json::to_writer_pretty(&mut self.w, &v)?;
+                    writeln!(self.w)?;
+                }
+                Kind::Count if self.fields.is_none() => {
+                    writeln!(self.w, "{}", v.get("total_count").unwrap_or(v))?;
+                }
+                _ => {
+                    let rows: Vec<(String, String)> = match &self.fields {
+                        Some(fields) => fields
+                            .iter()
+                            .map(|f| (f.clone(), cell(lookup(v, f))))
+                            .collect(),
+                        None => details(kind)
+                            .iter()
+                            .map(|(k, f)| ((*k).to_owned(), f(v)))
+                            .collect(),
+                    };
+                    let mut t = self.table();
+                    for (k, val) in rows {
+                        let key = if self.color {
+                            Cell::new(k).add_attribute(Attribute::Bold)
+                        } else {
+                            Cell::new(k)
+                        };
+                        t.add_row(vec![key, Cell::new(val)]);
+                    }
+                    writeln!(self.w, "{t}")?;
+                }
+            },
+        }
+        self.w.flush()
+    }
+
+    /// A page of a list with its total (`None` when unknown).
+    pub fn list(&mut self, kind: Kind, items: &[Value], total: Option<u64>) -> std::io::Result<()> {
+        let mut list = self.list_writer(kind);
+        for item in items {
+            list.item(self, item)?;
+        }
+        list.end(self, total)
+    }
+
+    pub fn list_writer(&mut self, kind: Kind) -> ListWriter {
+        ListWriter {
+            kind,
+            count: 0,
+            rows: Vec::new(),
+            buffered: Vec::new(),
+        }
+    }
+
+    fn table(&self) -> Table {
+        let mut t = Table::new();
+        t.load_preset(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        t
+    }
+
+    fn columns(&self, kind: Kind) -> Vec<(String, Option<Extract>)> {
+        match &self.fields {
+            Some(f) => f.iter().map(|f| (f.to_uppercase(), None)).collect(),
+            None => columns(kind)
+                .iter()
+                .map(|(h, e)| ((*h).to_owned(), Some(*e)))
+                .collect(),
+        }
+    }
+}
+
+/// Writes a list item by item: JSON and ndjson stream (constant memory); tables and pretty JSON
+/// are laid out at the end.
+pub struct ListWriter {
+    kind: Kind,
+    count: u64,
+    rows: Vec<Vec<String>>,
+    buffered: Vec<Value>,
+}
+
+impl ListWriter {
+    pub fn item(&mut self, out: &mut Out, v: &Value) -> std::io::Result<()> {
+        let first = self.count == 0;
+        self.count += 1;
+        match out.format {
+            Format::Ndjson => {
+                let v = out.project(v);
+                serde_json::to_writer(&mut out.w, &v)?;
+                writeln!(out.w)?;
+            }
+            Format::Json if out.pretty => self.buffered.push(out.project(v)),
+            Format::Json => {
+                out.w.write_all(if first { b"{\"data\":[" } else { b"," })?;
+                let v = out.project(v);
+                serde_json::to_writer(&mut out.w, &v)?;
+            }
+            Format::Table if self.kind == Kind::Raw => self.buffered.push(out.project(v)),
+            Format::Table => {
+                let row = out
+                    .columns(self.kind)
+                    .iter()
+                    .map(|(h, e)| match e {
+                        Some(e) => e(v),
+                        None => cell(lookup(v, &h.to_lowercase())),
+                    })
+                    .collect();
+                self.rows.push(row);
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes the list; `total` defaults to the number of items written.
+    pub fn end(self, out: &mut Out, total: Option<u64>) -> std::io::Result<()> {
+        let total = total.unwrap_or(self.count);
+        match out.format {
+            Format::Ndjson => {}
+            Format::Json if out.pretty => {
+                let v = serde_json::json!({"data": self.buffered, "total_count": total});
+                serde_json::to_writer_pretty(&mut out.w, &v)?;
+                writeln!(out.w)?;
+            }
+            Format::Json => {
+                if self.count == 0 {
+                    out.w.write_all(b"{\"data\":[")?;
+                }
+                writeln!(out.w, "],\"total_count\":{total}}}")?;
+            }
+            Format::Table if self.kind == Kind::Raw => {
+                let v = serde_json::json!({"data": self.buffered, "total_count": total});
+                serde_json::to_writer_pretty(&mut out.w, &v)?;
+                writeln!(out.w)?;
+            }
+            Format::Table => {
+                if self.rows.is_empty() {
+                    writeln!(out.w, "(none)")?;
+                } else {
+                    let mut t = out.table();
+                    let header: Vec<Cell> = out
+                        .columns(self.kind)
+                        .into_iter()
+                        .map(|(h, _)| {
+                            if out.color {
+                                Cell::new(h).add_attribute(Attribute::Bold)
+                            } else {
+                                Cell::new(h)
+                            }
+                        })
+                        .collect();
+                    t.set_header(header);
+                    for row in self.rows {
+                        t.add_row(row);
+                    }
+                    writeln!(out.w, "{t}")?;
+                    if total > self.count {
+                        writeln!(
+                            out.w,
+                            "{} of {total} shown; use --offset, --limit or --all for more",
+                            self.count
+                        )?;
+                    }
+                }
+            }
+        }
+        out.w.flush()
+    }
+}
+
+/// Keeps only `fields` (dotted paths reach inside objects); missing fields read as null.
+pub fn project(v: &Value, fields: &[String]) -> Value {
+    let Value::Object(_) = v else {
+        return v.clone();
+    };
+    let mut out = Map::new();
+    for f in fields {
+        let value = lookup(v, f).cloned().unwrap_or(Value::Null);
+        let mut parts: Vec<&str> = f.split('.').collect();
+        let last = parts.pop().unwrap_or_default();
+        let mut slot = &mut out;
+        for p in parts {
+            let entry = slot
+                .entry(p.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            slot = entry.as_object_mut().expect("just made an object");
+        }
+        slot.insert(last.to_owned(), value);
+    }
+    Value::Object(out)
+}
+
+fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, key| match v {
+        Value::Object(m) => m.get(key),
+        Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+/// A value as a table cell: strings bare, timestamps readable, the rest compact JSON.
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "-".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    cell(v.get(key))
+}
+
+/// Unix milliseconds as `2026-11-26 06:10 UTC`.
+pub fn time(v: &Value, key: &str) -> String {
+    let Some(ms) = v.get(key).and_then(Value::as_i64) else {
+        return "-".into();
+    };
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
+        return ms.to_string();
+    };
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    t.format(&fmt).unwrap_or_else(|_| ms.to_string())
+}
+
+fn name(v: &Value) -> String {
+    let parts: Vec<&str> = ["first_name", "last_name"]
+        .iter()
+        .filter_map(|k| v.get(*k).and_then(Value::as_str))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+fn primary_email(v: &Value) -> String {
+    let primary = v.get("primary_email_address_id").and_then(Value::as_str);
+    let emails = v.get("email_addresses").and_then(Value::as_array);
+    emails
+        .and_then(|es| {
+            es.iter()
+                .find(|e| e.get("id").and_then(Value::as_str) == primary && primary.is_some())
+                .or_else(|| es.first())
+        })
+        .and_then(|e| e.get("email_address").and_then(Value::as_str))
+        .unwrap_or("-")
+        .to_owned()
+}
+
+fn all_of(v: &Value, list: &str, field: &str) -> String {
+    let items: Vec<&str> = v
+        .get(list)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.get(field).and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn user_status(v: &Value) -> String {
+    let flag = |k| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+    match (flag("banned"), flag("locked")) {
+        (true, true) => "banned, locked",
+        (true, false) => "banned",
+        (false, true) => "locked",
+        (false, false) => "active",
+    }
+    .into()
+}
+
+fn compact(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::Object(m)) if m.is_empty() => "{}".into(),
+        other => cell(other),
+    }
+}
+
+fn member_user<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    v.get("public_user_data").and_then(|u| u.get(key))
+}
+
+fn columns(kind: Kind) -> &'static [(&'static str, Extract)] {
+    match kind {
+        Kind::User => &[
+            ("ID", |v| text(v, "id")),
+            ("NAME", name),
+            ("EMAIL", primary_email),
+            ("USERNAME", |v| text(v, "username")),
+            ("STATUS", user_status),
+            ("CREATED", |v| time(v, "created_at")),
+        ],
+        Kind::Organization => &[
+            ("ID", |v| text(v, "id")),
+            ("NAME", |v| text(v, "name")),
+            ("SLUG", |v| text(v, "slug")),
+            ("MEMBERS", |v| text(v, "members_count")),
+            ("CREATED", |v| time(v, "created_at")),
+        ],
+        Kind::Membership => &[
+            ("USER ID", |v| cell(member_user(v, "user_id"))),
+            ("IDENTIFIER", |v| cell(member_user(v, "identifier"))),
+            ("NAME", |v| {
+                v.get("public_user_data").map_or("-".into(), name)
+            }),
+            ("ROLE", |v| text(v, "role")),
+            ("ORGANIZATION", |v| {
+                cell(v.get("organization").and_then(|o| o.get("slug")))
+            }),
+            ("JOINED", |v| time(v, "created_at")),
+        ],
+        Kind::OrganizationInvitation => &[
+            ("ID", |v| text(v, "id")),
+            ("EMAIL", |v| text(v, "email_address")),
+            ("ROLE", |v| text(v, "role")),
+            ("STATUS", |v| text(v, "status")),
+            ("ORGANIZATION", |v| text(v, "organization_id")),
+            ("EXPIRES", |v| time(v, "expires_at")),
+            ("CREATED", |v| time(v, "created_at")),
+        ],
+        Kind::Invitation => &[
+            ("ID", |v| text(v, "id")),
+            ("EMAIL", |v| text(v, "email_address")),
+            ("STATUS", |v| text(v, "status")),
+            ("EXPIRES", |v| time(v, "expires_at")),
+            ("CREATED", |v| time(v, "created_at")),
+        ],
+        Kind::Deleted => &[
+            ("OBJECT", |v| text(v, "object")),
+            ("ID", |v| text(v, "id")),
+            ("DELETED", |v| text(v, "deleted")),
+        ],
+        Kind::Count => &[("TOTAL", |v| text(v, "total_count"))],
+        Kind::Raw => &[],
+    }
+}
+
+fn details(kind: Kind) -> &'static [(&'static str, Extract)] {
+    match kind {
+        Kind::User => &[
+            ("id", |v| text(v, "id")),
+            ("name", name),
+            ("emails", |v| all_of(v, "email_addresses", "email_address")),
+            ("phones", |v| all_of(v, "phone_numbers", "phone_number")),
+            ("username", |v| text(v, "username")),
+            ("external_id", |v| text(v, "external_id")),
+            ("status", user_status),
+            ("created", |v| time(v, "created_at")),
+            ("updated", |v| time(v, "updated_at")),
+            ("last sign-in", |v| time(v, "last_sign_in_at")),
+            ("last active", |v| time(v, "last_active_at")),
+            ("public_metadata", |v| compact(v, "public_metadata")),
+            ("private_metadata", |v| compact(v, "private_metadata")),
+            ("unsafe_metadata", |v| compact(v, "unsafe_metadata")),
+        ],
+        Kind::Organization => &[
+            ("id", |v| text(v, "id")),
+            ("name", |v| text(v, "name")),
+            ("slug", |v| text(v, "slug")),
+            ("members", |v| text(v, "members_count")),
+            ("pending invitations", |v| {
+                text(v, "pending_invitations_count")
+            }),
+            ("max memberships", |v| text(v, "max_allowed_memberships")),
+            ("created by", |v| text(v, "created_by")),
+            ("created", |v| time(v, "created_at")),
+            ("updated", |v| time(v, "updated_at")),
+            ("public_metadata", |v| compact(v, "public_metadata")),
+            ("private_metadata", |v| compact(v, "private_metadata")),
+        ],
+        Kind::Membership => &[
+            ("id", |v| text(v, "id")),
+            ("organization", |v| {
+                let o = v.get("organization");
+                format!(
+                    "{} ({})",
+                    cell(o.and_then(|o| o.get("name"))),
+                    cell(o.and_then(|o| o.get("id")))
+                )
+            }),
+            ("user", |v| cell(member_user(v, "user_id"))),
+            ("identifier", |v| cell(member_user(v, "identifier"))),
+            ("name", |v| {
+                v.get("public_user_data").map_or("-".into(), name)
+            }),
+            ("role", |v| text(v, "role")),
+            ("permissions", |v| {
+                v.get("permissions")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_else(|| "-".into())
+            }),
+            ("joined", |v| time(v, "created_at")),
+            ("public_metadata", |v| compact(v, "public_metadata")),
+            ("private_metadata", |v| compact(v, "private_metadata")),
+        ],
+        Kind::OrganizationInvitation => &[
+            ("id", |v| text(v, "id")),
+            ("organization", |v| text(v, "organization_id")),
+            ("email", |v| text(v, "email_address")),
+            ("role", |v| text(v, "role")),
+            ("status", |v| text(v, "status")),
+            ("inviter", |v| text(v, "inviter_id")),
+            ("expires", |v| time(v, "expires_at")),
+            ("created", |v| time(v, "created_at")),
+            ("url", |v| text(v, "url")),
+            ("public_metadata", |v| compact(v, "public_metadata")),
+        ],
+        Kind::Invitation => &[
+            ("id", |v| text(v, "id")),
+            ("email", |v| text(v, "email_address")),
+            ("status", |v| text(v, "status")),
+            ("expires", |v| time(v, "expires_at")),
+            ("created", |v| time(v, "created_at")),
+            ("url", |v| text(v, "url")),
+            ("public_metadata", |v| compact(v, "public_metadata")),
+        ],
+        Kind::Deleted => columns(Kind::Deleted),
+        Kind::Count | Kind::Raw => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_keep_only_what_was_asked() {
+        let v = json!({"id": "user_1", "first_name": "Ada", "public_metadata": {"plan": "pro", "x": 1}});
+        let p = project(
+            &v,
+            &["id".into(), "public_metadata.plan".into(), "missing".into()],
+        );
+        assert_eq!(
+            p,
+            json!({"id": "user_1", "public_metadata": {"plan": "pro"}, "missing": null})
+        );
+    }
+
+    #[test]
+    fn times_are_readable() {
+        assert_eq!(
+            time(&json!({"t": 1_350_717_320_902_i64}), "t"),
+            "2012-10-20 07:15 UTC"
+        );
+        assert_eq!(time(&json!({}), "t"), "-");
+    }
+}
