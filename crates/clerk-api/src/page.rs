@@ -188,6 +188,13 @@ struct Cursor<U> {
     buffered: std::vec::IntoIter<U>,
 }
 
+impl<'a, T: DeserializeOwned> Request<'a, List<T>> {
+    /// The same list request, reading its items as `U` (for example `serde_json::Value`).
+    pub fn retype<U: DeserializeOwned>(self) -> Request<'a, List<U>> {
+        Request::new(self.client, self.spec)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clerk_api::request::Operation;
-use clerk_api::{ApiBase, Client, KeyKind, Request, SecretKey};
+use clerk_api::{ApiBase, Client, KeyKind, RateLimit, Request, SecretKey};
 use serde_json::{Value, json};
 
-use crate::cli::Global;
+use crate::cli::{Global, Rate};
 use crate::fail::{CliResult, Fail, Subject};
 use crate::local::Local;
 use crate::output::Out;
@@ -56,6 +56,8 @@ pub struct App {
     client: Option<Client>,
     local: Option<Local>,
     told_live: bool,
+    /// Pacing asked for by a bulk command: `Some(None)` means the instance's default.
+    pacing: Option<Option<Rate>>,
 }
 
 impl App {
@@ -67,6 +69,24 @@ impl App {
             client: None,
             local: None,
             told_live: false,
+            pacing: None,
+        }
+    }
+
+    /// Paces the client (bulk jobs and exports): `rate`, or by default the instance's limit
+    /// (100 per 10 s for `sk_test_` keys, 1000 per 10 s for `sk_live_`; none with --local, whose
+    /// emulator has no limit). Call before [`App::client`].
+    pub fn set_rate(&mut self, rate: Option<Rate>) {
+        self.pacing = Some(rate);
+    }
+
+    fn rate_limit(&self, kind: KeyKind) -> Option<RateLimit> {
+        match self.pacing? {
+            Some(Rate::Off) => None,
+            Some(Rate::Limit(l)) => Some(l),
+            None if self.global.local => None,
+            None if kind == KeyKind::Live => Some(RateLimit::PRODUCTION),
+            None => Some(RateLimit::DEVELOPMENT),
         }
     }
 
@@ -78,7 +98,9 @@ impl App {
         }
         let timeout = Duration::from_secs(self.global.timeout.max(1));
         let client = if self.global.local {
-            let (local, client) = Local::start(self.global.local_data.clone(), timeout).await?;
+            let limit = self.rate_limit(KeyKind::Test);
+            let (local, client) =
+                Local::start(self.global.local_data.clone(), timeout, limit).await?;
             self.local = Some(local);
             client
         } else {
@@ -89,7 +111,11 @@ impl App {
             };
             let key = SecretKey::from_env().map_err(config)?;
             let base = ApiBase::from_env().map_err(config)?;
-            Client::builder()
+            let mut builder = Client::builder();
+            if let Some(limit) = self.rate_limit(key.kind()) {
+                builder = builder.rate_limit(limit);
+            }
+            builder
                 .secret_key(key)
                 .api_base(base)
                 .timeout(timeout)
@@ -190,6 +216,31 @@ impl App {
             doing: change.doing.clone(),
             subject: change.subject,
             error,
+        })
+    }
+
+    /// Records a whole job (bulk commands) in the audit log: one line, with its outcome.
+    pub async fn audit_job(&mut self, change: &Change, outcome: &Value) -> CliResult<()> {
+        let Some(path) = self.audit_file()? else {
+            return Ok(());
+        };
+        let client = self.client().await?;
+        let time = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let record = json!({
+            "time": time,
+            "command": change.command,
+            "target": change.target,
+            "outcome": outcome,
+            "instance": if self.local.is_some() { "local".to_owned() } else { client.base().to_string() },
+            "key": client.masked_key(),
+        });
+        append(&path, &record).map_err(|e| {
+            Fail::Other(format!(
+                "cannot write the audit log {}: {e}",
+                path.display()
+            ))
         })
     }
 

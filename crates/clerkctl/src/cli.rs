@@ -133,6 +133,75 @@ pub struct PageArgs {
     pub all: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    /// Comma-separated values with a header row of Clerk field names.
+    Csv,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+/// How fast to go: `N/SECONDS`, or `off` for no pacing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rate {
+    Limit(clerk_api::RateLimit),
+    Off,
+}
+
+impl std::str::FromStr for Rate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("off") {
+            Ok(Rate::Off)
+        } else {
+            s.parse().map(Rate::Limit)
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PacingArgs {
+    /// Requests per window, e.g. 100/10, or off [default: Clerk's instance limit: 100/10 for
+    /// sk_test_ keys, 1000/10 for sk_live_ keys; off with --local].
+    #[arg(long, value_name = "N/SECONDS")]
+    pub rate: Option<Rate>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BulkArgs {
+    /// The rows: CSV with a header of Clerk field names, or ndjson (one JSON object a line).
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+    /// The file's format [default: from its extension, csv or ndjson/jsonl/json].
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Where each row's outcome is recorded, so a second run carries on where this one
+    /// stopped [default: FILE.journal beside the input].
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: u32,
+    /// Do not pace to Clerk's hourly limits on invitation creates (for instances or emulators
+    /// without them).
+    #[arg(long)]
+    pub no_hourly_limits: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// ndjson (Clerk's objects, one a line) or csv (the main fields; metadata as JSON).
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub format: FileFormat,
+    /// Write to this file (completed atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+}
+
 /// A JSON object given inline, as @FILE, or - for stdin.
 pub type JsonArg = String;
 
@@ -255,6 +324,19 @@ pub enum UsersCmd {
     Lock { user_id: String },
     /// Unlock a user.
     Unlock { user_id: String },
+    /// Every user (or those matching the filters), streamed: clerkctl users export --out users.ndjson
+    Export {
+        #[command(flatten)]
+        filter: Box<UserFilterArgs>,
+        #[command(flatten)]
+        export: ExportArgs,
+    },
+    /// Create users from a file, skipping those that exist (matched by external_id or email);
+    /// resumable: clerkctl users import --file users.csv
+    Import {
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -399,6 +481,14 @@ pub enum OrgsCmd {
     },
     /// Delete an organization with its memberships and invitations (asks for confirmation).
     Delete { organization_id: String },
+    /// Every organization, streamed: clerkctl orgs export --format csv --out orgs.csv
+    Export {
+        /// Include members_count.
+        #[arg(long)]
+        include_members_count: bool,
+        #[command(flatten)]
+        export: ExportArgs,
+    },
 }
 
 // ---- memberships ------------------------------------------------------------------------------
@@ -459,6 +549,22 @@ pub enum MembersCmd {
         organization_id: String,
         user_id: String,
     },
+    /// Every member of an organization, streamed.
+    Export {
+        organization_id: String,
+        #[command(flatten)]
+        export: ExportArgs,
+    },
+    /// Add users from a file (columns user_id and role); resumable:
+    /// clerkctl members add-bulk org_... --file members.csv --role org:member
+    AddBulk {
+        organization_id: String,
+        /// The role of rows that give none.
+        #[arg(long)]
+        role: Option<String>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
 }
 
 // ---- organization invitations -----------------------------------------------------------------
@@ -513,6 +619,16 @@ pub enum InvitationsCmd {
         #[arg(long, value_name = "USER_ID")]
         requesting_user_id: Option<String>,
     },
+    /// Invite every address in a file (10 per request); resumable:
+    /// clerkctl invitations bulk org_... --file invitees.csv --role org:member
+    Bulk {
+        organization_id: String,
+        /// The role of rows that give none.
+        #[arg(long)]
+        role: Option<String>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
 }
 
 // ---- application invitations -------------------------------------------------------------------
@@ -553,6 +669,11 @@ pub enum AppInvitationsCmd {
     },
     /// Revoke an invitation (asks for confirmation).
     Revoke { invitation_id: String },
+    /// Invite every address in a file to sign up (10 per request); resumable.
+    Bulk {
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
 }
 
 // ---- the rest ------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ pub enum Fail {
     Other(String),
     /// stdout was closed (`| head`): stop quietly.
     ClosedPipe,
+    /// The command already reported what happened (a bulk job's summary): exit with this code.
+    Quiet(u8),
 }
 
 pub type CliResult<T = ()> = Result<T, Fail>;
@@ -127,6 +129,7 @@ impl Fail {
             Fail::Guard(_) => exit::GUARD,
             Fail::Other(_) => exit::UNEXPECTED,
             Fail::ClosedPipe => exit::OK,
+            Fail::Quiet(code) => *code,
             Fail::Clerk { error, .. } => match error {
                 ClerkError::MissingSecretKey => exit::AUTH,
                 ClerkError::InvalidApiUrl { .. } | ClerkError::Invalid(_) => exit::USAGE,
@@ -183,7 +186,7 @@ impl Fail {
     fn message(&self) -> String {
         match self {
             Fail::Usage(m) | Fail::Guard(m) | Fail::Other(m) => m.clone(),
-            Fail::ClosedPipe => String::new(),
+            Fail::ClosedPipe | Fail::Quiet(_) => String::new(),
             Fail::Clerk { doing, error, .. } => match error {
                 ClerkError::Api(api) => {
                     let mut s = format!("{doing}: {}", api.long_message().unwrap_or("error"));
@@ -266,7 +269,7 @@ impl Fail {
                 Value::Null,
                 Value::Null,
             ),
-            Fail::ClosedPipe => (
+            Fail::ClosedPipe | Fail::Quiet(_) => (
                 Value::Null,
                 Value::Null,
                 Value::Null,
@@ -294,8 +297,10 @@ impl Fail {
 
     /// Reports on stderr (one line, or JSON) and gives the exit code.
     pub fn report(&self, json: bool) -> ExitCode {
-        if matches!(self, Fail::ClosedPipe) {
-            return ExitCode::SUCCESS;
+        match self {
+            Fail::ClosedPipe => return ExitCode::SUCCESS,
+            Fail::Quiet(code) => return ExitCode::from(*code),
+            _ => {}
         }
         let mut err = std::io::stderr().lock();
         let _ = if json {

@@ -26,7 +26,11 @@ pub struct Local {
 }
 
 impl Local {
-    pub async fn start(path: Option<PathBuf>, timeout: Duration) -> CliResult<(Local, Client)> {
+    pub async fn start(
+        path: Option<PathBuf>,
+        timeout: Duration,
+        rate: Option<clerk_api::RateLimit>,
+    ) -> CliResult<(Local, Client)> {
         let path = match path {
             Some(p) => p,
             None => crate::app::data_dir()
@@ -72,7 +76,11 @@ impl Local {
         let emulator = Emulator::serve(Arc::new(engine), &Config::default())
             .await
             .map_err(|e| Fail::Other(format!("cannot start the built-in emulator: {e}")))?;
-        let client = Client::builder()
+        let mut builder = Client::builder();
+        if let Some(limit) = rate {
+            builder = builder.rate_limit(limit);
+        }
+        let client = builder
             .secret_key(SecretKey::new(LOCAL_KEY))
             .api_url(&emulator.base_url())
             .and_then(|b| b.timeout(timeout).build())

@@ -1,6 +1,7 @@
 //! `clerkctl`: manage a Clerk instance's users, organizations, memberships and invitations.
 
 mod app;
+mod bulk;
 mod cli;
 mod cmd;
 mod fail;

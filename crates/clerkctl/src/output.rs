@@ -92,6 +92,12 @@ impl Out {
         self.w.flush()
     }
 
+    /// Plain text for people (summaries in table mode).
+    pub fn raw_text(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.w, "{text}")?;
+        self.w.flush()
+    }
+
     /// One object.
     pub fn object(&mut self, kind: Kind, v: &Value) -> std::io::Result<()> {
         match self.format {

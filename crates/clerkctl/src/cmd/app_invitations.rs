@@ -101,5 +101,8 @@ pub async fn run(app: &mut App, cmd: AppInvitationsCmd) -> CliResult {
             let client = app.client().await?;
             change(app, Kind::Invitation, &c, client.invitations().revoke(&id)).await
         }
+        AppInvitationsCmd::Bulk { bulk } => {
+            crate::bulk::run(app, crate::bulk::jobs::Job::Invitations, &bulk).await
+        }
     }
 }

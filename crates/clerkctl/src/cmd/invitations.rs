@@ -163,5 +163,19 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             }
             change(app, Kind::OrganizationInvitation, &c, req).await
         }
+        InvitationsCmd::Bulk {
+            organization_id,
+            role,
+            bulk,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let role = role.as_deref().map(input::role).transpose()?;
+            crate::bulk::run(
+                app,
+                crate::bulk::jobs::Job::OrganizationInvitations { org, role },
+                &bulk,
+            )
+            .await
+        }
     }
 }

@@ -161,5 +161,21 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             )
             .await
         }
+        MembersCmd::Export {
+            organization_id,
+            export,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            crate::bulk::export::run(app, crate::bulk::export::What::Members { org }, &export).await
+        }
+        MembersCmd::AddBulk {
+            organization_id,
+            role,
+            bulk,
+        } => {
+            let org = input::org_id(&organization_id)?;
+            let role = role.as_deref().map(input::role).transpose()?;
+            crate::bulk::run(app, crate::bulk::jobs::Job::Members { org, role }, &bulk).await
+        }
     }
 }

@@ -185,6 +185,15 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             let client = app.client().await?;
             change(app, Kind::Deleted, &c, client.organizations().delete(&id)).await
         }
+        OrgsCmd::Export {
+            include_members_count,
+            export,
+        } => {
+            let what = crate::bulk::export::What::Organizations {
+                include_members_count,
+            };
+            crate::bulk::export::run(app, what, &export).await
+        }
     }
 }
 

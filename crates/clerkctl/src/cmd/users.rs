@@ -86,6 +86,13 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
         UsersCmd::Unban { user_id } => flag(app, &user_id, "unban", false).await,
         UsersCmd::Lock { user_id } => flag(app, &user_id, "lock", true).await,
         UsersCmd::Unlock { user_id } => flag(app, &user_id, "unlock", false).await,
+        UsersCmd::Export { filter, export } => {
+            let filters = filter_pairs(&filter)?;
+            crate::bulk::export::run(app, crate::bulk::export::What::Users(filters), &export).await
+        }
+        UsersCmd::Import { bulk } => {
+            crate::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await
+        }
     }
 }
 

@@ -1,3 +1,5 @@
 //! Tests of the `clerkctl` binary, run as a user would run it.
 
+mod bulk;
 mod emulator;
+mod support;

@@ -1,0 +1,486 @@
+//! The four bulk jobs: what a row is, how it is created (in bulk where Clerk allows), how an
+//! existing object is found again, and which refusals mean "already there".
+
+use clerk_api::{ApiError, Client, PreparedRequest};
+use serde_json::{Map, Value};
+
+use super::rows::Cell;
+use crate::input;
+
+/// Clerk's bulk endpoints take at most this many items.
+pub const BULK_SIZE: usize = 10;
+
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// `invitations bulk ORG`.
+    OrganizationInvitations { org: String, role: Option<String> },
+    /// `app-invitations bulk`.
+    Invitations,
+    /// `users import`.
+    Users,
+    /// `members add-bulk ORG`.
+    Members { org: String, role: Option<String> },
+}
+
+/// Clerk's hourly limits on an invitation job's two endpoints: (bulk, single) requests per hour.
+pub struct Hourly {
+    pub bulk: u32,
+    pub single: u32,
+}
+
+fn obj(m: &Map<String, Value>) -> Value {
+    Value::Object(m.clone())
+}
+
+fn email_of(body: &Map<String, Value>) -> Option<String> {
+    body.get("email_address")
+        .and_then(Value::as_str)
+        .map(str::to_lowercase)
+}
+
+impl Job {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Job::OrganizationInvitations { .. } => "invitations bulk",
+            Job::Invitations => "app-invitations bulk",
+            Job::Users => "users import",
+            Job::Members { .. } => "members add-bulk",
+        }
+    }
+
+    /// What the job acts on (the organization), for the journal.
+    pub fn target(&self) -> &str {
+        match self {
+            Job::OrganizationInvitations { org, .. } | Job::Members { org, .. } => org,
+            Job::Invitations | Job::Users => "",
+        }
+    }
+
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Job::OrganizationInvitations { .. } | Job::Invitations => "invitations",
+            Job::Users => "users",
+            Job::Members { .. } => "memberships",
+        }
+    }
+
+    /// Rows per request.
+    pub fn batch(&self) -> usize {
+        match self {
+            Job::OrganizationInvitations { .. } | Job::Invitations => BULK_SIZE,
+            Job::Users | Job::Members { .. } => 1,
+        }
+    }
+
+    pub fn hourly(&self) -> Option<Hourly> {
+        match self {
+            Job::OrganizationInvitations { .. } => Some(Hourly {
+                bulk: 50,
+                single: 250,
+            }),
+            Job::Invitations => Some(Hourly {
+                bulk: 25,
+                single: 100,
+            }),
+            Job::Users | Job::Members { .. } => None,
+        }
+    }
+
+    /// How a CSV column is read.
+    pub fn cell(&self) -> fn(&str) -> Cell {
+        match self {
+            Job::OrganizationInvitations { .. } | Job::Invitations => |name| match name {
+                "public_metadata" | "private_metadata" => Cell::Object,
+                "expires_in_days" => Cell::Int,
+                "notify" | "ignore_existing" => Cell::Bool,
+                _ => Cell::Text,
+            },
+            Job::Users => |name| match name {
+                "email_address"
+                | "phone_number"
+                | "web3_wallet"
+                | "backup_codes"
+                | "email_address_identification_status"
+                | "phone_number_identification_status" => Cell::List,
+                "public_metadata" | "private_metadata" | "unsafe_metadata" => Cell::Object,
+                "create_organizations_limit" => Cell::Int,
+                "skip_password_checks"
+                | "skip_password_requirement"
+                | "delete_self_enabled"
+                | "skip_legal_checks"
+                | "skip_user_requirement"
+                | "create_organization_enabled"
+                | "bypass_client_trust"
+                | "banned"
+                | "locked" => Cell::Bool,
+                _ => Cell::Text,
+            },
+            Job::Members { .. } => |name| match name {
+                "public_metadata" | "private_metadata" => Cell::Object,
+                _ => Cell::Text,
+            },
+        }
+    }
+
+    /// Checks a row and completes it (default role, email lists); answers the row's key: what
+    /// identifies its object, so a row is never created twice.
+    pub fn prepare(&self, body: &mut Map<String, Value>) -> Result<String, String> {
+        let check = |r: crate::fail::CliResult<String>| -> Result<String, String> {
+            r.map_err(|f| match f {
+                crate::fail::Fail::Usage(m) => m,
+                other => format!("{other:?}"),
+            })
+        };
+        match self {
+            Job::OrganizationInvitations { role, .. } | Job::Members { role, .. } => {
+                match (body.get("role"), role) {
+                    (Some(Value::String(r)), _) => {
+                        check(input::role(r))?;
+                    }
+                    (Some(_), _) => return Err("role must be a string such as org:member".into()),
+                    (None, Some(r)) => {
+                        body.insert("role".into(), Value::String(r.clone()));
+                    }
+                    (None, None) => return Err("no role: add a role column, or pass --role".into()),
+                }
+                if let Job::Members { .. } = self {
+                    let user = body
+                        .get("user_id")
+                        .and_then(Value::as_str)
+                        .ok_or("no user_id")?;
+                    return check(input::user_id(user));
+                }
+                let email = body
+                    .get("email_address")
+                    .and_then(Value::as_str)
+                    .ok_or("no email_address")?;
+                check(input::email(email)).map(|e| e.to_lowercase())
+            }
+            Job::Invitations => {
+                let email = body
+                    .get("email_address")
+                    .and_then(Value::as_str)
+                    .ok_or("no email_address")?;
+                check(input::email(email)).map(|e| e.to_lowercase())
+            }
+            Job::Users => {
+                for list in ["email_address", "phone_number", "web3_wallet"] {
+                    if let Some(Value::String(s)) = body.get(list) {
+                        let one = Value::Array(vec![Value::String(s.clone())]);
+                        body.insert(list.into(), one);
+                    }
+                }
+                let emails: Vec<String> = match body.get("email_address") {
+                    None => Vec::new(),
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .map(|e| {
+                            e.as_str()
+                                .map(str::to_owned)
+                                .ok_or("email_address must hold strings")
+                        })
+                        .collect::<Result<_, _>>()?,
+                    Some(_) => {
+                        return Err("email_address must be an address or a list of them".into());
+                    }
+                };
+                for e in &emails {
+                    check(input::email(e))?;
+                }
+                let text = |k: &str| {
+                    body.get(k)
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                };
+                let first_phone = body
+                    .get("phone_number")
+                    .and_then(|p| p.get(0))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                if let Some(ext) = text("external_id") {
+                    Ok(format!("external_id:{ext}"))
+                } else if let Some(e) = emails.first() {
+                    Ok(format!("email:{}", e.to_lowercase()))
+                } else if let Some(u) = text("username") {
+                    Ok(format!("username:{}", u.to_lowercase()))
+                } else if let Some(p) = first_phone {
+                    Ok(format!("phone:{p}"))
+                } else {
+                    Err("no external_id, email_address, username or phone_number to match the user by".into())
+                }
+            }
+        }
+    }
+
+    /// The request for one row, unsent.
+    pub fn prepare_one(&self, c: &Client, body: &Map<String, Value>) -> PreparedRequest {
+        match self {
+            Job::OrganizationInvitations { org, .. } => c
+                .organization_invitations(org)
+                .create("", "")
+                .body(obj(body))
+                .prepare(),
+            Job::Invitations => c.invitations().create("").body(obj(body)).prepare(),
+            Job::Users => c.users().create().body(obj(body)).prepare(),
+            Job::Members { org, .. } => c.memberships(org).add("", "").body(obj(body)).prepare(),
+        }
+    }
+
+    /// The request for several rows, unsent (invitation jobs only).
+    pub fn prepare_many(&self, c: &Client, bodies: &[Map<String, Value>]) -> PreparedRequest {
+        let items = bodies.iter().map(obj).collect();
+        match self {
+            Job::OrganizationInvitations { org, .. } => {
+                c.organization_invitations(org).create_bulk(items).prepare()
+            }
+            _ => c.invitations().create_bulk(items).prepare(),
+        }
+    }
+
+    /// Creates one row's object; answers its ID.
+    pub async fn create_one(
+        &self,
+        c: &Client,
+        body: &Map<String, Value>,
+    ) -> clerk_api::Result<Option<String>> {
+        let v = match self {
+            Job::OrganizationInvitations { org, .. } => {
+                c.organization_invitations(org)
+                    .create("", "")
+                    .body(obj(body))
+                    .send_json()
+                    .await?
+            }
+            Job::Invitations => {
+                c.invitations()
+                    .create("")
+                    .body(obj(body))
+                    .send_json()
+                    .await?
+            }
+            Job::Users => c.users().create().body(obj(body)).send_json().await?,
+            Job::Members { org, .. } => {
+                c.memberships(org)
+                    .add("", "")
+                    .body(obj(body))
+                    .send_json()
+                    .await?
+            }
+        };
+        Ok(v.get("id").and_then(Value::as_str).map(str::to_owned))
+    }
+
+    /// Creates several rows' objects in one request (all or none); answers (email, ID) pairs.
+    pub async fn create_many(
+        &self,
+        c: &Client,
+        bodies: &[Map<String, Value>],
+    ) -> clerk_api::Result<Vec<(String, String)>> {
+        let items: Vec<Value> = bodies.iter().map(obj).collect();
+        let created: Vec<Value> = match self {
+            Job::OrganizationInvitations { org, .. } => {
+                let v = c
+                    .organization_invitations(org)
+                    .create_bulk(items)
+                    .send_json()
+                    .await?;
+                v.get("data")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            }
+            _ => c
+                .invitations()
+                .create_bulk(items)
+                .send_json()
+                .await?
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        Ok(created
+            .iter()
+            .filter_map(|i| {
+                let email = i.get("email_address")?.as_str()?.to_lowercase();
+                let id = i.get("id")?.as_str()?.to_owned();
+                Some((email, id))
+            })
+            .collect())
+    }
+
+    /// Looks for the object a row would create (after an answer was lost, or to name the one
+    /// that exists); answers its ID.
+    pub async fn find(
+        &self,
+        c: &Client,
+        body: &Map<String, Value>,
+    ) -> clerk_api::Result<Option<String>> {
+        let first_id = |v: &Value| -> Option<String> {
+            let items = v
+                .get("data")
+                .and_then(Value::as_array)
+                .or_else(|| v.as_array())?;
+            items.first()?.get("id")?.as_str().map(str::to_owned)
+        };
+        match self {
+            Job::OrganizationInvitations { org, .. } => {
+                let Some(email) = email_of(body) else {
+                    return Ok(None);
+                };
+                let v = c
+                    .organization_invitations(org)
+                    .list()
+                    .status(["pending"])
+                    .email_address(email)
+                    .send_json()
+                    .await?;
+                Ok(first_id(&v))
+            }
+            Job::Invitations => {
+                let Some(email) = email_of(body) else {
+                    return Ok(None);
+                };
+                let v = c
+                    .invitations()
+                    .list()
+                    .status("pending")
+                    .query(email.clone())
+                    .limit(500)
+                    .send_json()
+                    .await?;
+                let items = v
+                    .get("data")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                Ok(items
+                    .iter()
+                    .find(|i| {
+                        i.get("email_address")
+                            .and_then(Value::as_str)
+                            .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+                    })
+                    .and_then(|i| i.get("id")?.as_str().map(str::to_owned)))
+            }
+            Job::Users => {
+                if let Some(ext) = body
+                    .get("external_id")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                {
+                    let v = c.users().list().external_id([ext]).send_json().await?;
+                    if let Some(id) = first_id(&v) {
+                        return Ok(Some(id));
+                    }
+                }
+                let emails: Vec<String> = body
+                    .get("email_address")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !emails.is_empty() {
+                    let v = c.users().list().email_address(emails).send_json().await?;
+                    return Ok(first_id(&v));
+                }
+                Ok(None)
+            }
+            Job::Members { org, .. } => {
+                let Some(user) = body.get("user_id").and_then(Value::as_str) else {
+                    return Ok(None);
+                };
+                let v = c
+                    .memberships(org)
+                    .list()
+                    .user_id([user])
+                    .send_json()
+                    .await?;
+                Ok(first_id(&v))
+            }
+        }
+    }
+
+    /// A refusal that means the row's object is already there: the row is skipped.
+    pub fn already_there(&self, e: &ApiError) -> Option<&'static str> {
+        match (self, e.code().unwrap_or("")) {
+            (Job::OrganizationInvitations { .. }, "organization_invitation_not_unique") => {
+                Some("an invitation is already pending")
+            }
+            (
+                Job::OrganizationInvitations { .. } | Job::Members { .. },
+                "already_a_member_in_organization",
+            ) => Some("already a member"),
+            (Job::Invitations, "duplicate_record") => Some("an invitation is already pending"),
+            (Job::Invitations, "form_identifier_exists") => Some("already a user"),
+            (Job::Users, "form_identifier_exists")
+                if e.errors
+                    .iter()
+                    .all(|x| matches!(x.param_name(), Some("external_id" | "email_address"))) =>
+            {
+                Some("a user with this external_id or email address exists")
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn rows_get_keys_and_defaults() {
+        let job = Job::OrganizationInvitations {
+            org: "org_1".into(),
+            role: Some("org:member".into()),
+        };
+        let mut b = body(json!({"email_address": "Ada@Example.com"}));
+        assert_eq!(job.prepare(&mut b).unwrap(), "ada@example.com");
+        assert_eq!(b["role"], "org:member");
+        let no_role = Job::OrganizationInvitations {
+            org: "org_1".into(),
+            role: None,
+        };
+        assert!(
+            no_role
+                .prepare(&mut body(json!({"email_address": "a@b.co"})))
+                .unwrap_err()
+                .contains("--role")
+        );
+        assert!(
+            job.prepare(&mut body(json!({"email_address": "nope"})))
+                .is_err()
+        );
+
+        let mut u = body(json!({"email_address": "a@b.co", "first_name": "A"}));
+        assert_eq!(Job::Users.prepare(&mut u).unwrap(), "email:a@b.co");
+        assert_eq!(u["email_address"], json!(["a@b.co"]));
+        let mut u = body(json!({"external_id": "e1", "email_address": ["a@b.co"]}));
+        assert_eq!(Job::Users.prepare(&mut u).unwrap(), "external_id:e1");
+        assert!(
+            Job::Users
+                .prepare(&mut body(json!({"first_name": "A"})))
+                .is_err()
+        );
+
+        let m = Job::Members {
+            org: "org_1".into(),
+            role: Some("org:admin".into()),
+        };
+        assert_eq!(
+            m.prepare(&mut body(json!({"user_id": "user_1"}))).unwrap(),
+            "user_1"
+        );
+        assert!(m.prepare(&mut body(json!({"user_id": "org_1"}))).is_err());
+    }
+}

@@ -1,0 +1,696 @@
+//! Bulk jobs at Clerk's limits: invitations, imports and memberships from a file, with nothing
+//! lost and nothing created twice; and exports of every user, organization or member.
+//!
+//! A job reads its rows, skips those its journal says are done, then sends the rest (in
+//! Clerk's bulk requests of 10 where they exist), paced to the instance's rate limit and the
+//! hourly limits on invitation creates, with several requests in flight. Every row's outcome is
+//! journaled as it happens. A create whose answer is lost (timeout, closed connection, 500, 502,
+//! 504) is looked up before it is sent again; Clerk's "already pending", "already a member" and
+//! "already exists" answers count as skipped.
+
+pub mod export;
+pub mod jobs;
+pub mod journal;
+pub mod rows;
+
+use std::collections::{HashMap, VecDeque};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clerk_api::{Client, Error as ClerkError};
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Map, Value, json};
+
+use crate::app::{App, Change};
+use crate::cli::{BulkArgs, Format};
+use crate::fail::{CliResult, Fail, Subject, exit};
+use jobs::Job;
+use journal::{Event, Journal, State};
+
+/// Attempts per row before it is reported as failed.
+const MAX_ATTEMPTS: u32 = 4;
+
+/// A row waiting to be sent.
+#[derive(Debug, Clone)]
+struct Item {
+    line: usize,
+    key: String,
+    body: Map<String, Value>,
+    /// Sent in an earlier run with no known answer: look it up first.
+    uncertain: bool,
+}
+
+/// What happened to each row.
+#[derive(Debug, Default)]
+struct Tally {
+    created: u64,
+    reconciled: u64,
+    skipped: Vec<Value>,
+    failed: Vec<Value>,
+    already_done: u64,
+}
+
+/// A sliding window of one hour over an endpoint's requests.
+#[derive(Debug)]
+struct HourWindow {
+    max: usize,
+    sent: VecDeque<Instant>,
+}
+
+impl HourWindow {
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    fn new(max: u32) -> HourWindow {
+        HourWindow {
+            max: max as usize,
+            sent: VecDeque::new(),
+        }
+    }
+
+    fn expire(&mut self, now: Instant) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Self::HOUR)
+        {
+            self.sent.pop_front();
+        }
+    }
+
+    fn try_take(&mut self) -> bool {
+        let now = Instant::now();
+        self.expire(now);
+        if self.sent.len() < self.max {
+            self.sent.push_back(now);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn wait(&mut self) -> Duration {
+        let now = Instant::now();
+        self.expire(now);
+        if self.sent.len() < self.max {
+            Duration::ZERO
+        } else {
+            (self.sent[0] + Self::HOUR).saturating_duration_since(now)
+        }
+    }
+}
+
+/// Clerk's hourly limits on an invitation job's bulk and single endpoints.
+#[derive(Debug)]
+struct Hourly {
+    bulk: HourWindow,
+    single: HourWindow,
+    told: bool,
+}
+
+/// One job's shared state while it runs.
+struct Run<'a> {
+    client: Client,
+    job: &'a Job,
+    journal: Mutex<Journal>,
+    tally: Mutex<Tally>,
+    hourly: Option<tokio::sync::Mutex<Hourly>>,
+    /// Why the job stopped early, if it did.
+    stopped: Mutex<Option<String>>,
+    interrupted: AtomicBool,
+    progress: ProgressBar,
+}
+
+enum Endpoint {
+    Bulk,
+    Single,
+}
+
+impl Run<'_> {
+    fn halted(&self) -> bool {
+        self.interrupted.load(Ordering::Relaxed)
+            || self.stopped.lock().expect("not poisoned").is_some()
+    }
+
+    fn stop(&self, why: String) {
+        let mut s = self.stopped.lock().expect("not poisoned");
+        if s.is_none() {
+            self.progress
+                .suspend(|| eprintln!("clerkctl: {} stopped: {why}", self.job.name()));
+            *s = Some(why);
+        }
+    }
+
+    fn journal(&self, event: Event) -> bool {
+        if let Err(e) = self.journal.lock().expect("not poisoned").write(&event) {
+            self.stop(match e {
+                Fail::Other(m) | Fail::Usage(m) => m,
+                other => format!("{other:?}"),
+            });
+            return false;
+        }
+        true
+    }
+
+    fn created(&self, it: &Item, id: Option<String>, reconciled: bool) {
+        self.journal(Event::Created {
+            line: it.line,
+            key: it.key.clone(),
+            id,
+            reconciled,
+        });
+        let mut t = self.tally.lock().expect("not poisoned");
+        t.created += 1;
+        if reconciled {
+            t.reconciled += 1;
+        }
+        self.progress.inc(1);
+    }
+
+    fn skipped(&self, it: &Item, reason: &str, id: Option<String>) {
+        self.journal(Event::Skipped {
+            line: it.line,
+            key: it.key.clone(),
+            reason: reason.to_owned(),
+            id: id.clone(),
+        });
+        self.tally
+            .lock()
+            .expect("not poisoned")
+            .skipped
+            .push(json!({"line": it.line, "key": it.key, "reason": reason, "id": id}));
+        self.progress.inc(1);
+    }
+
+    fn failed(&self, it: &Item, code: Option<String>, reason: String) {
+        self.journal(Event::Failed {
+            line: it.line,
+            key: it.key.clone(),
+            code: code.clone(),
+            reason: reason.clone(),
+        });
+        self.tally
+            .lock()
+            .expect("not poisoned")
+            .failed
+            .push(json!({"line": it.line, "key": it.key, "code": code, "reason": reason}));
+        self.progress.inc(1);
+    }
+
+    /// Errors after which no row can succeed: the job stops (exit 6), its journal intact.
+    fn is_fatal(e: &ClerkError) -> bool {
+        match e {
+            ClerkError::Api(a) => matches!(a.status, 401 | 403 | 429 | 503),
+            ClerkError::Transport { ambiguous, .. } => !ambiguous,
+            ClerkError::Decode { .. } => false,
+            _ => true,
+        }
+    }
+
+    /// Which endpoint the next request of `n` rows should use, waiting for the hourly limits.
+    async fn endpoint(&self, n: usize) -> Endpoint {
+        let Some(hourly) = &self.hourly else {
+            return if n > 1 {
+                Endpoint::Bulk
+            } else {
+                Endpoint::Single
+            };
+        };
+        loop {
+            let wait = {
+                let mut h = hourly.lock().await;
+                if n > 1 {
+                    if h.bulk.try_take() {
+                        return Endpoint::Bulk;
+                    }
+                    // Each row then takes its own single-endpoint slot.
+                    if h.single.wait().is_zero() {
+                        return Endpoint::Single;
+                    }
+                } else if h.single.try_take() {
+                    return Endpoint::Single;
+                }
+                let wait = if n > 1 {
+                    h.bulk.wait().min(h.single.wait())
+                } else {
+                    h.single.wait()
+                };
+                if !h.told {
+                    h.told = true;
+                    self.progress.suspend(|| {
+                        eprintln!(
+                            "clerkctl: Clerk's hourly limit on invitation creates is reached; waiting {} (Ctrl-C stops; run again to resume)",
+                            human(wait)
+                        )
+                    });
+                }
+                wait
+            };
+            if self.halted() {
+                return Endpoint::Single;
+            }
+            tokio::time::sleep(wait.max(Duration::from_millis(10))).await;
+        }
+    }
+
+    async fn lookup(&self, it: &Item) -> Option<Option<String>> {
+        match self.job.find(&self.client, &it.body).await {
+            Ok(found) => Some(found),
+            Err(e) => {
+                if Self::is_fatal(&e) {
+                    self.stop(format!("looking up line {}: {e}", it.line));
+                }
+                None
+            }
+        }
+    }
+
+    /// Sends a group of rows: in one bulk request where possible, else one by one.
+    async fn process(&self, items: Vec<Item>) {
+        let mut todo = Vec::with_capacity(items.len());
+        for it in items {
+            if self.halted() {
+                return;
+            }
+            if it.uncertain {
+                match self.lookup(&it).await {
+                    Some(Some(id)) => self.created(&it, Some(id), true),
+                    Some(None) => todo.push(it),
+                    None if self.halted() => return,
+                    None => todo.push(it),
+                }
+            } else {
+                todo.push(it);
+            }
+        }
+        if todo.len() > 1 && matches!(self.endpoint(todo.len()).await, Endpoint::Bulk) {
+            if self.halted() {
+                return;
+            }
+            for it in &todo {
+                if !self.journal(Event::Attempt {
+                    line: it.line,
+                    key: it.key.clone(),
+                }) {
+                    return;
+                }
+            }
+            let bodies: Vec<Map<String, Value>> = todo.iter().map(|i| i.body.clone()).collect();
+            match self.job.create_many(&self.client, &bodies).await {
+                Ok(created) => {
+                    let ids: HashMap<String, String> = created.into_iter().collect();
+                    for it in &todo {
+                        match ids.get(&it.key) {
+                            Some(id) => self.created(it, Some(id.clone()), false),
+                            None => self.single(it.clone(), true).await,
+                        }
+                    }
+                }
+                Err(e) if Self::is_fatal(&e) => self.stop(e.to_string()),
+                // The answer was lost: find what was made, send the rest one by one. A refusal
+                // of the batch (one bad row refuses all ten): send each alone to learn which.
+                Err(e) => {
+                    let lost = e.is_ambiguous();
+                    for it in todo {
+                        self.single(it, lost).await;
+                    }
+                }
+            }
+        } else {
+            for it in todo {
+                self.single(it, false).await;
+            }
+        }
+    }
+
+    /// Creates one row, looking it up after a lost answer before trying again.
+    async fn single(&self, mut it: Item, mut uncertain: bool) {
+        for _ in 0..MAX_ATTEMPTS {
+            if self.halted() {
+                return;
+            }
+            if uncertain {
+                match self.lookup(&it).await {
+                    Some(Some(id)) => return self.created(&it, Some(id), true),
+                    Some(None) => {}
+                    None if self.halted() => return,
+                    None => continue,
+                }
+            }
+            if self.hourly.is_some() {
+                self.endpoint(1).await;
+                if self.halted() {
+                    return;
+                }
+            }
+            if !self.journal(Event::Attempt {
+                line: it.line,
+                key: it.key.clone(),
+            }) {
+                return;
+            }
+            match self.job.create_one(&self.client, &it.body).await {
+                Ok(id) => return self.created(&it, id, false),
+                Err(e) if e.is_ambiguous() => uncertain = true,
+                Err(e) if Self::is_fatal(&e) => return self.stop(e.to_string()),
+                Err(ClerkError::Api(a)) => {
+                    if let Some(reason) = self.job.already_there(&a) {
+                        let id = self.job.find(&self.client, &it.body).await.ok().flatten();
+                        return self.skipped(&it, reason, id);
+                    }
+                    let code = a.code().filter(|c| !c.is_empty()).map(str::to_owned);
+                    return self.failed(
+                        &it,
+                        code,
+                        a.long_message().unwrap_or("refused").to_owned(),
+                    );
+                }
+                Err(e) => return self.failed(&it, None, e.to_string()),
+            }
+            it.uncertain = true;
+        }
+        self.failed(
+            &it,
+            Some("no_answer".into()),
+            format!("no answer after {MAX_ATTEMPTS} attempts"),
+        );
+    }
+}
+
+fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{}s", s.max(1))
+    }
+}
+
+/// Runs a bulk job.
+pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
+    let change = Change::new(
+        job.name(),
+        format!("run `{}`", job.name()),
+        Subject::Other,
+        None,
+    );
+    app.guard(&change)?;
+    let format = rows::format_of(&args.file, args.format)?;
+    let (rows, bad) = rows::read(&args.file, format, job.cell())?;
+    app.set_rate(args.pacing.rate);
+    let client = app.client().await?;
+
+    // Check each row, drop repeats of a key, and see what an earlier run already did.
+    let mut tally = Tally::default();
+    for b in &bad {
+        tally
+            .failed
+            .push(json!({"line": b.line, "key": null, "code": "bad_row", "reason": b.reason}));
+    }
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| journal::default_path(&args.file));
+    let journal = if app.global.dry_run {
+        None
+    } else {
+        Some(Journal::open(&journal_path, job.name(), job.target())?)
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut items = Vec::new();
+    for row in rows {
+        let mut body = row.body;
+        let key = match job.prepare(&mut body) {
+            Ok(k) => k,
+            Err(reason) => {
+                tally.failed.push(
+                    json!({"line": row.line, "key": null, "code": "bad_row", "reason": reason}),
+                );
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(key.clone(), row.line) {
+            tally.skipped.push(
+                json!({"line": row.line, "key": key, "reason": format!("same as line {first}")}),
+            );
+            seen.insert(key, first);
+            continue;
+        }
+        let state = journal.as_ref().and_then(|j| j.state(&key).cloned());
+        match state {
+            Some(State::Done(_)) => tally.already_done += 1,
+            Some(State::Uncertain) => items.push(Item {
+                line: row.line,
+                key,
+                body,
+                uncertain: true,
+            }),
+            Some(State::Failed) | None => items.push(Item {
+                line: row.line,
+                key,
+                body,
+                uncertain: false,
+            }),
+        }
+    }
+    let total_rows = items.len() as u64
+        + tally.already_done
+        + tally.skipped.len() as u64
+        + tally.failed.len() as u64;
+
+    if app.global.dry_run {
+        return dry_run(app, &client, &job, &items, &tally);
+    }
+    let journal = journal.expect("opened unless dry run");
+    for b in &bad {
+        eprintln!("clerkctl: line {}: {}", b.line, b.reason);
+    }
+    estimate(&client, &job, items.len(), args.no_hourly_limits);
+
+    let progress = if std::io::stderr().is_terminal() && !items.is_empty() {
+        let bar =
+            ProgressBar::with_draw_target(Some(items.len() as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let before = client.stats();
+    let run = Run {
+        client: client.clone(),
+        job: &job,
+        journal: Mutex::new(journal),
+        tally: Mutex::new(tally),
+        hourly: job.hourly().filter(|_| !args.no_hourly_limits).map(|h| {
+            tokio::sync::Mutex::new(Hourly {
+                bulk: HourWindow::new(h.bulk),
+                single: HourWindow::new(h.single),
+                told: false,
+            })
+        }),
+        stopped: Mutex::new(None),
+        interrupted: AtomicBool::new(false),
+        progress,
+    };
+    let batches: Vec<Vec<Item>> = items.chunks(job.batch()).map(<[Item]>::to_vec).collect();
+    let work = futures::stream::iter(batches)
+        .map(|batch| run.process(batch))
+        .buffer_unordered(args.concurrency as usize)
+        .collect::<Vec<()>>();
+    {
+        tokio::pin!(work);
+        tokio::select! {
+            _ = &mut work => {}
+            _ = tokio::signal::ctrl_c() => {
+                run.interrupted.store(true, Ordering::Relaxed);
+                run.progress.suspend(|| eprintln!("clerkctl: stopping after the requests in flight; run the same command again to carry on"));
+                tokio::select! {
+                    _ = &mut work => {}
+                    _ = tokio::signal::ctrl_c() => std::process::exit(130),
+                }
+            }
+        }
+    }
+    run.progress.finish_and_clear();
+    let stats = client.stats();
+    let journal_path = run.journal.lock().expect("not poisoned").path().to_owned();
+    let stopped = run.stopped.lock().expect("not poisoned").take();
+    let interrupted = run.interrupted.load(Ordering::Relaxed);
+    let tally = run.tally.into_inner().expect("not poisoned");
+    let status = if interrupted {
+        "interrupted"
+    } else if stopped.is_some() {
+        "stopped"
+    } else {
+        "done"
+    };
+    let done =
+        tally.created + tally.already_done + tally.skipped.len() as u64 + tally.failed.len() as u64;
+    let summary = json!({
+        "job": job.name(),
+        "target": if job.target().is_empty() { Value::Null } else { json!(job.target()) },
+        "status": status,
+        "stopped_because": stopped,
+        "rows": total_rows,
+        "created": tally.created,
+        "reconciled": tally.reconciled,
+        "already_done": tally.already_done,
+        "skipped": tally.skipped.len(),
+        "failed": tally.failed.len(),
+        "not_done": total_rows.saturating_sub(done),
+        "skips": tally.skipped,
+        "failures": tally.failed,
+        "journal": journal_path.display().to_string(),
+        "requests": stats.requests - before.requests,
+        "retries": stats.retries - before.retries,
+        "rate_limited": stats.rate_limited - before.rate_limited,
+        "elapsed_ms": started.elapsed().as_millis() as u64,
+    });
+    let outcome = json!({
+        "status": summary["status"],
+        "rows": summary["rows"],
+        "created": summary["created"],
+        "skipped": summary["skipped"],
+        "failed": summary["failed"],
+        "journal": summary["journal"],
+        "requests": summary["requests"],
+    });
+    app.audit_job(&change, &outcome).await?;
+    print_summary(app, &job, &summary)?;
+    let code = if status != "done" {
+        exit::RATE_LIMITED
+    } else if !summary["failures"].as_array().is_some_and(Vec::is_empty) {
+        exit::REFUSED
+    } else {
+        exit::OK
+    };
+    if code == exit::OK {
+        Ok(())
+    } else {
+        Err(Fail::Quiet(code))
+    }
+}
+
+/// Says how long a job will take when Clerk's limits make it longer than a minute.
+fn estimate(client: &Client, job: &Job, rows: usize, no_hourly: bool) {
+    if rows == 0 {
+        return;
+    }
+    let requests = rows.div_ceil(job.batch());
+    let mut secs = client
+        .rate_limit()
+        .map_or(0.0, |r| requests as f64 / r.per_second());
+    let mut why = client
+        .rate_limit()
+        .map(|r| format!("{} requests per {}s", r.requests, r.per.as_secs_f64()));
+    if let Some(h) = job.hourly().filter(|_| !no_hourly) {
+        let per_hour = (h.bulk as usize * job.batch() + h.single as usize) as f64;
+        if rows as f64 > per_hour {
+            let hours = rows as f64 / per_hour;
+            secs = secs.max((hours.ceil() - 1.0) * 3600.0);
+            why = Some(format!(
+                "Clerk's hourly limits on invitation creates ({} bulk and {} single requests an hour)",
+                h.bulk, h.single
+            ));
+        }
+    }
+    if secs > 60.0 {
+        eprintln!(
+            "clerkctl: {rows} rows need about {requests} requests; at {} this takes about {}",
+            why.unwrap_or_default(),
+            human(Duration::from_secs_f64(secs))
+        );
+    }
+}
+
+fn dry_run(app: &mut App, client: &Client, job: &Job, items: &[Item], tally: &Tally) -> CliResult {
+    let mut writer = app.out.list_writer(crate::output::Kind::Raw);
+    let mut requests = 0;
+    for batch in items.chunks(job.batch()) {
+        let request = if batch.len() > 1 {
+            job.prepare_many(
+                client,
+                &batch.iter().map(|i| i.body.clone()).collect::<Vec<_>>(),
+            )
+        } else {
+            job.prepare_one(client, &batch[0].body)
+        };
+        requests += 1;
+        let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
+        writer.item(&mut app.out, &json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))?;
+    }
+    writer.end(&mut app.out, None)?;
+    eprintln!(
+        "clerkctl: dry run of `{}`: {} rows would be sent in {requests} requests; {} already done, {} skipped, {} bad rows; nothing was sent",
+        job.name(),
+        items.len(),
+        tally.already_done,
+        tally.skipped.len(),
+        tally.failed.len()
+    );
+    for f in &tally.failed {
+        eprintln!(
+            "clerkctl: line {}: {}",
+            f["line"],
+            f["reason"].as_str().unwrap_or("")
+        );
+    }
+    Ok(())
+}
+
+fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
+    if app.out.format() != Format::Table {
+        app.out.raw(s)?;
+        return Ok(());
+    }
+    let target = s["target"]
+        .as_str()
+        .map(|t| format!(" {t}"))
+        .unwrap_or_default();
+    let mut text = format!(
+        "{}{target}: {} rows: {} {} created, {} skipped, {} failed",
+        job.name(),
+        s["rows"],
+        s["created"],
+        job.noun(),
+        s["skipped"],
+        s["failed"]
+    );
+    if s["already_done"].as_u64().unwrap_or(0) > 0 {
+        text.push_str(&format!(", {} done in an earlier run", s["already_done"]));
+    }
+    if s["not_done"].as_u64().unwrap_or(0) > 0 {
+        text.push_str(&format!(", {} not done", s["not_done"]));
+    }
+    text.push_str(&format!(
+        " ({}; journal {})",
+        s["status"].as_str().unwrap_or(""),
+        s["journal"].as_str().unwrap_or("")
+    ));
+    let mut lines = vec![text];
+    for (label, list) in [("failed", &s["failures"]), ("skipped", &s["skips"])] {
+        for r in list.as_array().into_iter().flatten() {
+            lines.push(format!(
+                "  line {}: {label}: {}{}",
+                r["line"],
+                r["reason"].as_str().unwrap_or(""),
+                r["key"]
+                    .as_str()
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    app.out.raw_text(&lines.join("\n"))?;
+    Ok(())
+}

@@ -1,0 +1,620 @@
+//! Bulk jobs under injected faults and rate limits: every row done exactly once, nothing lost,
+//! nothing created twice, also when the job is killed half-way and run again.
+
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::time::Duration;
+
+use clerk_emulator::Config;
+use clerk_emulator::config::{FaultKind, Faults};
+use futures::TryStreamExt;
+use serde_json::{Value, json};
+
+use crate::support::{Server, json, write};
+
+const ROWS: usize = 1000;
+
+/// Every fault, on a fifth of the requests, including answers dropped after the write.
+fn faulty() -> Config {
+    Config {
+        faults: Faults {
+            rate: 0.2,
+            kinds: FaultKind::ALL.to_vec(),
+            retry_after_secs: 0,
+            seed: Some(2026),
+        },
+        ..Config::default()
+    }
+}
+
+const FAST: &[&str] = &["--rate", "off", "--no-hourly-limits", "-o", "json"];
+
+fn org(server: &Server, name: &str) -> String {
+    let client = server.client();
+    server.block_on(async {
+        client
+            .organizations()
+            .create(name)
+            .send()
+            .await
+            .unwrap()
+            .id
+            .to_string()
+    })
+}
+
+fn pending_invitation_emails(server: &Server, org: &str) -> Vec<String> {
+    let client = server.client();
+    server.block_on(async {
+        let all: Vec<Value> = client
+            .organization_invitations(org)
+            .list()
+            .status(["pending"])
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap();
+        all.iter()
+            .map(|i| i["email_address"].as_str().unwrap().to_owned())
+            .collect()
+    })
+}
+
+fn exactly_once(found: &[String], expected: usize) {
+    let distinct: HashSet<&String> = found.iter().collect();
+    assert_eq!(distinct.len(), found.len(), "duplicates were created");
+    assert_eq!(found.len(), expected, "rows were lost");
+}
+
+#[test]
+fn a_thousand_organization_invitations_under_faults() {
+    let server = Server::start(faulty());
+    let org = org(&server, "Invitees");
+    let file = server.home.path().join("invitees.csv");
+    let mut csv = String::from("email_address\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("person{i}@example.com\n"));
+    }
+    write(&file, &csv);
+    let out = server.run(
+        &[
+            &[
+                "invitations",
+                "bulk",
+                &org,
+                "--file",
+                file.to_str().unwrap(),
+                "--role",
+                "org:member",
+            ],
+            FAST,
+        ]
+        .concat(),
+    );
+    let summary = json(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{summary}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(summary["status"], "done");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    assert_eq!(
+        summary["created"].as_u64().unwrap() + summary["skipped"].as_u64().unwrap(),
+        ROWS as u64
+    );
+    assert!(
+        summary["retries"].as_u64().unwrap() > 0,
+        "faults were met: {summary}"
+    );
+    exactly_once(&pending_invitation_emails(&server, &org), ROWS);
+
+    // A second run finds everything done and sends nothing.
+    let again = json(
+        &server.run(
+            &[
+                &[
+                    "invitations",
+                    "bulk",
+                    &org,
+                    "--file",
+                    file.to_str().unwrap(),
+                    "--role",
+                    "org:member",
+                ],
+                FAST,
+            ]
+            .concat(),
+        ),
+    );
+    assert_eq!(again["already_done"], ROWS as u64);
+    assert_eq!(again["requests"], 0);
+}
+
+#[test]
+fn a_thousand_application_invitations_under_faults() {
+    let server = Server::start(faulty());
+    let file = server.home.path().join("invitees.ndjson");
+    let rows: Vec<String> = (0..ROWS)
+        .map(|i| {
+            json!({"email_address": format!("app{i}@example.com"), "public_metadata": {"n": i}})
+                .to_string()
+        })
+        .collect();
+    write(&file, &rows.join("\n"));
+    let out = server.run(
+        &[
+            &["app-invitations", "bulk", "--file", file.to_str().unwrap()],
+            FAST,
+        ]
+        .concat(),
+    );
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    let client = server.client();
+    let found: Vec<String> = server.block_on(async {
+        let all: Vec<Value> = client
+            .invitations()
+            .list()
+            .status("pending")
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap();
+        all.iter()
+            .map(|i| i["email_address"].as_str().unwrap().to_owned())
+            .collect()
+    });
+    exactly_once(&found, ROWS);
+}
+
+#[test]
+fn users_import_under_faults_skips_existing_users() {
+    let server = Server::start(faulty());
+    let client = server.client();
+    // Two users exist already: one matched by external ID, one by email.
+    server.block_on(async {
+        client
+            .users()
+            .create()
+            .external_id("ext-7")
+            .email_address(["other7@example.com"])
+            .send()
+            .await
+            .unwrap();
+        client
+            .users()
+            .create()
+            .email_address(["user9@example.com"])
+            .send()
+            .await
+            .unwrap();
+    });
+    let file = server.home.path().join("users.csv");
+    let mut csv = String::from("external_id,email_address,first_name,public_metadata\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "ext-{i},user{i}@example.com,User {i},\"{{\"\"n\"\": {i}}}\"\n"
+        ));
+    }
+    write(&file, &csv);
+    let out = server.run(&[&["users", "import", "--file", file.to_str().unwrap()], FAST].concat());
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert_eq!(summary["skipped"], 2, "{summary}");
+    assert_eq!(summary["created"], (ROWS - 2) as u64);
+    let total = server.block_on(async { client.users().count().send().await.unwrap() });
+    assert_eq!(total, ROWS as u64, "998 created plus the 2 that existed");
+    let skips = summary["skips"].as_array().unwrap();
+    assert!(
+        skips
+            .iter()
+            .all(|s| s["id"].as_str().is_some_and(|id| id.starts_with("user_"))),
+        "skipped rows name the existing user: {skips:?}"
+    );
+}
+
+#[test]
+fn members_add_bulk_under_faults() {
+    let server = Server::start(faulty());
+    let client = server.client();
+    let org = org(&server, "Members Inc");
+    let ids: Vec<String> = server.block_on(async {
+        let mut ids = Vec::new();
+        for i in 0..300 {
+            ids.push(
+                client
+                    .users()
+                    .create()
+                    .username(format!("member_{i}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string(),
+            );
+        }
+        client
+            .memberships(&org)
+            .add(&ids[0], "org:admin")
+            .send()
+            .await
+            .unwrap();
+        ids
+    });
+    let file = server.home.path().join("members.csv");
+    let mut csv = String::from("user_id,role\n");
+    for (i, id) in ids.iter().enumerate() {
+        csv.push_str(&format!(
+            "{id},{}\n",
+            if i % 10 == 0 { "org:admin" } else { "" }
+        ));
+    }
+    write(&file, &csv);
+    let out = server.run(
+        &[
+            &[
+                "members",
+                "add-bulk",
+                &org,
+                "--file",
+                file.to_str().unwrap(),
+                "--role",
+                "org:member",
+            ],
+            FAST,
+        ]
+        .concat(),
+    );
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert_eq!(summary["skipped"], 1, "the existing member: {summary}");
+    let members = server.block_on(async {
+        client
+            .memberships(&org)
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .total_count
+    });
+    assert_eq!(members, Some(300));
+    let admins = server.block_on(async {
+        client
+            .memberships(&org)
+            .list()
+            .role(["org:admin"])
+            .send()
+            .await
+            .unwrap()
+            .total_count
+    });
+    assert_eq!(admins, Some(30));
+}
+
+#[test]
+fn a_job_killed_half_way_carries_on_and_creates_nothing_twice() {
+    let server = Server::start(Config {
+        latency: Duration::from_millis(2),
+        ..faulty()
+    });
+    let org = org(&server, "Resumed");
+    let file = server.home.path().join("resume.csv");
+    let mut csv = String::from("email_address,role\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("resume{i}@example.com,org:member\n"));
+    }
+    write(&file, &csv);
+    let journal = server.home.path().join("resume.csv.journal");
+    let mut child = server
+        .cmd()
+        .args(
+            [
+                &[
+                    "invitations",
+                    "bulk",
+                    &org,
+                    "--file",
+                    file.to_str().unwrap(),
+                    "--concurrency",
+                    "2",
+                ],
+                FAST,
+            ]
+            .concat(),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL) once a good part of the rows is journaled, whenever that is.
+    loop {
+        let created = std::fs::File::open(&journal)
+            .map(|f| {
+                std::io::BufReader::new(f)
+                    .lines()
+                    .filter(|l| l.as_ref().is_ok_and(|l| l.contains("\"created\"")))
+                    .count()
+            })
+            .unwrap_or(0);
+        if created >= ROWS / 3 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the job ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = pending_invitation_emails(&server, &org);
+    assert!(partial.len() < ROWS, "killed before the end");
+
+    let out = server.run(
+        &[
+            &[
+                "invitations",
+                "bulk",
+                &org,
+                "--file",
+                file.to_str().unwrap(),
+            ],
+            FAST,
+        ]
+        .concat(),
+    );
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(
+        summary["already_done"].as_u64().unwrap() >= (ROWS / 3) as u64,
+        "{summary}"
+    );
+    exactly_once(&pending_invitation_emails(&server, &org), ROWS);
+}
+
+#[test]
+fn an_export_under_faults_returns_every_user_once() {
+    let server = Server::start(faulty());
+    let client = server.client();
+    server.block_on(async {
+        for i in 0..1200 {
+            client
+                .users()
+                .create()
+                .username(format!("export_{i:04}"))
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    let out_file = server.home.path().join("users.ndjson");
+    let out = server.run(&[
+        "users",
+        "export",
+        "--out",
+        out_file.to_str().unwrap(),
+        "--rate",
+        "off",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    let names: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["username"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    exactly_once(&names, 1200);
+    assert!(!server.home.path().join("users.ndjson.partial").exists());
+
+    let csv_out = server.run(&[
+        "users",
+        "export",
+        "--format",
+        "csv",
+        "--rate",
+        "off",
+        "--username",
+        "export_0001",
+    ]);
+    let csv = String::from_utf8(csv_out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("id,external_id,primary_email_address")
+    );
+    assert!(lines.next().unwrap().contains("export_0001"));
+    assert_eq!(lines.next(), None);
+}
+
+#[test]
+fn a_paced_job_meets_no_429() {
+    let server = Server::start(Config {
+        rate_limit: Some("40/1".parse().unwrap()),
+        ..Config::default()
+    });
+    let file = server.home.path().join("paced.csv");
+    let mut csv = String::from("email_address\n");
+    for i in 0..100 {
+        csv.push_str(&format!("paced{i}@example.com\n"));
+    }
+    write(&file, &csv);
+    let out = server.run(&[
+        "users",
+        "import",
+        "--file",
+        file.to_str().unwrap(),
+        "--rate",
+        "40/1",
+        "-o",
+        "json",
+    ]);
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert_eq!(summary["created"], 100);
+    assert_eq!(
+        summary["rate_limited"], 0,
+        "pacing kept under the server's limit: {summary}"
+    );
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_and_do_not_stop_the_job() {
+    let server = Server::start(Config::default());
+    let org = org(&server, "Rows");
+    let file = server.home.path().join("rows.csv");
+    write(
+        &file,
+        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,admin,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
+    );
+    let out = server.run(
+        &[
+            &[
+                "invitations",
+                "bulk",
+                &org,
+                "--file",
+                file.to_str().unwrap(),
+            ],
+            FAST,
+        ]
+        .concat(),
+    );
+    let summary = json(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "Clerk or the checks refused some rows: {summary}"
+    );
+    assert_eq!(summary["created"], 1);
+    let failed: Vec<u64> = summary["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    let mut failed_sorted = failed.clone();
+    failed_sorted.sort();
+    assert_eq!(failed_sorted, [3, 4, 5, 6], "{summary}");
+    let clerk_refusal = summary["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["line"] == 6)
+        .unwrap();
+    assert_eq!(
+        clerk_refusal["code"], "form_param_value_invalid",
+        "400 days is refused by Clerk: {clerk_refusal}"
+    );
+}
+
+#[test]
+fn dry_run_and_read_only_send_nothing() {
+    let server = Server::start(Config::default());
+    let org = org(&server, "Dry");
+    let file = server.home.path().join("dry.csv");
+    write(&file, "email_address\na@example.com\nb@example.com\n");
+    let out = server.run(&[
+        "invitations",
+        "bulk",
+        &org,
+        "--file",
+        file.to_str().unwrap(),
+        "--role",
+        "org:member",
+        "--dry-run",
+        "-o",
+        "ndjson",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let plan: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(plan.len(), 1, "two rows in one bulk request");
+    assert_eq!(plan[0]["lines"], json!([2, 3]));
+    assert!(
+        plan[0]["request"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/invitations/bulk")
+    );
+    assert!(
+        !server.home.path().join("dry.csv.journal").exists(),
+        "a dry run keeps no journal"
+    );
+
+    let out = server.run(&[
+        "--read-only",
+        "invitations",
+        "bulk",
+        &org,
+        "--file",
+        file.to_str().unwrap(),
+        "--role",
+        "org:member",
+    ]);
+    assert_eq!(out.status.code(), Some(7));
+    assert!(pending_invitation_emails(&server, &org).is_empty());
+}
+
+#[test]
+fn lost_answers_are_looked_up_not_sent_again() {
+    // Half the answers are dropped after the write; one request at a time, so the seeded
+    // draw falls the same way every run.
+    let server = Server::start(Config {
+        faults: Faults {
+            rate: 0.5,
+            kinds: vec![FaultKind::Drop],
+            retry_after_secs: 0,
+            seed: Some(11),
+        },
+        ..Config::default()
+    });
+    let file = server.home.path().join("drops.ndjson");
+    let rows: Vec<String> = (0..60)
+        .map(|i| json!({"email_address": [format!("drop{i}@example.com")]}).to_string())
+        .collect();
+    write(&file, &rows.join("\n"));
+    let out = server.run(
+        &[
+            &[
+                "users",
+                "import",
+                "--file",
+                file.to_str().unwrap(),
+                "--concurrency",
+                "1",
+            ],
+            FAST,
+        ]
+        .concat(),
+    );
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(
+        summary["reconciled"].as_u64().unwrap() > 0,
+        "some creates were found after their answer was lost: {summary}"
+    );
+    assert_eq!(summary["created"], 60);
+    let client = server.client();
+    assert_eq!(
+        server.block_on(async { client.users().count().send().await.unwrap() }),
+        60
+    );
+}
