@@ -22,6 +22,11 @@ pub struct Invitations<'a> {
 }
 
 impl Client {
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let pending = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().status(["pending"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn organization_invitations(
         &self,
         organization_id: impl AsRef<str>,
@@ -33,12 +38,23 @@ impl Client {
     }
 
     /// `GET /organization_invitations`: every organization invitation of the instance.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.all_organization_invitations().query("@example.com").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn all_organization_invitations(&self) -> Request<'_, List<OrganizationInvitation>> {
         let mut spec = RequestSpec::new(Method::GET, "/organization_invitations");
         spec.paging = Paging::Offset;
         Request::new(self, spec)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.invitations().list().status("pending").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn invitations(&self) -> Invitations<'_> {
         Invitations { client: self }
     }
@@ -81,6 +97,12 @@ impl<'a> OrganizationInvitations<'a> {
     }
 
     /// `GET /organizations/{id}/invitations`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().email_address("ada@example.com").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> Request<'a, List<OrganizationInvitation>> {
         let mut spec = RequestSpec::new(Method::GET, self.path());
         spec.paging = Paging::Offset;
@@ -89,12 +111,23 @@ impl<'a> OrganizationInvitations<'a> {
 
     /// `GET /organizations/{id}/invitations/pending` (deprecated by Clerk; prefer
     /// `list().status(["pending"])`).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").pending().send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn pending(&self) -> Request<'a, List<OrganizationInvitation>> {
         let mut spec = RequestSpec::new(Method::GET, format!("{}/pending", self.path()));
         spec.paging = Paging::Offset;
         Request::new(self.client, spec)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let inv = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").get("orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn get(&self, invitation_id: impl AsRef<str>) -> Request<'a, One<OrganizationInvitation>> {
         Request::new(
             self.client,
@@ -106,6 +139,17 @@ impl<'a> OrganizationInvitations<'a> {
     }
 
     /// Invites an email address with a role.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let inv = clerk
+    ///     .organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .create("ada@example.com", "org:member")
+    ///     .expires_in_days(7)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create(
         &self,
         email_address: impl Into<String>,
@@ -117,6 +161,16 @@ impl<'a> OrganizationInvitations<'a> {
     }
 
     /// `POST .../invitations/bulk`: 1 to 10 invitation bodies, created all or none.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let items = vec![
+    ///     serde_json::json!({"email_address": "a@example.com", "role": "org:member"}),
+    ///     serde_json::json!({"email_address": "b@example.com", "role": "org:admin"}),
+    /// ];
+    /// let page = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").create_bulk(items).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create_bulk(&self, items: Vec<Value>) -> Request<'a, List<OrganizationInvitation>> {
         let mut spec = RequestSpec::new(Method::POST, format!("{}/bulk", self.path()));
         spec.body = Some(Value::Array(items));
@@ -124,6 +178,12 @@ impl<'a> OrganizationInvitations<'a> {
     }
 
     /// Revokes a pending invitation.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let inv = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").revoke("orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn revoke(
         &self,
         invitation_id: impl AsRef<str>,
@@ -140,6 +200,12 @@ impl<'a> OrganizationInvitations<'a> {
 
 impl<'a> Invitations<'a> {
     /// `GET /invitations`, asking for the `{data, total_count}` shape (`paginated=true`).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.invitations().list().query("example.com").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> Request<'a, List<Invitation>> {
         let mut spec = RequestSpec::new(Method::GET, "/invitations");
         spec.paging = Paging::Offset;
@@ -147,6 +213,11 @@ impl<'a> Invitations<'a> {
         Request::new(self.client, spec)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let inv = clerk.invitations().create("grace@example.com").expires_in_days(14).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create(&self, email_address: impl Into<String>) -> Request<'a, CreateInvitation> {
         let mut spec = RequestSpec::new(Method::POST, "/invitations");
         spec.body = Some(json!({ "email_address": email_address.into() }));
@@ -154,12 +225,24 @@ impl<'a> Invitations<'a> {
     }
 
     /// `POST /invitations/bulk`: 1 to 10 invitation bodies, created all or none.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let items = vec![serde_json::json!({"email_address": "a@example.com"})];
+    /// let created = clerk.invitations().create_bulk(items).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create_bulk(&self, items: Vec<Value>) -> Request<'a, One<Vec<Invitation>>> {
         let mut spec = RequestSpec::new(Method::POST, "/invitations/bulk");
         spec.body = Some(Value::Array(items));
         Request::new(self.client, spec)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let inv = clerk.invitations().revoke("inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn revoke(&self, invitation_id: impl AsRef<str>) -> Request<'a, One<Invitation>> {
         Request::new(
             self.client,

@@ -17,6 +17,11 @@ pub struct Memberships<'a> {
 }
 
 impl Client {
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let admins = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().role(["org:admin"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn memberships(&self, organization_id: impl AsRef<str>) -> Memberships<'_> {
         Memberships {
             client: self,
@@ -25,6 +30,12 @@ impl Client {
     }
 
     /// `GET /organization_memberships`: every membership of the instance.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.all_memberships().limit(100).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn all_memberships(&self) -> Request<'_, List<OrganizationMembership>> {
         let mut spec = RequestSpec::new(Method::GET, "/organization_memberships");
         spec.paging = Paging::Offset;
@@ -65,6 +76,12 @@ impl<'a> Memberships<'a> {
     }
 
     /// `GET /organizations/{id}/memberships`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().query("ada").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> Request<'a, List<OrganizationMembership>> {
         let mut spec = RequestSpec::new(Method::GET, self.path());
         spec.paging = Paging::Offset;
@@ -72,6 +89,12 @@ impl<'a> Memberships<'a> {
     }
 
     /// Adds a user with a role (`org:admin`, `org:member`, or a custom role key).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let m = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").add("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "org:member").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn add(
         &self,
         user_id: impl Into<String>,
@@ -83,6 +106,12 @@ impl<'a> Memberships<'a> {
     }
 
     /// Changes a member's role.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let m = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").update("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "org:admin").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update(
         &self,
         user_id: impl AsRef<str>,
@@ -94,6 +123,18 @@ impl<'a> Memberships<'a> {
     }
 
     /// Deep-merges a member's metadata; `null` deletes a key.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let patch = serde_json::json!({"team": "core"});
+    /// clerk
+    ///     .memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .update_metadata("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .public_metadata(patch.as_object().unwrap().clone())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update_metadata(&self, user_id: impl AsRef<str>) -> Request<'a, UpdateMemberMetadata> {
         let mut spec = RequestSpec::new(
             Method::PATCH,
@@ -104,6 +145,12 @@ impl<'a> Memberships<'a> {
     }
 
     /// Removes a member; answers with the membership as it was.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let was = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").remove("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn remove(&self, user_id: impl AsRef<str>) -> Request<'a, One<OrganizationMembership>> {
         let mut spec = RequestSpec::new(Method::DELETE, self.member_path(user_id.as_ref()));
         spec.repeat = Repeat::Safe;

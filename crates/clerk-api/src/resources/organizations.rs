@@ -15,6 +15,11 @@ pub struct Organizations<'a> {
 }
 
 impl Client {
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.organizations().list().send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn organizations(&self) -> Organizations<'_> {
         Organizations { client: self }
     }
@@ -55,6 +60,12 @@ fn with_body<O: Operation>(client: &Client, method: Method, path: String) -> Req
 
 impl<'a> Organizations<'a> {
     /// `GET /organizations`: `{data, total_count}`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.organizations().list().query("acme").include_members_count(true).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> Request<'a, List<Organization>> {
         let mut spec = RequestSpec::new(Method::GET, "/organizations");
         spec.paging = Paging::Offset;
@@ -62,6 +73,12 @@ impl<'a> Organizations<'a> {
     }
 
     /// `GET /organizations/{id or slug}`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let org = clerk.organizations().get("acme").send().await?; // by slug, or by ID
+    /// # Ok(()) }
+    /// ```
     pub fn get(&self, id_or_slug: impl AsRef<str>) -> Request<'a, One<Organization>> {
         Request::new(
             self.client,
@@ -70,16 +87,39 @@ impl<'a> Organizations<'a> {
     }
 
     /// `POST /organizations`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let org = clerk.organizations().create("Acme Inc").slug("acme").created_by("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create(&self, name: impl Into<String>) -> Request<'a, CreateOrganization> {
         with_body::<CreateOrganization>(self.client, Method::POST, "/organizations".into())
             .field("name", name.into())
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let org = clerk.organizations().update("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").name("Acme Corp").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update(&self, id: impl AsRef<str>) -> Request<'a, UpdateOrganization> {
         with_body(self.client, Method::PATCH, org_path(id.as_ref()))
     }
 
     /// `PATCH /organizations/{id}/metadata`: deep-merges; `null` deletes a key.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let patch = serde_json::json!({"plan": "enterprise"});
+    /// clerk
+    ///     .organizations()
+    ///     .update_metadata("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .public_metadata(patch.as_object().unwrap().clone())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update_metadata(&self, id: impl AsRef<str>) -> Request<'a, OrganizationMetadata> {
         with_body(
             self.client,
@@ -89,6 +129,18 @@ impl<'a> Organizations<'a> {
     }
 
     /// `PUT /organizations/{id}/metadata`: each field sent replaces the stored one.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let meta = serde_json::json!({"tier": 2});
+    /// clerk
+    ///     .organizations()
+    ///     .replace_metadata("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .private_metadata(meta.as_object().unwrap().clone())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn replace_metadata(&self, id: impl AsRef<str>) -> Request<'a, OrganizationMetadata> {
         with_body(
             self.client,
@@ -98,6 +150,12 @@ impl<'a> Organizations<'a> {
     }
 
     /// Deletes the organization with all its memberships and invitations.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let gone = clerk.organizations().delete("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete(&self, id: impl AsRef<str>) -> Request<'a, One<DeletedObject>> {
         Request::new(
             self.client,

@@ -18,6 +18,11 @@ pub struct Users<'a> {
 }
 
 impl Client {
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let total = clerk.users().count().send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn users(&self) -> Users<'_> {
         Users { client: self }
     }
@@ -71,6 +76,15 @@ fn user_path(id: &str) -> String {
 impl<'a> Users<'a> {
     /// `GET /users`: a page of users (a bare array, so `total_count` is `None`; see
     /// [`Users::count`]). `.stream()` pages with the `starting_after` cursor.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.users().list().query("ada").order_by("-created_at").limit(20).send().await?;
+    /// for user in &page.data {
+    ///     println!("{} {:?}", user.id, user.primary_email_address());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> Request<'a, List<User>> {
         let mut spec = RequestSpec::new(Method::GET, "/users");
         spec.paging = Paging::Cursor;
@@ -78,10 +92,21 @@ impl<'a> Users<'a> {
     }
 
     /// `GET /users/count` with the same filters as [`Users::list`].
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let banned = clerk.users().count().banned(true).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn count(&self) -> Request<'a, CountUsers> {
         Request::new(self.client, RequestSpec::new(Method::GET, "/users/count"))
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().get("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn get(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
         Request::new(
             self.client,
@@ -90,12 +115,29 @@ impl<'a> Users<'a> {
     }
 
     /// `POST /users`; set fields with the builder's methods or [`Request::field`].
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk
+    ///     .users()
+    ///     .create()
+    ///     .email_address(["ada@example.com"])
+    ///     .first_name("Ada")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn create(&self) -> Request<'a, CreateUser> {
         let mut spec = RequestSpec::new(Method::POST, "/users");
         spec.body = Some(Value::Object(Default::default()));
         Request::new(self.client, spec)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().update("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").last_name("Lovelace").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update(&self, id: impl AsRef<str>) -> Request<'a, UpdateUser> {
         let mut spec = RequestSpec::new(Method::PATCH, user_path(id.as_ref()));
         spec.body = Some(Value::Object(Default::default()));
@@ -103,6 +145,18 @@ impl<'a> Users<'a> {
     }
 
     /// `PATCH /users/{id}/metadata`: deep-merges; a `null` value deletes its key.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let patch = serde_json::json!({"plan": "pro", "trial": null});
+    /// let user = clerk
+    ///     .users()
+    ///     .update_metadata("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .public_metadata(patch.as_object().unwrap().clone())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn update_metadata(&self, id: impl AsRef<str>) -> Request<'a, UserMetadata> {
         let mut spec = RequestSpec::new(
             Method::PATCH,
@@ -113,6 +167,18 @@ impl<'a> Users<'a> {
     }
 
     /// `PUT /users/{id}/metadata`: each field sent replaces the stored one.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let meta = serde_json::json!({"plan": "pro"});
+    /// let user = clerk
+    ///     .users()
+    ///     .replace_metadata("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .public_metadata(meta.as_object().unwrap().clone())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn replace_metadata(&self, id: impl AsRef<str>) -> Request<'a, UserMetadata> {
         let mut spec =
             RequestSpec::new(Method::PUT, format!("{}/metadata", user_path(id.as_ref())));
@@ -120,6 +186,12 @@ impl<'a> Users<'a> {
         Request::new(self.client, spec)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let gone = clerk.users().delete("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// assert!(gone.deleted);
+    /// # Ok(()) }
+    /// ```
     pub fn delete(&self, id: impl AsRef<str>) -> Request<'a, One<DeletedObject>> {
         Request::new(
             self.client,
@@ -134,19 +206,43 @@ impl<'a> Users<'a> {
     }
 
     /// Bans a user: their sessions end and they cannot sign in.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().ban("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// assert!(user.banned);
+    /// # Ok(()) }
+    /// ```
     pub fn ban(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
         self.action(id.as_ref(), "ban")
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// clerk.users().unban("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn unban(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
         self.action(id.as_ref(), "unban")
     }
 
     /// Locks a user out of signing in (until the instance's lockout period ends).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().lock("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// assert!(user.locked);
+    /// # Ok(()) }
+    /// ```
     pub fn lock(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
         self.action(id.as_ref(), "lock")
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// clerk.users().unlock("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn unlock(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
         self.action(id.as_ref(), "unlock")
     }
@@ -164,6 +260,12 @@ impl<'a> Users<'a> {
     }
 
     /// `POST /users/ban` for up to 50 users.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let banned = clerk.users().ban_many(["user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "user_3K8adeKP3qtBzC5UAkLsdUEBR2j"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn ban_many(
         &self,
         ids: impl IntoIterator<Item = impl AsRef<str>>,
@@ -171,6 +273,11 @@ impl<'a> Users<'a> {
         self.many("/users/ban", ids)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// clerk.users().unban_many(["user_2xhFjEI5X2qWRvtV13BzSj8H6Dk"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn unban_many(
         &self,
         ids: impl IntoIterator<Item = impl AsRef<str>>,
@@ -179,6 +286,12 @@ impl<'a> Users<'a> {
     }
 
     /// `GET /users/{id}/organization_memberships`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.users().organization_memberships("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn organization_memberships(
         &self,
         id: impl AsRef<str>,
@@ -192,6 +305,12 @@ impl<'a> Users<'a> {
     }
 
     /// `GET /users/{id}/organization_invitations`.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let page = clerk.users().organization_invitations("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").status(["pending"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn organization_invitations(
         &self,
         id: impl AsRef<str>,
@@ -244,12 +363,26 @@ user_filters!(CountUsers);
 
 impl<'a> Request<'a, List<User>> {
     /// Continues after this user (the cursor; needs `created_at` order and no offset).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let next = clerk.users().list().limit(100).starting_after("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn starting_after(mut self, user_id: impl Into<String>) -> Self {
         self.spec.set_param("starting_after", user_id.into());
         self
     }
 
     /// The count request with this list's filters (for a `total_count`).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let list = clerk.users().list().name_query("ada");
+    /// let total = list.count().send().await?;
+    /// let page = list.send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn count(&self) -> Request<'a, CountUsers> {
         let mut spec = RequestSpec::new(Method::GET, "/users/count");
         spec.query = self
@@ -300,16 +433,32 @@ body_setters!(CreateUser {
 
 impl Request<'_, CreateUser> {
     /// Email addresses; the first becomes the primary one.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().create().email_address(["ada@example.com", "ada@work.example"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn email_address<S: Into<String>>(self, values: impl IntoIterator<Item = S>) -> Self {
         let v: Vec<String> = values.into_iter().map(Into::into).collect();
         self.field("email_address", v)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().create().phone_number(["+15555550100"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn phone_number<S: Into<String>>(self, values: impl IntoIterator<Item = S>) -> Self {
         let v: Vec<String> = values.into_iter().map(Into::into).collect();
         self.field("phone_number", v)
     }
 
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk.users().create().web3_wallet(["0x52908400098527886e0f7030069857d2e4169ee7"]).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn web3_wallet<S: Into<String>>(self, values: impl IntoIterator<Item = S>) -> Self {
         let v: Vec<String> = values.into_iter().map(Into::into).collect();
         self.field("web3_wallet", v)
