@@ -113,6 +113,9 @@ pub enum Command {
     Reset(ResetArgs),
     /// Run a local emulator of Clerk's Backend API.
     Emulator(EmulatorArgs),
+    /// Install or package the clerk-api Agent Skill: clerkctl skill install
+    #[command(subcommand)]
+    Skill(SkillCmd),
 }
 
 // ---- shared argument groups -------------------------------------------------------------------
@@ -634,6 +637,40 @@ pub struct EmulatorArgs {
     /// Wait this many milliseconds before every answer.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub latency_ms: u64,
+}
+
+// ---- agent interfaces ------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum SkillCmd {
+    /// Write the skill to ./.claude/skills/clerk-api, where Claude Code finds it.
+    Install(SkillInstallArgs),
+    /// Make a zip of the skill to upload to claude.ai or the Claude API.
+    Package(SkillPackageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SkillInstallArgs {
+    /// Write it to DIR/clerk-api instead (DIR is a skills directory).
+    #[arg(long, value_name = "DIR", conflicts_with = "global")]
+    pub dir: Option<PathBuf>,
+    /// Write it to ~/.claude/skills/clerk-api, for every project.
+    #[arg(long)]
+    pub global: bool,
+    /// Overwrite files that were changed since clerkctl wrote them.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SkillPackageArgs {
+    /// Where to write the zip.
+    #[arg(long, value_name = "FILE", default_value = "clerk-api.zip")]
+    pub out: PathBuf,
+    /// Put this clerkctl binary (Linux only) into the zip as bin/clerkctl, for sandboxes
+    /// where clerkctl is not installed.
+    #[arg(long)]
+    pub with_binary: bool,
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {

@@ -7,6 +7,7 @@ mod fail;
 mod input;
 mod local;
 mod output;
+mod skill;
 
 use std::process::ExitCode;
 
