@@ -113,6 +113,8 @@ pub enum Command {
     Reset(ResetArgs),
     /// Run a local emulator of Clerk's Backend API.
     Emulator(EmulatorArgs),
+    /// Serve these operations to AI agents as an MCP server on stdio: clerkctl mcp --read-only
+    Mcp(McpArgs),
     /// Install or package the clerk-api Agent Skill: clerkctl skill install
     #[command(subcommand)]
     Skill(SkillCmd),
@@ -640,6 +642,18 @@ pub struct EmulatorArgs {
 }
 
 // ---- agent interfaces ------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+#[command(after_help = crate::mcp::HELP)]
+pub struct McpArgs {
+    /// Offer only these tools: groups (users, organizations, members, invitations,
+    /// app_invitations) or tool names, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "TOOLS")]
+    pub tools: Option<Vec<String>>,
+    /// Leave private_metadata in results (removed by default: it often holds secrets).
+    #[arg(long)]
+    pub allow_private_metadata: bool,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum SkillCmd {

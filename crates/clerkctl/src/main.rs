@@ -6,6 +6,7 @@ mod cmd;
 mod fail;
 mod input;
 mod local;
+mod mcp;
 mod output;
 mod skill;
 

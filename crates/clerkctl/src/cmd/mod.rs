@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let Cli { global, command } = cli;
     match command {
         Command::Emulator(args) => return emulator::run(args),
+        Command::Mcp(args) => return crate::mcp::run(global, args),
         Command::Skill(cmd) => return crate::skill::run(&global, cmd),
         Command::Completions(args) => {
             let mut cmd = Cli::command();
@@ -68,7 +69,7 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::AppInvitations(cmd) => app_invitations::run(app, cmd).await,
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
-        Command::Emulator(_) | Command::Completions(_) | Command::Skill(_) => {
+        Command::Emulator(_) | Command::Completions(_) | Command::Mcp(_) | Command::Skill(_) => {
             unreachable!("handled before the runtime starts")
         }
     }
