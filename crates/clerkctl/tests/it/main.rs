@@ -1,3 +1,4 @@
 //! Tests of the `clerkctl` binary, run as a user would run it.
 
+mod agent;
 mod emulator;
