@@ -3,10 +3,11 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clerk_api::request::Operation;
-use clerk_api::{ApiBase, Client, KeyKind, RateLimit, Request, SecretKey};
+use clerk_api::{ApiBase, Client, KeyKind, PreparedRequest, RateLimit, Request, SecretKey};
 use serde_json::{Value, json};
 
 use crate::cli::{Global, Rate};
@@ -50,12 +51,19 @@ impl Change {
     }
 }
 
+/// What became of a change: sent (Clerk's answer), or only shown (`--dry-run`).
+#[derive(Debug)]
+pub enum Sent {
+    Done(Value),
+    DryRun(PreparedRequest),
+}
+
 pub struct App {
     pub global: Global,
     pub out: Out,
     client: Option<Client>,
     local: Option<Local>,
-    told_live: bool,
+    told_live: AtomicBool,
     /// Pacing asked for by a bulk command: `Some(None)` means the instance's default.
     pacing: Option<Option<Rate>>,
 }
@@ -68,7 +76,7 @@ impl App {
             out,
             client: None,
             local: None,
-            told_live: false,
+            told_live: AtomicBool::new(false),
             pacing: None,
         }
     }
@@ -179,6 +187,23 @@ impl App {
         change: &Change,
         req: Request<'_, O>,
     ) -> CliResult<Option<Value>> {
+        match self.send_change(change, req).await? {
+            Sent::Done(v) => Ok(Some(v)),
+            Sent::DryRun(prepared) => {
+                self.out
+                    .raw(&serde_json::to_value(prepared).unwrap_or_default())?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The part of [`App::write`] that prints nothing, shared with the MCP server: read-only
+    /// mode, dry run, production-key notice (on stderr), the request, and its audit record.
+    pub async fn send_change<O: Operation>(
+        &self,
+        change: &Change,
+        req: Request<'_, O>,
+    ) -> CliResult<Sent> {
         if self.global.read_only {
             return Err(Fail::Guard(format!(
                 "refusing to {}: read-only mode is on",
@@ -186,18 +211,18 @@ impl App {
             )));
         }
         if self.global.dry_run {
-            self.out
-                .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
-            return Ok(None);
+            return Ok(Sent::DryRun(req.prepare()));
         }
-        let client = self.client().await?;
-        if client.key_kind() == KeyKind::Live && !self.told_live {
+        let client = self
+            .client
+            .clone()
+            .ok_or_else(|| Fail::Other("no client to send the change with".into()))?;
+        if client.key_kind() == KeyKind::Live && !self.told_live.swap(true, Ordering::Relaxed) {
             eprintln!(
                 "clerkctl: using a production key ({}) against {}",
                 client.masked_key(),
                 client.base()
             );
-            self.told_live = true;
         }
         let audit = self.audit_file()?;
         let prepared = req.prepare();
@@ -212,7 +237,7 @@ impl App {
                 ))
             })?;
         }
-        result.map(Some).map_err(|error| Fail::Clerk {
+        result.map(Sent::Done).map_err(|error| Fail::Clerk {
             doing: change.doing.clone(),
             subject: change.subject,
             error,

@@ -113,6 +113,11 @@ pub enum Command {
     Reset(ResetArgs),
     /// Run a local emulator of Clerk's Backend API.
     Emulator(EmulatorArgs),
+    /// Serve these operations to AI agents as an MCP server on stdio: clerkctl mcp --read-only
+    Mcp(McpArgs),
+    /// Install or package the clerk-api Agent Skill: clerkctl skill install
+    #[command(subcommand)]
+    Skill(SkillCmd),
 }
 
 // ---- shared argument groups -------------------------------------------------------------------
@@ -755,6 +760,52 @@ pub struct EmulatorArgs {
     /// Wait this many milliseconds before every answer.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub latency_ms: u64,
+}
+
+// ---- agent interfaces ------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+#[command(after_help = crate::mcp::HELP)]
+pub struct McpArgs {
+    /// Offer only these tools: groups (users, organizations, members, invitations,
+    /// app_invitations) or tool names, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "TOOLS")]
+    pub tools: Option<Vec<String>>,
+    /// Leave private_metadata in results (removed by default: it often holds secrets).
+    #[arg(long)]
+    pub allow_private_metadata: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SkillCmd {
+    /// Write the skill to ./.claude/skills/clerk-api, where Claude Code finds it.
+    Install(SkillInstallArgs),
+    /// Make a zip of the skill to upload to claude.ai or the Claude API.
+    Package(SkillPackageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SkillInstallArgs {
+    /// Write it to DIR/clerk-api instead (DIR is a skills directory).
+    #[arg(long, value_name = "DIR", conflicts_with = "global")]
+    pub dir: Option<PathBuf>,
+    /// Write it to ~/.claude/skills/clerk-api, for every project.
+    #[arg(long)]
+    pub global: bool,
+    /// Overwrite files that were changed since clerkctl wrote them.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SkillPackageArgs {
+    /// Where to write the zip.
+    #[arg(long, value_name = "FILE", default_value = "clerk-api.zip")]
+    pub out: PathBuf,
+    /// Put this clerkctl binary (Linux only) into the zip as bin/clerkctl, for sandboxes
+    /// where clerkctl is not installed.
+    #[arg(long)]
+    pub with_binary: bool,
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {

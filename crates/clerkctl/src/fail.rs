@@ -295,6 +295,15 @@ impl Fail {
         }})
     }
 
+    /// What failed, Clerk's code and message, and the hint: the line the CLI prints on stderr
+    /// (after `clerkctl: `), and the text of an MCP tool error.
+    pub fn line(&self) -> String {
+        match self.hint() {
+            Some(h) => format!("{} — hint: {h}", self.message()),
+            None => self.message(),
+        }
+    }
+
     /// Reports on stderr (one line, or JSON) and gives the exit code.
     pub fn report(&self, json: bool) -> ExitCode {
         match self {
@@ -306,10 +315,7 @@ impl Fail {
         let _ = if json {
             writeln!(err, "{}", self.to_json())
         } else {
-            match self.hint() {
-                Some(h) => writeln!(err, "clerkctl: {} — hint: {h}", self.message()),
-                None => writeln!(err, "clerkctl: {}", self.message()),
-            }
+            writeln!(err, "clerkctl: {}", self.line())
         };
         ExitCode::from(self.exit_code())
     }

@@ -7,7 +7,9 @@ mod cmd;
 mod fail;
 mod input;
 mod local;
+mod mcp;
 mod output;
+mod skill;
 
 use std::process::ExitCode;
 

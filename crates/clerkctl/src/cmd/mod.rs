@@ -28,6 +28,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let Cli { global, command } = cli;
     match command {
         Command::Emulator(args) => return emulator::run(args),
+        Command::Mcp(args) => return crate::mcp::run(global, args),
+        Command::Skill(cmd) => return crate::skill::run(&global, cmd),
         Command::Completions(args) => {
             let mut cmd = Cli::command();
             clap_complete::generate(args.shell, &mut cmd, "clerkctl", &mut std::io::stdout());
@@ -67,14 +69,14 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::AppInvitations(cmd) => app_invitations::run(app, cmd).await,
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
-        Command::Emulator(_) | Command::Completions(_) => {
+        Command::Emulator(_) | Command::Completions(_) | Command::Mcp(_) | Command::Skill(_) => {
             unreachable!("handled before the runtime starts")
         }
     }
 }
 
 /// Warnings (retries) on stderr; `CLERKCTL_LOG=debug` shows more.
-fn init_logging() {
+pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CLERKCTL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("clerk_api=warn"));
     let _ = tracing_subscriber::fmt()

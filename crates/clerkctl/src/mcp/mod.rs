@@ -1,0 +1,278 @@
+//! `clerkctl mcp`: the CLI's operations as the tools of a Model Context Protocol server on
+//! stdio, built on rmcp (the official Rust MCP SDK).
+//!
+//! It shares everything with the CLI except the printing: the same client and key handling
+//! (`App::client`), input checks (`input`), read-only guard, dry run, production-key notice
+//! and audit log (`App::send_change`), and the same exit-code classes and hints (`Fail`).
+//! stdout carries the protocol and nothing else; notices and logs go to stderr.
+
+mod params;
+mod tools;
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clerk_api::Client;
+use rmcp::ServiceExt;
+use serde_json::Value;
+
+use crate::app::App;
+use crate::cli::{Global, McpArgs};
+use crate::fail::{CliResult, usage};
+
+pub use tools::Server;
+
+pub const HELP: &str = "\
+Tools:
+  users            list_users get_user get_user_count create_user update_user
+                   update_user_metadata delete_user
+  organizations    list_organizations get_organization create_organization
+                   update_organization delete_organization
+  members          list_members add_member update_member remove_member
+  invitations      list_invitations get_invitation create_invitation revoke_invitation
+                   (organization invitations)
+  app_invitations  list_app_invitations create_app_invitation revoke_app_invitation
+
+With --read-only only the tools that read are listed. With --dry-run the tools that change
+anything answer the request they would send, and send nothing. The key comes from
+CLERK_SECRET_KEY (and CLERK_API_URL), as for every command; --local serves the built-in
+emulator instead. Each change is appended to the audit log, as the CLI does. stdout carries
+the protocol; notices and logs go to stderr (CLERKCTL_LOG=debug for more).
+
+Claude Code:     claude mcp add clerk --env CLERK_SECRET_KEY=sk_test_... -- clerkctl mcp
+Claude Desktop:  {\"mcpServers\": {\"clerk\": {\"command\": \"clerkctl\", \"args\": [\"mcp\"],
+                  \"env\": {\"CLERK_SECRET_KEY\": \"sk_test_...\"}}}}";
+
+/// The tool groups `--tools` takes, with the names people may use for them.
+pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "users",
+        &[],
+        &[
+            "list_users",
+            "get_user",
+            "get_user_count",
+            "create_user",
+            "update_user",
+            "update_user_metadata",
+            "delete_user",
+        ],
+    ),
+    (
+        "organizations",
+        &["orgs"],
+        &[
+            "list_organizations",
+            "get_organization",
+            "create_organization",
+            "update_organization",
+            "delete_organization",
+        ],
+    ),
+    (
+        "members",
+        &["memberships"],
+        &[
+            "list_members",
+            "add_member",
+            "update_member",
+            "remove_member",
+        ],
+    ),
+    (
+        "invitations",
+        &[],
+        &[
+            "list_invitations",
+            "get_invitation",
+            "create_invitation",
+            "revoke_invitation",
+        ],
+    ),
+    (
+        "app_invitations",
+        &["app-invitations"],
+        &[
+            "list_app_invitations",
+            "create_app_invitation",
+            "revoke_app_invitation",
+        ],
+    ),
+];
+
+/// The tools to offer: `--tools` (groups or names), less those that change anything when
+/// read-only.
+pub fn select(tools: Option<&[String]>, read_only: bool) -> CliResult<BTreeSet<String>> {
+    let all = Server::tool_router().list_all();
+    let mut chosen: BTreeSet<String> = match tools {
+        None => all.iter().map(|t| t.name.to_string()).collect(),
+        Some(wanted) => {
+            let mut chosen = BTreeSet::new();
+            for w in wanted.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+                if let Some((_, _, names)) = GROUPS
+                    .iter()
+                    .find(|(group, aliases, _)| *group == w || aliases.contains(&w))
+                {
+                    chosen.extend(names.iter().map(|n| (*n).to_owned()));
+                } else if all.iter().any(|t| t.name == w) {
+                    chosen.insert(w.to_owned());
+                } else {
+                    return Err(usage(format!(
+                        "--tools: {w:?} is neither a group ({}) nor a tool name (see `clerkctl mcp --help`)",
+                        GROUPS.iter().map(|g| g.0).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+            chosen
+        }
+    };
+    if read_only {
+        chosen.retain(|name| {
+            all.iter().any(|t| {
+                t.name == name.as_str()
+                    && t.annotations
+                        .as_ref()
+                        .and_then(|a| a.read_only_hint)
+                        .unwrap_or(false)
+            })
+        });
+    }
+    if chosen.is_empty() {
+        return Err(usage(
+            "no tools left to offer: --read-only hides every tool that changes anything, and --tools chose only such tools",
+        ));
+    }
+    Ok(chosen)
+}
+
+/// `clerkctl mcp`: serves until the client closes stdin.
+pub fn run(global: Global, args: McpArgs) -> ExitCode {
+    crate::cmd::init_logging();
+    let selected = match select(args.tools.as_deref(), global.read_only) {
+        Ok(s) => s,
+        Err(fail) => return fail.report(false),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("clerkctl: cannot start the async runtime: {e}");
+            return ExitCode::from(crate::fail::exit::UNEXPECTED);
+        }
+    };
+    let code = runtime.block_on(serve(global, args.allow_private_metadata, selected));
+    // A read of stdin still pending on the blocking pool must not hold the exit up.
+    runtime.shutdown_background();
+    code
+}
+
+async fn serve(global: Global, allow_private: bool, selected: BTreeSet<String>) -> ExitCode {
+    let local = global.local;
+    let mut app = App::new(global);
+    // Without a usable key the server still starts, and every tool answers the setup error
+    // with its hint: the agent can tell the person what to do, which a server that will not
+    // start cannot.
+    let client: Result<Client, Value> = match app.client().await {
+        Ok(c) => Ok(c),
+        Err(fail) if local => return fail.report(false),
+        Err(fail) => {
+            eprintln!(
+                "clerkctl mcp: {} (every tool will answer this error)",
+                fail.line()
+            );
+            Err(fail.to_json())
+        }
+    };
+    let tools = selected.len();
+    let app = Arc::new(app);
+    let server = Server::new(app.clone(), client, allow_private, &selected);
+    match server.serve(rmcp::transport::stdio()).await {
+        Ok(running) => {
+            tracing::info!("clerkctl mcp: serving {tools} tools on stdio");
+            if let Err(e) = running.waiting().await {
+                eprintln!("clerkctl mcp: the server stopped: {e}");
+            }
+        }
+        // The client went away before it said hello: nothing to serve.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {}
+        Err(e) => {
+            eprintln!("clerkctl mcp: could not start the MCP session: {e}");
+            finish(app).await;
+            return ExitCode::from(crate::fail::exit::UNEXPECTED);
+        }
+    }
+    finish(app).await;
+    ExitCode::SUCCESS
+}
+
+/// Stops the built-in emulator, when the server was its last user.
+async fn finish(app: Arc<App>) {
+    if let Ok(mut app) = Arc::try_unwrap(app) {
+        app.finish().await;
+    }
+}
+
+/// Removes `private_metadata` wherever it appears (users, organizations, memberships,
+/// invitations, and the organizations inside memberships).
+pub fn strip_private_metadata(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.remove("private_metadata");
+            map.values_mut().for_each(strip_private_metadata);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_private_metadata),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn groups_name_every_tool_once() {
+        let mut grouped: Vec<&str> = GROUPS.iter().flat_map(|g| g.2.iter().copied()).collect();
+        grouped.sort_unstable();
+        let mut tools: Vec<String> = Server::tool_router()
+            .list_all()
+            .into_iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        tools.sort_unstable();
+        assert_eq!(grouped, tools);
+    }
+
+    #[test]
+    fn selection() {
+        let only = |t: &[&str], ro| {
+            select(
+                Some(&t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()),
+                ro,
+            )
+        };
+        let users = only(&["users"], true).unwrap();
+        assert_eq!(
+            users.into_iter().collect::<Vec<_>>(),
+            ["get_user", "get_user_count", "list_users"]
+        );
+        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 6);
+        assert!(only(&["delete_user"], true).is_err());
+        assert!(only(&["nope"], false).is_err());
+    }
+
+    #[test]
+    fn private_metadata_goes_everywhere_it_hides() {
+        let mut v = json!({"data": [{"id": "orgmem_1", "private_metadata": {"a": 1},
+            "organization": {"private_metadata": {}, "name": "Acme"}}], "total_count": 1});
+        strip_private_metadata(&mut v);
+        assert_eq!(
+            v,
+            json!({"data": [{"id": "orgmem_1", "organization": {"name": "Acme"}}], "total_count": 1})
+        );
+    }
+}

@@ -1,0 +1,371 @@
+//! The tools' inputs. Every field has a doc comment: it becomes the field's `description` in the
+//! tool's JSON Schema, which is all an agent knows about it. Unknown fields are refused, so a
+//! misspelt filter fails instead of being ignored.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// A JSON object (metadata).
+pub type Object = Map<String, Value>;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListUsers {
+    /// Partial match over email addresses, phone numbers, usernames, IDs and names.
+    pub query: Option<String>,
+    /// Only users with one of these exact email addresses.
+    pub email_address: Option<Vec<String>>,
+    /// Only users with one of these phone numbers (E.164, e.g. +15555550100).
+    pub phone_number: Option<Vec<String>>,
+    /// Only users with one of these usernames.
+    pub username: Option<Vec<String>>,
+    /// Only users with one of these external IDs (your own IDs for them).
+    pub external_id: Option<Vec<String>>,
+    /// Only these users (IDs like user_2xhF...).
+    pub user_id: Option<Vec<String>>,
+    /// Only members of these organizations (IDs like org_2xhF...).
+    pub organization_id: Option<Vec<String>>,
+    /// true: only banned users; false: only users who are not banned.
+    pub banned: Option<bool>,
+    /// Sort by a field, - for descending, + for ascending: -created_at (the default),
+    /// +created_at, -last_sign_in_at, -last_active_at, +email_address, +first_name, ...
+    pub order_by: Option<String>,
+    /// Users per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many users (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each user, to save tokens, e.g. ["id", "first_name",
+    /// "last_name", "email_addresses"]; dots reach inside: "public_metadata.plan".
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetUser {
+    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+    /// Keep only these fields, e.g. ["id", "email_addresses", "public_metadata"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountUsersParams {
+    /// Count only users matching this partial text (emails, phones, usernames, IDs, names).
+    pub query: Option<String>,
+    /// Count only users with one of these exact email addresses.
+    pub email_address: Option<Vec<String>>,
+    /// Count only members of these organizations (IDs like org_2xhF...).
+    pub organization_id: Option<Vec<String>>,
+    /// true: count only banned users; false: only users who are not banned.
+    pub banned: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Email addresses; the first becomes the primary one.
+    pub email_address: Option<Vec<String>>,
+    /// Phone numbers in E.164 form, e.g. +15555550100.
+    pub phone_number: Option<Vec<String>>,
+    /// Username, where the instance uses usernames.
+    pub username: Option<String>,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Your own ID for this user (from another system).
+    pub external_id: Option<String>,
+    /// Public metadata: readable by the frontend and the backend.
+    pub public_metadata: Option<Object>,
+    /// Private metadata: readable only by the backend.
+    pub private_metadata: Option<Object>,
+    /// Unsafe metadata: the user can change it from the frontend.
+    pub unsafe_metadata: Option<Object>,
+    /// Skip Clerk's password requirement (the user signs in another way, or sets one later).
+    pub skip_password_requirement: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New username.
+    pub username: Option<String>,
+    /// New external ID (your own ID for this user).
+    pub external_id: Option<String>,
+    /// The ID (idn_...) of one of the user's verified email addresses, to make it primary.
+    pub primary_email_address_id: Option<String>,
+    /// The user's locale, e.g. en-US.
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserMetadata {
+    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+    /// Merged into the public metadata (deep merge; a key set to null is removed).
+    pub public_metadata: Option<Object>,
+    /// Merged into the private metadata (deep merge; a key set to null is removed).
+    pub private_metadata: Option<Object>,
+    /// Merged into the unsafe metadata (deep merge; a key set to null is removed).
+    pub unsafe_metadata: Option<Object>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserId {
+    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListOrganizations {
+    /// An exact organization ID, or part of a name or slug.
+    pub query: Option<String>,
+    /// Only organizations these users belong to (IDs like user_2xhF...).
+    pub user_id: Option<Vec<String>>,
+    /// Add members_count to each organization.
+    pub include_members_count: Option<bool>,
+    /// Sort by a field, - for descending, + for ascending: -created_at (the default),
+    /// +name, -members_count.
+    pub order_by: Option<String>,
+    /// Organizations per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many organizations (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each organization, e.g. ["id", "name", "slug"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetOrganization {
+    /// The organization's ID (org_...) or its slug.
+    pub organization: String,
+    /// Add members_count.
+    pub include_members_count: Option<bool>,
+    /// Keep only these fields, e.g. ["id", "name", "slug", "members_count"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganization {
+    /// The organization's name.
+    pub name: String,
+    /// A unique slug: lowercase letters, digits and -. Clerk makes one from the name if left out.
+    pub slug: Option<String>,
+    /// The user (user_...) who becomes its first admin.
+    pub created_by: Option<String>,
+    /// The most members it may have (pending invitations count too); 0 means no limit.
+    pub max_allowed_memberships: Option<i64>,
+    /// Public metadata: readable by the frontend and the backend.
+    pub public_metadata: Option<Object>,
+    /// Private metadata: readable only by the backend.
+    pub private_metadata: Option<Object>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// New name.
+    pub name: Option<String>,
+    /// New slug: lowercase letters, digits and -.
+    pub slug: Option<String>,
+    /// New membership limit (pending invitations count too); 0 means no limit.
+    pub max_allowed_memberships: Option<i64>,
+    /// Whether the organization's admins may delete it.
+    pub admin_delete_enabled: Option<bool>,
+    /// Merged into the public metadata (deep merge; a key set to null is removed).
+    pub public_metadata: Option<Object>,
+    /// Merged into the private metadata (deep merge; a key set to null is removed).
+    pub private_metadata: Option<Object>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationId {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListMembers {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// Only members with one of these roles, e.g. ["org:admin"].
+    pub role: Option<Vec<String>>,
+    /// Only these users (IDs like user_2xhF...).
+    pub user_id: Option<Vec<String>>,
+    /// Only members with one of these email addresses.
+    pub email_address: Option<Vec<String>>,
+    /// Partial match over the members' emails, phones, usernames, IDs and names.
+    pub query: Option<String>,
+    /// Sort by a field, - for descending, + for ascending: -created_at, +first_name, ...
+    pub order_by: Option<String>,
+    /// Members per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many members (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each membership, e.g. ["role",
+    /// "public_user_data.user_id", "public_user_data.identifier"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+    /// The role key: org:admin, org:member, or a custom org:... role.
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMember {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// The member's user ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+    /// The new role key: org:admin, org:member, or a custom org:... role.
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveMember {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// The member's user ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListInvitations {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// Only invitations in these states: pending, accepted, revoked, expired.
+    pub status: Option<Vec<String>>,
+    /// Only invitations to this email address.
+    pub email_address: Option<String>,
+    /// Sort by a field, - for descending, + for ascending: -created_at (the default),
+    /// +created_at (oldest first), +email_address.
+    pub order_by: Option<String>,
+    /// Invitations per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many invitations (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each invitation, e.g. ["id", "email_address", "role",
+    /// "status", "created_at", "expires_at"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetInvitation {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// The invitation's ID, like orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub invitation_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitation {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// The email address to invite.
+    pub email_address: String,
+    /// The role the person gets on accepting: org:admin, org:member, or a custom org:... role.
+    pub role: String,
+    /// An admin of the organization (user_...), shown as the inviter.
+    pub inviter_user_id: Option<String>,
+    /// Days until the invitation expires, 1 to 365 (Clerk's default is 30).
+    #[schemars(range(min = 1, max = 365))]
+    pub expires_in_days: Option<i64>,
+    /// Where the link in the email leads (your sign-up or accept-invitation page).
+    pub redirect_url: Option<String>,
+    /// false: create the invitation without emailing it (true by default).
+    pub notify: Option<bool>,
+    /// Public metadata, copied to the membership when the invitation is accepted.
+    pub public_metadata: Option<Object>,
+    /// Private metadata, copied to the membership when the invitation is accepted.
+    pub private_metadata: Option<Object>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeInvitation {
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub organization_id: String,
+    /// The invitation's ID, like orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub invitation_id: String,
+    /// An admin of the organization (user_...), recorded as revoking it.
+    pub requesting_user_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListAppInvitations {
+    /// Only invitations in this state: pending, accepted, revoked or expired (revoked ones
+    /// are listed only when asked for).
+    pub status: Option<String>,
+    /// Part of the email address or ID.
+    pub query: Option<String>,
+    /// Sort by a field, - for descending, + for ascending: -created_at (the default),
+    /// +created_at, +email_address.
+    pub order_by: Option<String>,
+    /// Invitations per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many invitations (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each invitation, e.g. ["id", "email_address", "status",
+    /// "created_at"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAppInvitation {
+    /// The email address to invite to sign up.
+    pub email_address: String,
+    /// Public metadata given to the user when they sign up.
+    pub public_metadata: Option<Object>,
+    /// Where the link in the email leads (your sign-up page).
+    pub redirect_url: Option<String>,
+    /// Days until the invitation expires, 1 to 365 (Clerk's default is 30).
+    #[schemars(range(min = 1, max = 365))]
+    pub expires_in_days: Option<i64>,
+    /// true: create it even if one is already pending for this address.
+    pub ignore_existing: Option<bool>,
+    /// false: create the invitation without emailing it (true by default).
+    pub notify: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppInvitationId {
+    /// The invitation's ID, like inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub invitation_id: String,
+}

@@ -1,0 +1,841 @@
+//! `clerkctl mcp` driven by rmcp's own client over the binary's stdio, against the emulator.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Stdio;
+
+use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{Map, Value, json};
+use tokio::io::AsyncReadExt;
+use tokio::process::ChildStderr;
+
+use super::{BIN, Instance, KEY};
+
+/// A tool and its annotations: (name, read-only, destructive, idempotent, open world).
+/// `None` where a hint does not apply (MCP defines destructive and idempotent for changes).
+type Annotated = (&'static str, bool, Option<bool>, Option<bool>, bool);
+
+/// Every tool, with the annotations it must carry.
+const TOOLS: &[Annotated] = &[
+    ("list_users", true, None, None, false),
+    ("get_user", true, None, None, false),
+    ("get_user_count", true, None, None, false),
+    ("create_user", false, Some(false), Some(false), false),
+    ("update_user", false, Some(true), Some(true), false),
+    ("update_user_metadata", false, Some(true), Some(true), false),
+    ("delete_user", false, Some(true), Some(true), false),
+    ("list_organizations", true, None, None, false),
+    ("get_organization", true, None, None, false),
+    (
+        "create_organization",
+        false,
+        Some(false),
+        Some(false),
+        false,
+    ),
+    ("update_organization", false, Some(true), Some(true), false),
+    ("delete_organization", false, Some(true), Some(true), false),
+    ("list_members", true, None, None, false),
+    ("add_member", false, Some(false), Some(true), false),
+    ("update_member", false, Some(true), Some(true), false),
+    ("remove_member", false, Some(true), Some(true), false),
+    ("list_invitations", true, None, None, false),
+    ("get_invitation", true, None, None, false),
+    ("create_invitation", false, Some(false), Some(false), true),
+    ("revoke_invitation", false, Some(true), Some(true), false),
+    ("list_app_invitations", true, None, None, false),
+    (
+        "create_app_invitation",
+        false,
+        Some(false),
+        Some(false),
+        true,
+    ),
+    (
+        "revoke_app_invitation",
+        false,
+        Some(true),
+        Some(true),
+        false,
+    ),
+];
+
+fn read_only_tools() -> BTreeSet<String> {
+    TOOLS
+        .iter()
+        .filter(|t| t.1)
+        .map(|t| t.0.to_owned())
+        .collect()
+}
+
+struct Session {
+    client: RunningService<RoleClient, ()>,
+    stderr: Option<ChildStderr>,
+}
+
+impl Session {
+    /// `clerkctl [global] mcp [args]` against `instance`, with `env` changes applied last.
+    async fn start(instance: &Instance, args: &[&str], env: &[(&str, Option<&str>)]) -> Session {
+        let mut cmd = tokio::process::Command::new(BIN);
+        for var in [
+            "CLERK_SECRET_KEY",
+            "CLERK_API_URL",
+            "CLERKCTL_READ_ONLY",
+            "CLERKCTL_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.envs(instance.env())
+            .current_dir(instance.path("work"))
+            .args(args);
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let (transport, stderr) = TokioChildProcess::builder(cmd)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("clerkctl mcp starts");
+        let client = ().serve(transport).await.expect("the MCP handshake succeeds");
+        Session { client, stderr }
+    }
+
+    async fn tools(&self) -> Vec<Tool> {
+        self.client.list_all_tools().await.expect("tools/list")
+    }
+
+    async fn names(&self) -> BTreeSet<String> {
+        self.tools()
+            .await
+            .into_iter()
+            .map(|t| t.name.to_string())
+            .collect()
+    }
+
+    async fn call(&self, name: &str, args: Value) -> CallToolResult {
+        let Value::Object(args) = args else {
+            panic!("arguments are an object")
+        };
+        self.client
+            .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(args))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: the call itself failed: {e}"))
+    }
+
+    /// Calls a tool that must succeed, and returns its structured content.
+    async fn ok(&self, name: &str, args: Value) -> Value {
+        let r = self.call(name, args.clone()).await;
+        assert_eq!(
+            r.is_error,
+            Some(false),
+            "{name}({args}) failed: {:?}",
+            r.structured_content
+        );
+        let v = r
+            .structured_content
+            .unwrap_or_else(|| panic!("{name} answers structured content"));
+        assert!(v.is_object(), "{name}: structured content is an object");
+        let text = r.content[0].as_text().expect("a text block").text.clone();
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            v,
+            "{name}: the text block carries the same JSON"
+        );
+        v
+    }
+
+    /// Calls a tool that must fail as a tool error, and returns the error object.
+    async fn err(&self, name: &str, args: Value) -> Value {
+        let r = self.call(name, args.clone()).await;
+        assert_eq!(r.is_error, Some(true), "{name}({args}) should fail: {r:?}");
+        r.structured_content.expect("errors are structured")["error"].clone()
+    }
+
+    /// Closes the session and returns what the server wrote on stderr.
+    async fn close(mut self) -> String {
+        let _ = self.client.cancel().await;
+        let mut text = String::new();
+        if let Some(mut e) = self.stderr.take() {
+            let _ = e.read_to_string(&mut text).await;
+        }
+        text
+    }
+}
+
+fn audit_lines(instance: &Instance) -> Vec<Value> {
+    std::fs::read_to_string(instance.audit_log())
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_every_tool_with_described_valid_schemas_and_truthful_annotations() {
+    let instance = Instance::start();
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    let info = s.client.peer_info().expect("the server introduced itself");
+    assert_eq!(info.server_info.as_ref().unwrap().name, "clerkctl");
+    assert!(info.capabilities.tools.is_some());
+    assert!(
+        info.instructions
+            .as_deref()
+            .is_some_and(|i| i.contains("destructive"))
+    );
+
+    let tools = s.tools().await;
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    let mut expected: Vec<&str> = TOOLS.iter().map(|t| t.0).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+
+    let table: BTreeMap<&str, _> = TOOLS.iter().map(|t| (t.0, t)).collect();
+    for tool in &tools {
+        let name = tool.name.as_ref();
+        assert!(
+            tool.description.as_deref().is_some_and(|d| d.len() > 20),
+            "{name} is described"
+        );
+        let schema = Value::Object((*tool.input_schema).clone());
+        jsonschema::meta::validate(&schema)
+            .unwrap_or_else(|e| panic!("{name}: not a valid JSON Schema: {e}"));
+        jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(schema["type"], "object", "{name}");
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "{name} refuses unknown fields"
+        );
+        let props = schema["properties"].as_object().unwrap();
+        assert!(!props.is_empty(), "{name} has inputs");
+        for (field, def) in props {
+            let d = def["description"].as_str().unwrap_or_default();
+            assert!(d.len() > 5, "{name}.{field} has a description: {def}");
+        }
+
+        let a = tool
+            .annotations
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name} is annotated"));
+        let &&(_, read_only, destructive, idempotent, open_world) = &table[name];
+        assert!(
+            a.title.as_deref().is_some_and(|t| !t.is_empty()),
+            "{name} has a title"
+        );
+        assert_eq!(a.read_only_hint, Some(read_only), "{name} readOnlyHint");
+        assert_eq!(a.destructive_hint, destructive, "{name} destructiveHint");
+        assert_eq!(a.idempotent_hint, idempotent, "{name} idempotentHint");
+        assert_eq!(a.open_world_hint, Some(open_world), "{name} openWorldHint");
+        // A tool whose name says it removes something must say it is destructive.
+        if ["delete_", "remove_", "revoke_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            assert_eq!(a.destructive_hint, Some(true), "{name}");
+        }
+    }
+    // A tool's required inputs are exactly its non-optional fields.
+    let schema_of = |n: &str| {
+        Value::Object((*tools.iter().find(|t| t.name == n).unwrap().input_schema).clone())
+    };
+    assert_eq!(
+        schema_of("add_member")["required"],
+        json!(["organization_id", "user_id", "role"])
+    );
+    assert_eq!(schema_of("delete_user")["required"], json!(["user_id"]));
+    assert_eq!(
+        schema_of("list_users")["properties"]["limit"]["maximum"],
+        500
+    );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_every_tool_against_the_emulator() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    let mut called = BTreeSet::new();
+    macro_rules! ok {
+        ($name:expr, $args:expr) => {{
+            called.insert($name.to_owned());
+            s.ok($name, $args).await
+        }};
+    }
+
+    // Users.
+    let count = ok!("get_user_count", json!({}));
+    assert_eq!(count, json!({"object": "total_count", "total_count": 3}));
+    let found = ok!(
+        "list_users",
+        json!({"email_address": ["ada@example.com"], "fields": ["id", "first_name"]})
+    );
+    assert_eq!(
+        found,
+        json!({"data": [{"id": ids.ada, "first_name": "Ada"}], "total_count": 1})
+    );
+    let page = ok!(
+        "list_users",
+        json!({"limit": 2, "offset": 0, "order_by": "+created_at", "fields": ["id"]})
+    );
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+    assert_eq!(page["total_count"], 3, "the total covers every page");
+    let ada = ok!("get_user", json!({"user_id": ids.ada}));
+    assert_eq!(ada["public_metadata"], json!({"plan": "pro"}));
+    let alice = ok!(
+        "create_user",
+        json!({"email_address": ["alice@example.com"], "first_name": "Alice",
+               "public_metadata": {"team": "blue"}})
+    );
+    let alice_id = alice["id"].as_str().unwrap().to_owned();
+    assert!(alice_id.starts_with("user_"));
+    let renamed = ok!(
+        "update_user",
+        json!({"user_id": alice_id, "last_name": "Liddell"})
+    );
+    assert_eq!(renamed["last_name"], "Liddell");
+    let merged = ok!(
+        "update_user_metadata",
+        json!({"user_id": alice_id, "public_metadata": {"plan": "pro"}})
+    );
+    assert_eq!(
+        merged["public_metadata"],
+        json!({"team": "blue", "plan": "pro"})
+    );
+
+    // Organizations.
+    let orgs = ok!(
+        "list_organizations",
+        json!({"query": "initech", "include_members_count": true, "fields": ["id", "members_count"]})
+    );
+    assert_eq!(
+        orgs,
+        json!({"data": [{"id": ids.initech, "members_count": 2}], "total_count": 1})
+    );
+    let by_slug = ok!(
+        "get_organization",
+        json!({"organization": "initech", "fields": ["id", "name"]})
+    );
+    assert_eq!(by_slug, json!({"id": ids.initech, "name": "Initech"}));
+    let hooli = ok!(
+        "create_organization",
+        json!({"name": "Hooli", "slug": "hooli", "created_by": alice_id})
+    );
+    let hooli_id = hooli["id"].as_str().unwrap().to_owned();
+    let updated = ok!(
+        "update_organization",
+        json!({"organization_id": hooli_id, "name": "Hooli XYZ", "public_metadata": {"tier": 1}})
+    );
+    assert_eq!(updated["name"], "Hooli XYZ");
+    assert_eq!(updated["public_metadata"], json!({"tier": 1}));
+
+    // Members.
+    let members = ok!(
+        "list_members",
+        json!({"organization_id": ids.initech, "fields": ["role", "public_user_data.user_id"]})
+    );
+    assert_eq!(members["total_count"], 2);
+    assert!(
+        members.to_string().contains(&ids.grace),
+        "Grace, who created it, is a member"
+    );
+    let added = ok!(
+        "add_member",
+        json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "org:member"})
+    );
+    assert_eq!(added["role"], "org:member");
+    let promoted = ok!(
+        "update_member",
+        json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "org:admin"})
+    );
+    assert_eq!(promoted["role"], "org:admin");
+    ok!(
+        "remove_member",
+        json!({"organization_id": ids.initech, "user_id": ids.ada})
+    );
+
+    // Organization invitations.
+    let pending = ok!(
+        "list_invitations",
+        json!({"organization_id": ids.initech, "status": ["pending"], "fields": ["id", "email_address"]})
+    );
+    assert_eq!(
+        pending["data"],
+        json!([{"id": ids.margaret_invitation, "email_address": "margaret@example.com"}])
+    );
+    let got = ok!(
+        "get_invitation",
+        json!({"organization_id": ids.initech, "invitation_id": ids.margaret_invitation})
+    );
+    assert_eq!(got["status"], "pending");
+    let invited = ok!(
+        "create_invitation",
+        json!({"organization_id": ids.initech, "email_address": "bob@example.com",
+               "role": "org:member", "notify": false, "expires_in_days": 7})
+    );
+    assert_eq!(invited["email_address"], "bob@example.com");
+    let revoked = ok!(
+        "revoke_invitation",
+        json!({"organization_id": ids.initech, "invitation_id": ids.margaret_invitation})
+    );
+    assert_eq!(revoked["status"], "revoked");
+
+    // Application invitations.
+    let app = ok!(
+        "list_app_invitations",
+        json!({"status": "pending", "fields": ["id", "email_address"]})
+    );
+    assert_eq!(
+        app["data"],
+        json!([{"id": ids.tim_invitation, "email_address": "tim@example.com"}])
+    );
+    let dana = ok!(
+        "create_app_invitation",
+        json!({"email_address": "dana@example.com", "public_metadata": {"plan": "trial"}})
+    );
+    assert_eq!(dana["status"], "pending");
+    let revoked = ok!(
+        "revoke_app_invitation",
+        json!({"invitation_id": ids.tim_invitation})
+    );
+    assert_eq!(revoked["status"], "revoked");
+
+    // Deletes last.
+    let gone = ok!("delete_organization", json!({"organization_id": hooli_id}));
+    assert_eq!(gone["deleted"], true);
+    let gone = ok!("delete_user", json!({"user_id": alice_id}));
+    assert_eq!(gone["deleted"], true);
+    assert_eq!(
+        ok!("get_user_count", json!({}))["total_count"],
+        3,
+        "the scenario cleaned up after itself"
+    );
+
+    let all: BTreeSet<String> = TOOLS.iter().map(|t| t.0.to_owned()).collect();
+    assert_eq!(called, all, "every tool was called");
+
+    // Every change was audited as the CLI audits it.
+    let stderr = s.close().await;
+    let audit = audit_lines(&instance);
+    let commands: Vec<&str> = audit
+        .iter()
+        .map(|r| r["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "mcp create_user",
+            "mcp update_user",
+            "mcp update_user_metadata",
+            "mcp create_organization",
+            "mcp update_organization",
+            "mcp update_organization",
+            "mcp add_member",
+            "mcp update_member",
+            "mcp remove_member",
+            "mcp create_invitation",
+            "mcp revoke_invitation",
+            "mcp create_app_invitation",
+            "mcp revoke_app_invitation",
+            "mcp delete_organization",
+            "mcp delete_user",
+        ]
+    );
+    assert!(audit.iter().all(|r| r["status"] == 200));
+    assert_eq!(audit[0]["resource_id"], alice_id);
+    let raw_audit = std::fs::read_to_string(instance.audit_log()).unwrap();
+    assert!(!raw_audit.contains(KEY), "the key is not in the audit log");
+    assert!(!stderr.contains(KEY), "the key is not on stderr: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_lists_only_the_tools_that_read() {
+    let instance = Instance::start();
+    let s = Session::start(&instance, &["--read-only", "mcp"], &[]).await;
+    let tools = s.tools().await;
+    let names: BTreeSet<String> = tools.iter().map(|t| t.name.to_string()).collect();
+    assert_eq!(names, read_only_tools());
+    for t in &tools {
+        assert_eq!(
+            t.annotations.as_ref().unwrap().read_only_hint,
+            Some(true),
+            "{}",
+            t.name
+        );
+    }
+    // A hidden tool cannot be called by name either.
+    let args: Map<String, Value> = json!({"user_id": instance.ids.ada})
+        .as_object()
+        .unwrap()
+        .clone();
+    let refused = s
+        .client
+        .call_tool(CallToolRequestParams::new("delete_user").with_arguments(args))
+        .await;
+    assert!(refused.is_err(), "delete_user is not served: {refused:?}");
+    s.ok("get_user", json!({"user_id": instance.ids.ada})).await;
+    s.close().await;
+
+    // CLERKCTL_READ_ONLY does the same.
+    let s = Session::start(&instance, &["mcp"], &[("CLERKCTL_READ_ONLY", Some("1"))]).await;
+    assert_eq!(s.names().await, read_only_tools());
+    s.close().await;
+    assert!(audit_lines(&instance).is_empty(), "nothing changed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_limits_what_is_listed() {
+    let instance = Instance::start();
+    let s = Session::start(
+        &instance,
+        &["mcp", "--tools", "members,get_organization,list_users"],
+        &[],
+    )
+    .await;
+    let expected: BTreeSet<String> = [
+        "list_members",
+        "add_member",
+        "update_member",
+        "remove_member",
+        "get_organization",
+        "list_users",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(s.names().await, expected);
+    s.close().await;
+
+    let s = Session::start(
+        &instance,
+        &["--read-only", "mcp", "--tools", "orgs,app-invitations"],
+        &[],
+    )
+    .await;
+    let expected: BTreeSet<String> = [
+        "list_organizations",
+        "get_organization",
+        "list_app_invitations",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(s.names().await, expected);
+    s.close().await;
+
+    for (args, says) in [
+        (vec!["mcp", "--tools", "users,nonsense"], "nonsense"),
+        (
+            vec!["--read-only", "mcp", "--tools", "delete_user"],
+            "no tools left",
+        ),
+    ] {
+        let out = instance.clerkctl(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_metadata_is_removed_unless_allowed() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let private_values = [
+        "PRIVATE-USER-VALUE",
+        "PRIVATE-ORG-VALUE",
+        "PRIVATE-MEMBER-VALUE",
+    ];
+    let calls = [
+        ("get_user", json!({"user_id": ids.ada})),
+        ("list_users", json!({})),
+        ("get_organization", json!({"organization": ids.initech})),
+        ("list_organizations", json!({})),
+        ("list_members", json!({"organization_id": ids.initech})),
+        (
+            "update_user_metadata",
+            json!({"user_id": ids.ada, "public_metadata": {"seen": true}}),
+        ),
+    ];
+
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    for (name, args) in &calls {
+        let v = s.ok(name, args.clone()).await;
+        let text = v.to_string();
+        assert!(
+            !text.contains("private_metadata"),
+            "{name} shows no private_metadata: {text}"
+        );
+        for p in private_values {
+            assert!(!text.contains(p), "{name} leaks {p}");
+        }
+    }
+    // Asking for the field by name does not bring it back.
+    let v = s
+        .ok(
+            "get_user",
+            json!({"user_id": ids.ada, "fields": ["id", "private_metadata"]}),
+        )
+        .await;
+    assert_eq!(v, json!({"id": ids.ada}));
+    s.close().await;
+
+    let s = Session::start(&instance, &["mcp", "--allow-private-metadata"], &[]).await;
+    let user = s.ok("get_user", json!({"user_id": ids.ada})).await;
+    assert_eq!(
+        user["private_metadata"],
+        json!({"ssn": "PRIVATE-USER-VALUE"})
+    );
+    let members = s
+        .ok("list_members", json!({"organization_id": ids.initech}))
+        .await;
+    assert!(members.to_string().contains("PRIVATE-MEMBER-VALUE"));
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    let missing_user = "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk";
+    let missing_org = "org_2xhFjEI5X2qWRvtV13BzSj8H6Dk";
+
+    // Destructive calls on missing IDs: a 404 tool error, and the server carries on.
+    for (name, args, hint) in [
+        ("delete_user", json!({"user_id": missing_user}), "user ID"),
+        (
+            "delete_organization",
+            json!({"organization_id": missing_org}),
+            "organization ID",
+        ),
+        (
+            "remove_member",
+            json!({"organization_id": ids.initech, "user_id": missing_user}),
+            "members list",
+        ),
+        (
+            "revoke_invitation",
+            json!({"organization_id": ids.initech, "invitation_id": "orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk"}),
+            "invitation ID",
+        ),
+        (
+            "revoke_app_invitation",
+            json!({"invitation_id": "inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk"}),
+            "invitation ID",
+        ),
+    ] {
+        let e = s.err(name, args).await;
+        assert_eq!(e["status"], 404, "{name}: {e}");
+        assert_eq!(e["code"], "resource_not_found", "{name}");
+        assert!(
+            e["long_message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{name}: Clerk's message"
+        );
+        assert!(e["trace_id"].is_string(), "{name}: the trace id");
+        assert_eq!(e["exit_code"], 4, "{name}: the CLI's class of failure");
+        let h = e["hint"].as_str().unwrap_or_default();
+        assert!(h.contains(hint), "{name}: hint {h:?}");
+    }
+
+    // Clerk's refusals carry the same code hints as the CLI.
+    let e = s
+        .err(
+            "add_member",
+            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "org:member"}),
+        )
+        .await;
+    assert_eq!(e["code"], "already_a_member_in_organization");
+    assert_eq!(e["exit_code"], 5);
+    assert!(e["hint"].as_str().unwrap().contains("members update"));
+    let e = s
+        .err(
+            "create_invitation",
+            json!({"organization_id": ids.initech, "email_address": "margaret@example.com", "role": "org:member"}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 5, "{e}");
+
+    // Input checked before anything is sent, as in the CLI.
+    for (name, args, says) in [
+        ("get_user", json!({"user_id": "ada@example.com"}), "user ID"),
+        (
+            "create_invitation",
+            json!({"organization_id": ids.initech, "email_address": "not-an-email", "role": "org:member"}),
+            "email",
+        ),
+        (
+            "add_member",
+            json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "admin"}),
+            "role",
+        ),
+        ("list_users", json!({"limit": 0}), "limit"),
+        (
+            "update_user",
+            json!({"user_id": ids.ada}),
+            "nothing to change",
+        ),
+    ] {
+        let e = s.err(name, args).await;
+        assert_eq!(e["code"], "usage", "{name}: {e}");
+        assert_eq!(e["exit_code"], 2);
+        assert!(e["message"].as_str().unwrap().contains(says), "{name}: {e}");
+    }
+
+    // Arguments that do not fit the schema are tool errors too, not protocol errors.
+    let r = s
+        .call("get_user", json!({"user_id": ids.ada, "colour": "blue"}))
+        .await;
+    assert_eq!(r.is_error, Some(true));
+    let r = s.call("delete_user", json!({})).await;
+    assert_eq!(r.is_error, Some(true));
+
+    // Still serving.
+    s.ok("get_user_count", json!({})).await;
+    s.close().await;
+    assert!(
+        audit_lines(&instance).iter().all(|r| r["status"] != 200),
+        "no change went through"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starts_without_a_key_and_answers_the_setup_error() {
+    let instance = Instance::start();
+    let s = Session::start(&instance, &["mcp"], &[("CLERK_SECRET_KEY", None)]).await;
+    assert_eq!(s.names().await.len(), TOOLS.len());
+    let e = s.err("get_user_count", json!({})).await;
+    assert_eq!(e["code"], "missing_secret_key");
+    assert_eq!(e["exit_code"], 3);
+    assert!(e["hint"].as_str().unwrap().contains("CLERK_SECRET_KEY"));
+    let e = s
+        .err("delete_user", json!({"user_id": instance.ids.ada}))
+        .await;
+    assert_eq!(e["code"], "missing_secret_key");
+    let stderr = s.close().await;
+    assert!(
+        stderr.contains("CLERK_SECRET_KEY"),
+        "told on stderr: {stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_answers_the_request_and_sends_nothing() {
+    let instance = Instance::start();
+    let s = Session::start(&instance, &["--dry-run", "mcp"], &[]).await;
+    let plan = s
+        .ok(
+            "create_invitation",
+            json!({"organization_id": instance.ids.initech, "email_address": "eve@example.com", "role": "org:member"}),
+        )
+        .await;
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["request"]["method"], "POST");
+    assert!(plan["request"]["url"].as_str().unwrap().ends_with(&format!(
+        "/v1/organizations/{}/invitations",
+        instance.ids.initech
+    )));
+    assert_eq!(plan["request"]["body"]["email_address"], "eve@example.com");
+    assert!(!plan.to_string().contains(KEY), "the key is masked");
+    // Reads still read.
+    let pending = s
+        .ok(
+            "list_invitations",
+            json!({"organization_id": instance.ids.initech, "email_address": "eve@example.com"}),
+        )
+        .await;
+    assert_eq!(pending["total_count"], 0, "nothing was sent");
+    s.close().await;
+    assert!(audit_lines(&instance).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_go_to_stderr_and_the_key_never_shows() {
+    let instance = Instance::start();
+    // Debug logging on: every log line must stay off stdout, or the client would choke.
+    let s = Session::start(&instance, &["mcp"], &[("CLERKCTL_LOG", Some("debug"))]).await;
+    let created = s
+        .ok(
+            "create_user",
+            json!({"email_address": ["mallory@example.com"]}),
+        )
+        .await;
+    let e = s
+        .err(
+            "delete_user",
+            json!({"user_id": "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk"}),
+        )
+        .await;
+    assert!(!created.to_string().contains(KEY));
+    assert!(!e.to_string().contains(KEY));
+    let stderr = s.close().await;
+    assert!(!stderr.is_empty(), "debug logs went to stderr");
+    assert!(!stderr.contains(KEY), "the key is not in the logs");
+    let audit = std::fs::read_to_string(instance.audit_log()).unwrap();
+    assert!(!audit.contains(KEY));
+    assert!(audit.contains("mcp create_user"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_serves_the_built_in_emulator() {
+    let instance = Instance::start();
+    let data = instance.path("local.db").display().to_string();
+    let s = Session::start(
+        &instance,
+        &["--local", "--local-data", &data, "mcp"],
+        &[("CLERK_SECRET_KEY", None), ("CLERK_API_URL", None)],
+    )
+    .await;
+    let orgs = s
+        .ok("list_organizations", json!({"fields": ["slug"]}))
+        .await;
+    let mut slugs: Vec<&str> = orgs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["slug"].as_str().unwrap())
+        .collect();
+    slugs.sort_unstable();
+    assert_eq!(slugs, ["acme", "globex"], "the demo company");
+    s.ok(
+        "create_app_invitation",
+        json!({"email_address": "newcomer@example.com"}),
+    )
+    .await;
+    s.close().await;
+    // The change is in the local state for the next session.
+    let out = instance
+        .clerkctl(&[
+            "--local",
+            "--local-data",
+            &data,
+            "app-invitations",
+            "list",
+            "--query",
+            "newcomer",
+            "-o",
+            "json",
+        ])
+        .env_remove("CLERK_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total_count"], 1);
+}
+
+#[test]
+fn exits_quietly_when_the_client_hangs_up_at_once() {
+    let instance = Instance::start();
+    let out = instance
+        .clerkctl(&["mcp"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stdout.is_empty(), "nothing but the protocol on stdout");
+}
