@@ -112,7 +112,7 @@ impl App {
     }
 
     /// Read-only mode and confirmation, checked before anything is sent.
-    pub fn guard(&self, change: &Change) -> CliResult<()> {
+    pub fn guard(&mut self, change: &Change) -> CliResult<()> {
         if self.global.read_only {
             return Err(Fail::Guard(format!(
                 "refusing to {}: read-only mode is on (--read-only or CLERKCTL_READ_ONLY); nothing was sent",
@@ -120,9 +120,28 @@ impl App {
             )));
         }
         if change.destructive && !self.global.dry_run && !self.global.yes {
+            if interactive() && !self.global.local {
+                // Whoever answers the prompt must know it is production before saying yes.
+                if let Ok(key) = SecretKey::from_env()
+                    && key.kind() == KeyKind::Live
+                {
+                    let base = ApiBase::from_env()
+                        .map(|b| b.to_string())
+                        .unwrap_or_default();
+                    self.tell_live(&key.masked(), &base);
+                }
+            }
             confirm(change)?;
         }
         Ok(())
+    }
+
+    /// Names the production key on stderr, once per command.
+    fn tell_live(&mut self, masked: &str, base: &str) {
+        if !self.told_live {
+            eprintln!("clerkctl: using a production key ({masked}) against {base}");
+            self.told_live = true;
+        }
     }
 
     /// Sends a read; with --dry-run, prints the request instead and returns `None`.
@@ -134,7 +153,7 @@ impl App {
     ) -> CliResult<Option<Value>> {
         if self.global.dry_run {
             self.out
-                .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+                .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
             return Ok(None);
         }
         req.send_json()
@@ -161,17 +180,12 @@ impl App {
         }
         if self.global.dry_run {
             self.out
-                .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+                .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
             return Ok(None);
         }
         let client = self.client().await?;
-        if client.key_kind() == KeyKind::Live && !self.told_live {
-            eprintln!(
-                "clerkctl: using a production key ({}) against {}",
-                client.masked_key(),
-                client.base()
-            );
-            self.told_live = true;
+        if client.key_kind() == KeyKind::Live {
+            self.tell_live(&client.masked_key(), client.base().as_str());
         }
         let audit = self.audit_file()?;
         let prepared = req.prepare();
@@ -229,9 +243,14 @@ impl App {
     }
 }
 
+/// Whether there is someone to ask: a terminal on stdin to read the answer and on stderr to
+/// show the question.
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
 fn confirm(change: &Change) -> CliResult<()> {
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if !interactive {
+    if !interactive() {
         return Err(Fail::Guard(format!(
             "`{}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
             change.command, change.doing
