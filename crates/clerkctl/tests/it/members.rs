@@ -43,6 +43,21 @@ fn list_with_filters_and_paging() {
         (&["--query", "turing"], &["user_alan"]),
         (&["--email-address-query", "gra"], &["user_grace"]),
         (&["--name-query", "lovelace"], &["user_ada"]),
+        (&["--username-query", "race"], &["user_grace"]),
+        (&["--phone-number-query", "555"], &[]),
+        (
+            &[
+                "--web3-wallet",
+                "0x0000000000000000000000000000000000000001",
+            ],
+            &[],
+        ),
+        (
+            &["--created-at-after", "1"],
+            &["user_ada", "user_alan", "user_grace"],
+        ),
+        (&["--created-at-before", "1"], &[]),
+        (&["--last-active-at-after", "1"], &[]),
         (
             &["--order-by", "+first_name"],
             &["user_ada", "user_alan", "user_grace"],
@@ -96,6 +111,65 @@ fn list_with_filters_and_paging() {
         .map(|m| m["public_user_data"]["user_id"].as_str().unwrap())
         .collect();
     assert_eq!(users, ["user_ada", "user_alan", "user_grace"]);
+}
+
+#[test]
+fn every_filter_reaches_the_request() {
+    let emu = Emu::company();
+    let req = Cli::new(&emu)
+        .run(&[
+            "--dry-run",
+            "members",
+            "list",
+            "org_acme",
+            "--role",
+            "org:admin",
+            "--user-id",
+            "-user_ada",
+            "--email-address",
+            "a@b.co",
+            "--phone-number",
+            "+15555550100",
+            "--username",
+            "ada_l",
+            "--web3-wallet",
+            "0xabc",
+            "--query",
+            "q",
+            "--email-address-query",
+            "e",
+            "--phone-number-query",
+            "p",
+            "--username-query",
+            "u",
+            "--name-query",
+            "n",
+            "--last-active-at-before",
+            "5",
+            "--last-active-at-after",
+            "4",
+            "--created-at-before",
+            "3",
+            "--created-at-after",
+            "2",
+            "--limit",
+            "7",
+            "--offset",
+            "1",
+            "--order-by",
+            "-created_at",
+        ])
+        .ok()
+        .json();
+    let url = req["url"].as_str().unwrap();
+    let query = url.split_once('?').unwrap().1;
+    assert_eq!(
+        query,
+        "role=org%3Aadmin&user_id=-user_ada&email_address=a%40b.co&phone_number=%2B15555550100\
+         &username=ada_l&web3_wallet=0xabc&query=q&email_address_query=e&phone_number_query=p\
+         &username_query=u&name_query=n&last_active_at_before=5&last_active_at_after=4\
+         &created_at_before=3&created_at_after=2&limit=7&offset=1&order_by=-created_at"
+    );
 }
 
 #[test]

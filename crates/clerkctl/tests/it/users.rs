@@ -473,3 +473,75 @@ fn unban_and_unlock_need_no_confirmation_but_ban_lock_delete_do() {
     cli.run(&["users", "unlock", "user_barbara"]).ok();
     assert_eq!(emu.user("user_barbara").unwrap()["banned"], false);
 }
+
+#[test]
+fn every_filter_reaches_the_request() {
+    let emu = Emu::company();
+    let req = Cli::new(&emu)
+        .run(&[
+            "--dry-run",
+            "users",
+            "list",
+            "--email-address",
+            "a@b.co",
+            "--phone-number",
+            "+15555550100",
+            "--external-id",
+            "-emp-1",
+            "--username",
+            "ada_l",
+            "--web3-wallet",
+            "0xabc",
+            "--user-id",
+            "+user_ada",
+            "--organization-id",
+            "-org_acme",
+            "--query",
+            "q",
+            "--email-address-query",
+            "e",
+            "--phone-number-query",
+            "p",
+            "--username-query",
+            "u",
+            "--name-query",
+            "n",
+            "--provider",
+            "oauth_google",
+            "--provider-user-id",
+            "g-1",
+            "--banned",
+            "false",
+            "--last-active-at-before",
+            "9",
+            "--last-active-at-after",
+            "8",
+            "--created-at-before",
+            "7",
+            "--created-at-after",
+            "6",
+            "--last-sign-in-at-before",
+            "5",
+            "--last-sign-in-at-after",
+            "4",
+            "--limit",
+            "3",
+            "--order-by",
+            "-created_at",
+            "--starting-after",
+            "user_grace",
+        ])
+        .ok()
+        .json();
+    let url = req["url"].as_str().unwrap();
+    assert_eq!(
+        url.split_once('?').unwrap().1,
+        "email_address=a%40b.co&phone_number=%2B15555550100&external_id=-emp-1&username=ada_l\
+         &web3_wallet=0xabc&user_id=%2Buser_ada&organization_id=-org_acme&query=q\
+         &email_address_query=e&phone_number_query=p&username_query=u&name_query=n\
+         &provider=oauth_google&provider_user_id=g-1&banned=false&last_active_at_before=9\
+         &last_active_at_after=8&created_at_before=7&created_at_after=6\
+         &last_sign_in_at_before=5&last_sign_in_at_after=4&starting_after=user_grace&limit=3\
+         &order_by=-created_at"
+    );
+}
