@@ -265,3 +265,58 @@ fn app_invitations_list_create_revoke() {
         .json();
     assert_eq!(ids(&revoked_list), [id]);
 }
+
+#[test]
+fn every_list_flag_reaches_the_request() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    assert_eq!(
+        cli.dry_query(&[
+            "invitations",
+            "list",
+            "org_acme",
+            "--status",
+            "pending",
+            "--status",
+            "expired",
+            "--email-address",
+            "a@b.co",
+            "--order-by",
+            "-created_at",
+            "--offset",
+            "2",
+        ]),
+        "status=pending&status=expired&email_address=a%40b.co&offset=2&order_by=-created_at"
+    );
+    assert_eq!(
+        cli.dry_query(&[
+            "invitations",
+            "list",
+            "--status",
+            "accepted",
+            "--query",
+            "acme",
+            "--limit",
+            "3"
+        ]),
+        "status=accepted&query=acme&limit=3"
+    );
+    assert_eq!(
+        cli.dry_query(&[
+            "app-invitations",
+            "list",
+            "--status",
+            "revoked",
+            "--query",
+            "tim",
+            "--limit",
+            "5",
+            "--offset",
+            "1",
+            "--order-by",
+            "+email_address",
+        ]),
+        "paginated=true&status=revoked&query=tim&limit=5&offset=1&order_by=%2Bemail_address",
+        "paginated=true asks for the {{data, total_count}} shape"
+    );
+}

@@ -218,3 +218,35 @@ fn delete_removes_the_organization_with_its_memberships_and_invitations() {
     assert!(emu.org("org_acme").is_none());
     assert_eq!(emu.counts(), [5, 1, 2, 1, 2]);
 }
+
+#[test]
+fn every_list_flag_reaches_the_request() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    assert_eq!(
+        cli.dry_query(&[
+            "orgs",
+            "list",
+            "--query",
+            "ac",
+            "--user-id",
+            "user_ada",
+            "--organization-id",
+            "-org_globex",
+            "--include-members-count",
+            "--include-missing-member-with-elevated-permissions",
+            "--limit",
+            "2",
+            "--offset",
+            "1",
+            "--order-by",
+            "-name",
+        ]),
+        "query=ac&user_id=user_ada&organization_id=-org_globex&include_members_count=true\
+         &include_missing_member_with_elevated_permissions=true&limit=2&offset=1&order_by=-name"
+    );
+    assert_eq!(
+        cli.dry_query(&["orgs", "get", "acme", "--include-members-count"]),
+        "include_members_count=true"
+    );
+}

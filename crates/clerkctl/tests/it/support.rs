@@ -309,6 +309,18 @@ impl Cli {
         cmd
     }
 
+    /// The query string of the request `args` would send, from a dry run.
+    #[track_caller]
+    pub fn dry_query(&self, args: &[&str]) -> String {
+        let mut dry = vec!["--dry-run"];
+        dry.extend_from_slice(args);
+        let req = self.run(&dry).ok().json();
+        let url = req["url"].as_str().unwrap();
+        url.split_once('?')
+            .map(|(_, q)| q.to_owned())
+            .unwrap_or_default()
+    }
+
     /// Runs with no standard input and no terminal.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_stdin(args, "")
