@@ -81,6 +81,30 @@ fn list_all_pages_through_everything() {
     let streamed: Vec<&str> = lines.iter().map(|u| u["id"].as_str().unwrap()).collect();
     assert_eq!(streamed, NEWEST_FIRST);
 
+    // Ordered by another field, Clerk refuses the cursor: pages go by offset.
+    let by_name = cli
+        .run(&[
+            "users",
+            "list",
+            "--all",
+            "--limit",
+            "2",
+            "--order-by",
+            "+first_name",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        ids(&by_name),
+        [
+            "user_ada",
+            "user_alan",
+            "user_barbara",
+            "user_grace",
+            "user_katherine"
+        ]
+    );
+
     let from_offset = cli
         .run(&["users", "list", "--all", "--limit", "2", "--offset", "3"])
         .ok()
