@@ -661,7 +661,11 @@ fn details(kind: Kind) -> &'static [(&'static str, Extract)] {
             ("url", |v| text(v, "url")),
             ("public_metadata", |v| compact(v, "public_metadata")),
         ],
-        Kind::Deleted => columns(Kind::Deleted),
+        Kind::Deleted => &[
+            ("object", |v| text(v, "object")),
+            ("id", |v| text(v, "id")),
+            ("deleted", |v| text(v, "deleted")),
+        ],
         Kind::Count | Kind::Raw => &[],
     }
 }

@@ -452,6 +452,13 @@ fn delete_removes_the_user() {
     );
     assert!(emu.user("user_katherine").is_none());
     assert_eq!(emu.counts()[0], 4);
+    let table = cli
+        .run(&["users", "delete", "user_alan", "--yes", "-o", "table"])
+        .ok();
+    assert_eq!(
+        table.stdout, "object   user\nid       user_alan\ndeleted  true\n",
+        "labelled like every other object's table"
+    );
 }
 
 #[test]
