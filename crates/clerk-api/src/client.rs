@@ -134,11 +134,19 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let key = self.key.ok_or(Error::MissingSecretKey)?;
         let base = self.base.unwrap_or_default();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .pool_idle_timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if base.url().scheme() == "http" {
+            // Requests only ever go to the base (no redirects), and a plain-http base is a
+            // loopback one (an emulator): TLS is never used, so skip loading the system's root
+            // certificates, which costs a short-lived process like `clerkctl users get` more
+            // than the request itself.
+            http = http.tls_certs_only(Vec::<reqwest::Certificate>::new());
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Invalid(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Client {
@@ -261,11 +269,13 @@ impl Client {
         };
         let mut headers = HeaderMap::new();
         for (name, value) in self.headers(body.is_some(), false) {
-            let value = HeaderValue::from_str(&value).map_err(|_| {
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
                 Error::Invalid(format!(
                     "the {name} header has characters HTTP does not allow"
                 ))
             })?;
+            // Keeps the key out of any Debug output (and so out of trace logs) on the way down.
+            value.set_sensitive(name == AUTHORIZATION);
             headers.insert(name, value);
         }
         let policy = self.inner.retry;

@@ -139,7 +139,12 @@ impl<'a, T: DeserializeOwned + HasId + Send + 'a> Request<'a, List<T>> {
             .param("offset")
             .and_then(|o| o.parse().ok())
             .unwrap_or(0);
-        let cursor_paging = spec.paging == Paging::Cursor && offset == 0;
+        // Clerk takes `starting_after` only with the default order (created_at, either way);
+        // any other order pages by offset.
+        let by_created_at = spec
+            .param("order_by")
+            .is_none_or(|o| o.trim_start_matches(['+', '-']) == "created_at");
+        let cursor_paging = spec.paging == Paging::Cursor && offset == 0 && by_created_at;
         let state = Cursor {
             spec,
             offset,

@@ -146,7 +146,7 @@ impl App {
     }
 
     /// Read-only mode and confirmation, checked before anything is sent.
-    pub fn guard(&self, change: &Change) -> CliResult<()> {
+    pub fn guard(&mut self, change: &Change) -> CliResult<()> {
         if self.global.read_only {
             return Err(Fail::Guard(format!(
                 "refusing to {}: read-only mode is on (--read-only or CLERKCTL_READ_ONLY); nothing was sent",
@@ -154,9 +154,27 @@ impl App {
             )));
         }
         if change.destructive && !self.global.dry_run && !self.global.yes {
+            if interactive() && !self.global.local {
+                // Whoever answers the prompt must know it is production before saying yes.
+                if let Ok(key) = SecretKey::from_env()
+                    && key.kind() == KeyKind::Live
+                {
+                    let base = ApiBase::from_env()
+                        .map(|b| b.to_string())
+                        .unwrap_or_default();
+                    self.tell_live(&key.masked(), &base);
+                }
+            }
             confirm(change)?;
         }
         Ok(())
+    }
+
+    /// Names the production key on stderr, once per command.
+    fn tell_live(&self, masked: &str, base: &str) {
+        if !self.told_live.swap(true, Ordering::Relaxed) {
+            eprintln!("clerkctl: using a production key ({masked}) against {base}");
+        }
     }
 
     /// Sends a read; with --dry-run, prints the request instead and returns `None`.
@@ -168,7 +186,7 @@ impl App {
     ) -> CliResult<Option<Value>> {
         if self.global.dry_run {
             self.out
-                .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+                .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
             return Ok(None);
         }
         req.send_json()
@@ -191,7 +209,7 @@ impl App {
             Sent::Done(v) => Ok(Some(v)),
             Sent::DryRun(prepared) => {
                 self.out
-                    .raw(&serde_json::to_value(prepared).unwrap_or_default())?;
+                    .request(&serde_json::to_value(prepared).unwrap_or_default())?;
                 Ok(None)
             }
         }
@@ -217,12 +235,8 @@ impl App {
             .client
             .clone()
             .ok_or_else(|| Fail::Other("no client to send the change with".into()))?;
-        if client.key_kind() == KeyKind::Live && !self.told_live.swap(true, Ordering::Relaxed) {
-            eprintln!(
-                "clerkctl: using a production key ({}) against {}",
-                client.masked_key(),
-                client.base()
-            );
+        if client.key_kind() == KeyKind::Live {
+            self.tell_live(&client.masked_key(), client.base().as_str());
         }
         let audit = self.audit_file()?;
         let prepared = req.prepare();
@@ -305,9 +319,14 @@ impl App {
     }
 }
 
+/// Whether there is someone to ask: a terminal on stdin to read the answer and on stderr to
+/// show the question.
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
 fn confirm(change: &Change) -> CliResult<()> {
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if !interactive {
+    if !interactive() {
         return Err(Fail::Guard(format!(
             "`{}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
             change.command, change.doing

@@ -54,6 +54,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(short = 'o', long, global = true, value_enum)]
@@ -240,28 +241,37 @@ pub struct UserFilterArgs {
     /// Partial match over emails, phones, usernames, wallets, IDs and names.
     #[arg(long)]
     pub query: Option<String>,
+    /// Partial match over email addresses.
     #[arg(long = "email-address-query", value_name = "TEXT")]
     pub email_address_query: Option<String>,
+    /// Partial match over phone numbers.
     #[arg(long = "phone-number-query", value_name = "TEXT")]
     pub phone_number_query: Option<String>,
+    /// Partial match over usernames.
     #[arg(long = "username-query", value_name = "TEXT")]
     pub username_query: Option<String>,
+    /// Partial match over first and last names.
     #[arg(long = "name-query", value_name = "TEXT")]
     pub name_query: Option<String>,
     /// Only banned (true) or only not banned (false) users.
     #[arg(long, value_name = "BOOL")]
     pub banned: Option<bool>,
-    /// Unix milliseconds.
+    /// Last active before this time (Unix milliseconds).
     #[arg(long = "last-active-at-before", value_name = "MS")]
     pub last_active_at_before: Option<i64>,
+    /// Last active after this time (Unix milliseconds).
     #[arg(long = "last-active-at-after", value_name = "MS")]
     pub last_active_at_after: Option<i64>,
+    /// Created before this time (Unix milliseconds).
     #[arg(long = "created-at-before", value_name = "MS")]
     pub created_at_before: Option<i64>,
+    /// Created after this time (Unix milliseconds).
     #[arg(long = "created-at-after", value_name = "MS")]
     pub created_at_after: Option<i64>,
+    /// Last signed in before this time (Unix milliseconds).
     #[arg(long = "last-sign-in-at-before", value_name = "MS")]
     pub last_sign_in_at_before: Option<i64>,
+    /// Last signed in after this time (Unix milliseconds).
     #[arg(long = "last-sign-in-at-after", value_name = "MS")]
     pub last_sign_in_at_after: Option<i64>,
     /// OAuth provider (e.g. oauth_google), with --provider-user-id.
@@ -501,30 +511,7 @@ pub enum OrgsCmd {
 #[derive(Debug, Subcommand)]
 pub enum MembersCmd {
     /// List an organization's members: clerkctl members list org_... --role org:admin
-    List {
-        organization_id: String,
-        /// Members with this role (repeatable).
-        #[arg(long)]
-        role: Vec<String>,
-        /// These users; prefix + to include, - to exclude (repeatable).
-        #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
-        user_id: Vec<String>,
-        #[arg(long = "email-address", value_name = "EMAIL")]
-        email_address: Vec<String>,
-        #[arg(long = "phone-number", value_name = "PHONE")]
-        phone_number: Vec<String>,
-        #[arg(long, value_name = "USERNAME")]
-        username: Vec<String>,
-        /// Partial match over the members' emails, phones, usernames, IDs and names.
-        #[arg(long)]
-        query: Option<String>,
-        #[arg(long = "email-address-query", value_name = "TEXT")]
-        email_address_query: Option<String>,
-        #[arg(long = "name-query", value_name = "TEXT")]
-        name_query: Option<String>,
-        #[command(flatten)]
-        page: PageArgs,
-    },
+    List(Box<MembersListArgs>),
     /// Add a user to an organization: clerkctl members add org_... user_... --role org:admin
     Add {
         organization_id: String,
@@ -570,6 +557,58 @@ pub enum MembersCmd {
         #[command(flatten)]
         bulk: BulkArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct MembersListArgs {
+    pub organization_id: String,
+    /// Members with this role (repeatable).
+    #[arg(long)]
+    pub role: Vec<String>,
+    /// These users; prefix + to include, - to exclude (repeatable).
+    #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
+    pub user_id: Vec<String>,
+    /// Members with this email address (repeatable).
+    #[arg(long = "email-address", value_name = "EMAIL")]
+    pub email_address: Vec<String>,
+    /// Members with this phone number (repeatable).
+    #[arg(long = "phone-number", value_name = "PHONE")]
+    pub phone_number: Vec<String>,
+    /// Members with this username (repeatable).
+    #[arg(long, value_name = "USERNAME")]
+    pub username: Vec<String>,
+    /// Members with this web3 wallet (repeatable).
+    #[arg(long = "web3-wallet", value_name = "WALLET")]
+    pub web3_wallet: Vec<String>,
+    /// Partial match over the members' emails, phones, usernames, IDs and names.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// Partial match over the members' email addresses.
+    #[arg(long = "email-address-query", value_name = "TEXT")]
+    pub email_address_query: Option<String>,
+    /// Partial match over the members' phone numbers.
+    #[arg(long = "phone-number-query", value_name = "TEXT")]
+    pub phone_number_query: Option<String>,
+    /// Partial match over the members' usernames.
+    #[arg(long = "username-query", value_name = "TEXT")]
+    pub username_query: Option<String>,
+    /// Partial match over the members' names.
+    #[arg(long = "name-query", value_name = "TEXT")]
+    pub name_query: Option<String>,
+    /// Members last active before this time (Unix milliseconds).
+    #[arg(long = "last-active-at-before", value_name = "MS")]
+    pub last_active_at_before: Option<i64>,
+    /// Members last active after this time (Unix milliseconds).
+    #[arg(long = "last-active-at-after", value_name = "MS")]
+    pub last_active_at_after: Option<i64>,
+    /// Memberships created before this time (Unix milliseconds).
+    #[arg(long = "created-at-before", value_name = "MS")]
+    pub created_at_before: Option<i64>,
+    /// Memberships created after this time (Unix milliseconds).
+    #[arg(long = "created-at-after", value_name = "MS")]
+    pub created_at_after: Option<i64>,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 // ---- organization invitations -----------------------------------------------------------------

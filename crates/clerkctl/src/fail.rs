@@ -85,6 +85,55 @@ impl From<std::io::Error> for Fail {
     }
 }
 
+/// A command line clap refused. Help and version print as clap prints them; a mistake is a
+/// usage error (exit 2) reported like every other error: JSON on stderr when the output is JSON,
+/// so that a program reading errors as JSON gets JSON whatever went wrong.
+pub fn command_line(e: clap::Error) -> ExitCode {
+    let shows_help = e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+    if !e.use_stderr() || shows_help || !json_output_requested() {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+    }
+    // clap's first paragraph says what is wrong (sometimes over several lines, with tips);
+    // the usage and "For more information" lines after it are for a person.
+    let text = e.render().to_string();
+    let message = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Fail::Usage(message).report(true)
+}
+
+/// Whether `-o json|ndjson` was given, or no `-o` and stdout is not a terminal: the output the
+/// command line would have chosen, read before clap could parse it.
+fn json_output_requested() -> bool {
+    use std::io::IsTerminal;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut chosen: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "-o" || a == "--output" {
+            chosen = it.next().cloned();
+        } else if let Some(v) = a.strip_prefix("--output=") {
+            chosen = Some(v.to_owned());
+        } else if let Some(v) = a.strip_prefix("-o").filter(|_| !a.starts_with("--")) {
+            chosen = Some(v.trim_start_matches('=').to_owned());
+        }
+    }
+    match chosen.as_deref() {
+        Some("table") => false,
+        Some(_) => true,
+        None => !std::io::stdout().is_terminal(),
+    }
+}
+
 pub fn usage(msg: impl Into<String>) -> Fail {
     Fail::Usage(msg.into())
 }
@@ -197,6 +246,10 @@ impl Fail {
                     }
                     if let Some(trace) = &api.trace_id {
                         s.push_str(&format!(", trace {trace}"));
+                    }
+                    if api.attempts > 1 {
+                        // Says that retrying already happened, so the reader does not.
+                        s.push_str(&format!(", after {} attempts", api.attempts));
                     }
                     s.push(')');
                     for extra in api.errors.iter().skip(1) {

@@ -42,6 +42,17 @@ pub fn org_id_or_slug(s: &str) -> CliResult<String> {
     }
 }
 
+/// A new slug for an organization (`orgs create` and `orgs update` check it alike).
+pub fn slug(s: &str) -> CliResult<String> {
+    if ids::is_slug(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(usage(format!(
+            "slug {s:?} may contain only lowercase letters, digits and -"
+        )))
+    }
+}
+
 pub fn org_invitation_id(s: &str) -> CliResult<String> {
     ids::OrganizationInvitationId::parse(s)
         .map(|i| i.to_string())

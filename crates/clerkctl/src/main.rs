@@ -16,6 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    cmd::run(cli)
+    match cli::Cli::try_parse() {
+        Ok(cli) => cmd::run(cli),
+        Err(e) => fail::command_line(e),
+    }
 }

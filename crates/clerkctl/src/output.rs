@@ -4,7 +4,7 @@
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 
 use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::cli::Format;
 
@@ -24,11 +24,19 @@ pub enum Kind {
 
 type Extract = fn(&Value) -> String;
 
+/// What a table column shows: one of the kind's columns, or a field asked for with `--fields`.
+enum Column {
+    Computed(Extract),
+    Field(String),
+}
+
 pub struct Out {
     format: Format,
     fields: Option<Vec<String>>,
     pretty: bool,
     color: bool,
+    /// The width tables must fit; `None` lays them out unwrapped.
+    width: Option<u16>,
     w: BufWriter<Stdout>,
 }
 
@@ -56,6 +64,7 @@ impl Out {
             }),
             pretty: tty,
             color: tty && !no_color,
+            width: if tty { terminal_width() } else { None },
             w: BufWriter::new(std::io::stdout()),
         }
     }
@@ -85,10 +94,15 @@ impl Out {
         writeln!(self.w)
     }
 
-    /// Prints any JSON value as JSON (tables have nothing better to offer for it).
-    pub fn raw(&mut self, v: &Value) -> std::io::Result<()> {
-        let v = self.project(v);
-        self.json_line(&v)?;
+    /// Prints a request that a dry run would have sent, whole: `--fields` picks fields of
+    /// Clerk's objects, not of the request.
+    pub fn request(&mut self, v: &Value) -> std::io::Result<()> {
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut self.w, v)?;
+            writeln!(self.w)?;
+        } else {
+            self.json_line(v)?;
+        }
         self.w.flush()
     }
 
@@ -118,7 +132,7 @@ impl Out {
                     let rows: Vec<(String, String)> = match &self.fields {
                         Some(fields) => fields
                             .iter()
-                            .map(|f| (f.clone(), cell(lookup(v, f))))
+                            .map(|f| (f.clone(), cell(Some(&lookup(v, f)))))
                             .collect(),
                         None => details(kind)
                             .iter()
@@ -134,7 +148,7 @@ impl Out {
                         };
                         t.add_row(vec![key, Cell::new(val)]);
                     }
-                    writeln!(self.w, "{t}")?;
+                    write_table(&mut self.w, t)?;
                 }
             },
         }
@@ -161,17 +175,28 @@ impl Out {
 
     fn table(&self) -> Table {
         let mut t = Table::new();
-        t.load_preset(presets::NOTHING)
-            .set_content_arrangement(ContentArrangement::Dynamic);
+        t.load_preset(presets::NOTHING);
+        match self.width {
+            Some(w) => {
+                t.set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(w);
+            }
+            None => {
+                t.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
         t
     }
 
-    fn columns(&self, kind: Kind) -> Vec<(String, Option<Extract>)> {
+    fn columns(&self, kind: Kind) -> Vec<(String, Column)> {
         match &self.fields {
-            Some(f) => f.iter().map(|f| (f.to_uppercase(), None)).collect(),
+            Some(f) => f
+                .iter()
+                .map(|f| (f.to_uppercase(), Column::Field(f.clone())))
+                .collect(),
             None => columns(kind)
                 .iter()
-                .map(|(h, e)| ((*h).to_owned(), Some(*e)))
+                .map(|(h, e)| ((*h).to_owned(), Column::Computed(*e)))
                 .collect(),
         }
     }
@@ -207,9 +232,9 @@ impl ListWriter {
                 let row = out
                     .columns(self.kind)
                     .iter()
-                    .map(|(h, e)| match e {
-                        Some(e) => e(v),
-                        None => cell(lookup(v, &h.to_lowercase())),
+                    .map(|(_, column)| match column {
+                        Column::Computed(e) => e(v),
+                        Column::Field(path) => cell(Some(&lookup(v, path))),
                     })
                     .collect();
                 self.rows.push(row);
@@ -259,13 +284,14 @@ impl ListWriter {
                     for row in self.rows {
                         t.add_row(row);
                     }
-                    writeln!(out.w, "{t}")?;
+                    write_table(&mut out.w, t)?;
                     if total > self.count {
-                        writeln!(
-                            out.w,
+                        // A note for the reader, not data: stderr, so `| wc -l` counts rows.
+                        out.w.flush()?;
+                        eprintln!(
                             "{} of {total} shown; use --offset, --limit or --all for more",
                             self.count
-                        )?;
+                        );
                     }
                 }
             }
@@ -274,44 +300,147 @@ impl ListWriter {
     }
 }
 
-/// Keeps only `fields` (dotted paths reach inside objects); missing fields read as null.
-pub fn project(v: &Value, fields: &[String]) -> Value {
-    let Value::Object(_) = v else {
-        return v.clone();
-    };
-    let mut out = Map::new();
-    for f in fields {
-        let value = lookup(v, f).cloned().unwrap_or(Value::Null);
-        let mut parts: Vec<&str> = f.split('.').collect();
-        let last = parts.pop().unwrap_or_default();
-        let mut slot = &mut out;
-        for p in parts {
-            let entry = slot
-                .entry(p.to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            slot = entry.as_object_mut().expect("just made an object");
-        }
-        slot.insert(last.to_owned(), value);
+/// Prints a table flush left with no trailing blanks: two spaces between columns and none around
+/// them, as `ls -l` and `gh` print theirs.
+fn write_table(w: &mut impl Write, mut t: Table) -> std::io::Result<()> {
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_padding((u16::from(i > 0), 1));
     }
-    Value::Object(out)
+    for line in t.lines() {
+        writeln!(w, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
-fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(v, |v, key| match v {
-        Value::Object(m) => m.get(key),
-        Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
+/// The width tables must fit on a terminal: `COLUMNS` when set, else the terminal's own. A
+/// terminal that does not know its size (a pseudo-terminal with none set says 0 columns) gets
+/// unwrapped tables rather than columns squeezed to one character.
+fn terminal_width() -> Option<u16> {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
+    from_env
+        .or_else(|| Table::new().width())
+        .filter(|w| *w >= MIN_TABLE_WIDTH)
 }
 
-/// A value as a table cell: strings bare, timestamps readable, the rest compact JSON.
+/// Narrower than this, wrapping makes tables unreadable: lay them out unwrapped instead.
+const MIN_TABLE_WIDTH: u16 = 20;
+
+/// Keeps only `fields`; missing fields read as null. Dots reach inside objects
+/// (`public_metadata.plan`) and across arrays (`email_addresses.email_address` keeps that field
+/// of every address; `email_addresses.0` keeps the first). An array (`clerkctl api GET /users`)
+/// keeps them in each item, and a list envelope (`{"data": [...], "total_count": N}`) in each
+/// item of `data`.
+pub fn project(v: &Value, fields: &[String]) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(|i| project(i, fields)).collect()),
+        Value::Object(m)
+            if m.get("data").is_some_and(Value::is_array) && m.contains_key("total_count") =>
+        {
+            let mut m = m.clone();
+            if let Some(data) = m.get_mut("data") {
+                *data = project(data, fields);
+            }
+            Value::Object(m)
+        }
+        Value::Object(_) => pick(v, &Paths::of(fields)),
+        _ => v.clone(),
+    }
+}
+
+/// Dotted paths as a tree, in the order given: `id`, `public_metadata.plan` is
+/// `{id, public_metadata: {plan}}`.
+#[derive(Debug, Default)]
+struct Paths {
+    /// The whole value is wanted.
+    whole: bool,
+    children: Vec<(String, Paths)>,
+}
+
+impl Paths {
+    fn of(fields: &[String]) -> Paths {
+        let mut root = Paths::default();
+        for f in fields {
+            let mut node = &mut root;
+            for part in f.split('.') {
+                let i = match node.children.iter().position(|(k, _)| k == part) {
+                    Some(i) => i,
+                    None => {
+                        node.children.push((part.to_owned(), Paths::default()));
+                        node.children.len() - 1
+                    }
+                };
+                node = &mut node.children[i].1;
+            }
+            node.whole = true;
+        }
+        root
+    }
+}
+
+fn pick(v: &Value, paths: &Paths) -> Value {
+    if paths.whole {
+        return v.clone();
+    }
+    match v {
+        Value::Object(m) => Value::Object(
+            paths
+                .children
+                .iter()
+                .map(|(k, sub)| (k.clone(), m.get(k).map_or(Value::Null, |x| pick(x, sub))))
+                .collect(),
+        ),
+        Value::Array(items) => {
+            let indices: Option<Vec<usize>> =
+                paths.children.iter().map(|(k, _)| k.parse().ok()).collect();
+            match indices {
+                Some(indices) => Value::Array(
+                    indices
+                        .iter()
+                        .zip(&paths.children)
+                        .filter_map(|(i, (_, sub))| items.get(*i).map(|x| pick(x, sub)))
+                        .collect(),
+                ),
+                None => Value::Array(items.iter().map(|x| pick(x, paths)).collect()),
+            }
+        }
+        _ => Value::Null,
+    }
+}
+
+/// The value at a dotted path, reaching across arrays as [`project`] does.
+fn lookup(v: &Value, path: &str) -> Value {
+    fn at(v: &Value, parts: &[&str]) -> Value {
+        let Some((first, rest)) = parts.split_first() else {
+            return v.clone();
+        };
+        match v {
+            Value::Object(m) => m.get(*first).map_or(Value::Null, |x| at(x, rest)),
+            Value::Array(items) => match first.parse::<usize>() {
+                Ok(i) => items.get(i).map_or(Value::Null, |x| at(x, rest)),
+                Err(_) => Value::Array(items.iter().map(|x| at(x, parts)).collect()),
+            },
+            _ => Value::Null,
+        }
+    }
+    let parts: Vec<&str> = path.split('.').collect();
+    at(v, &parts)
+}
+
+/// A value as a table cell: strings bare, a list of strings comma-separated, the rest compact
+/// JSON.
 fn cell(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "-".into(),
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
         Some(other) => other.to_string(),
     }
 }
@@ -538,7 +667,11 @@ fn details(kind: Kind) -> &'static [(&'static str, Extract)] {
             ("url", |v| text(v, "url")),
             ("public_metadata", |v| compact(v, "public_metadata")),
         ],
-        Kind::Deleted => columns(Kind::Deleted),
+        Kind::Deleted => &[
+            ("object", |v| text(v, "object")),
+            ("id", |v| text(v, "id")),
+            ("deleted", |v| text(v, "deleted")),
+        ],
         Kind::Count | Kind::Raw => &[],
     }
 }
@@ -558,6 +691,52 @@ mod tests {
         assert_eq!(
             p,
             json!({"id": "user_1", "public_metadata": {"plan": "pro"}, "missing": null})
+        );
+    }
+
+    #[test]
+    fn fields_reach_across_arrays() {
+        let v = json!({"id": "user_1", "email_addresses": [
+            {"id": "idn_1", "email_address": "a@x.co"},
+            {"id": "idn_2", "email_address": "b@x.co"},
+        ]});
+        let fields = |f: &[&str]| f.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            project(&v, &fields(&["email_addresses.email_address"])),
+            json!({"email_addresses": [{"email_address": "a@x.co"}, {"email_address": "b@x.co"}]})
+        );
+        assert_eq!(
+            project(&v, &fields(&["email_addresses.1.id", "id.nope"])),
+            json!({"email_addresses": [{"id": "idn_2"}], "id": null})
+        );
+        assert_eq!(
+            cell(Some(&lookup(&v, "email_addresses.email_address"))),
+            "a@x.co, b@x.co"
+        );
+        assert_eq!(cell(Some(&lookup(&v, "email_addresses.5.id"))), "-");
+    }
+
+    #[test]
+    fn fields_reach_into_arrays_and_list_envelopes() {
+        let fields = ["id".to_owned()];
+        assert_eq!(
+            project(
+                &json!([{"id": "user_1", "x": 1}, {"id": "user_2"}]),
+                &fields
+            ),
+            json!([{"id": "user_1"}, {"id": "user_2"}])
+        );
+        assert_eq!(
+            project(
+                &json!({"data": [{"id": "org_1", "name": "A"}], "total_count": 3}),
+                &fields
+            ),
+            json!({"data": [{"id": "org_1"}], "total_count": 3})
+        );
+        assert_eq!(
+            project(&json!({"id": "x", "data": [1]}), &fields),
+            json!({"id": "x"}),
+            "an object with a data field but no total_count is not a list"
         );
     }
 

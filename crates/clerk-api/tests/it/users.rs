@@ -135,6 +135,42 @@ async fn filters_count_and_the_cursor_stream() {
 }
 
 #[tokio::test]
+async fn the_stream_pages_by_offset_when_ordered_by_another_field() {
+    let (_emu, clerk) = setup().await;
+    for name in ["Dora", "Bea", "Eve", "Ann", "Cy"] {
+        clerk
+            .users()
+            .create()
+            .first_name(name)
+            .username(format!("{}_user", name.to_lowercase()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let names: Vec<String> = clerk
+        .users()
+        .list()
+        .order_by("+first_name")
+        .limit(2)
+        .stream()
+        .map_ok(|u| u.first_name.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["Ann", "Bea", "Cy", "Dora", "Eve"]);
+    let newest_first: Vec<_> = clerk
+        .users()
+        .list()
+        .order_by("-created_at")
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(newest_first.len(), 5);
+}
+
+#[tokio::test]
 async fn the_cursor_refuses_other_orders() {
     let (_emu, clerk) = setup().await;
     let err = clerk

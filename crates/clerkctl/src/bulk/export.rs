@@ -183,7 +183,7 @@ pub async fn run(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
     if app.global.dry_run {
         let first = first_page(&client, &what);
         app.out
-            .raw(&serde_json::to_value(first).unwrap_or_default())?;
+            .request(&serde_json::to_value(first).unwrap_or_default())?;
         eprintln!(
             "clerkctl: dry run: the export would page through every {noun} starting with this request; nothing was sent"
         );

@@ -79,22 +79,18 @@ impl Journal {
                 )));
             }
         };
+        let mut damaged = 0;
         if let Some(text) = &existing {
-            for (i, line) in text.lines().enumerate() {
+            for line in text.lines() {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let event: Event = match serde_json::from_str(line) {
-                    Ok(e) => e,
-                    // A line cut short by a crash mid-write: the row it named stays uncertain.
-                    Err(_) if i + 1 == text.lines().count() => continue,
-                    Err(e) => {
-                        return Err(usage(format!(
-                            "the journal {} is damaged at line {}: {e}",
-                            path.display(),
-                            i + 1
-                        )));
-                    }
+                // A line cut short by a crash mid-write (the next run ends it and appends after
+                // it) is skipped: the row it named stays as the line before left it, attempted
+                // rows are looked up, so nothing is lost or sent twice.
+                let Ok(event) = serde_json::from_str::<Event>(line) else {
+                    damaged += 1;
+                    continue;
                 };
                 match &event {
                     Event::Job {
@@ -118,6 +114,12 @@ impl Journal {
                     }
                 }
             }
+        }
+        if damaged > 0 {
+            eprintln!(
+                "clerkctl: {damaged} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
+                path.display()
+            );
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)

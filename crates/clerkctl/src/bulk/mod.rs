@@ -650,7 +650,7 @@ fn dry_run(app: &mut App, client: &Client, job: &Job, items: &[Item], tally: &Ta
 
 fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
     if app.out.format() != Format::Table {
-        app.out.raw(s)?;
+        app.out.request(s)?;
         return Ok(());
     }
     let target = s["target"]

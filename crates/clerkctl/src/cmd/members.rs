@@ -12,18 +12,26 @@ use crate::output::Kind;
 
 pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
     match cmd {
-        MembersCmd::List {
-            organization_id,
-            role,
-            user_id,
-            email_address,
-            phone_number,
-            username,
-            query,
-            email_address_query,
-            name_query,
-            page,
-        } => {
+        MembersCmd::List(args) => {
+            let crate::cli::MembersListArgs {
+                organization_id,
+                role,
+                user_id,
+                email_address,
+                phone_number,
+                username,
+                web3_wallet,
+                query,
+                email_address_query,
+                phone_number_query,
+                username_query,
+                name_query,
+                last_active_at_before,
+                last_active_at_after,
+                created_at_before,
+                created_at_after,
+                page,
+            } = *args;
             let org = input::org_id(&organization_id)?;
             let roles: Vec<String> = role
                 .iter()
@@ -42,15 +50,34 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
                 .user_id(users)
                 .email_address(emails)
                 .phone_number(phone_number)
-                .username(username);
+                .username(username)
+                .web3_wallet(web3_wallet);
             if let Some(q) = query {
                 req = req.query(q);
             }
             if let Some(q) = email_address_query {
                 req = req.email_address_query(q);
             }
+            if let Some(q) = phone_number_query {
+                req = req.phone_number_query(q);
+            }
+            if let Some(q) = username_query {
+                req = req.username_query(q);
+            }
             if let Some(q) = name_query {
                 req = req.name_query(q);
+            }
+            if let Some(t) = last_active_at_before {
+                req = req.last_active_at_before(t);
+            }
+            if let Some(t) = last_active_at_after {
+                req = req.last_active_at_after(t);
+            }
+            if let Some(t) = created_at_before {
+                req = req.created_at_before(t);
+            }
+            if let Some(t) = created_at_after {
+                req = req.created_at_after(t);
             }
             list(
                 app,

@@ -9,6 +9,7 @@ mod members;
 mod orgs;
 mod users;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
@@ -31,9 +32,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Mcp(args) => return crate::mcp::run(global, args),
         Command::Skill(cmd) => return crate::skill::run(&global, cmd),
         Command::Completions(args) => {
+            // Generated into memory first: clap_complete panics when stdout is closed
+            // (`clerkctl completions bash | head`), and a closed pipe must end quietly.
             let mut cmd = Cli::command();
-            clap_complete::generate(args.shell, &mut cmd, "clerkctl", &mut std::io::stdout());
-            return ExitCode::SUCCESS;
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "clerkctl", &mut script);
+            let mut stdout = std::io::stdout().lock();
+            return match stdout.write_all(&script).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => Fail::from(e).report(false),
+            };
         }
         _ => {}
     }
@@ -82,9 +90,19 @@ pub(crate) fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(stderr_colour())
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+/// Colour on stderr only for a terminal, and never with `NO_COLOR` or `TERM=dumb`: escape codes
+/// in a log file or a CI log are noise.
+pub fn stderr_colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").is_ok_and(|t| t != "dumb")
 }
 
 async fn reset(app: &mut App, demo: bool) -> CliResult {
@@ -165,7 +183,7 @@ where
     };
     if app.global.dry_run {
         app.out
-            .raw(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+            .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
         return Ok(());
     }
     if page.all {

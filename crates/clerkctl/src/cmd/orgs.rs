@@ -95,12 +95,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             let mut body = metadata_body(&metadata)?;
             body.insert("name".into(), Value::from(name.clone()));
             if let Some(s) = slug {
-                if !clerk_api::ids::is_slug(&s) {
-                    return Err(crate::fail::usage(format!(
-                        "slug {s:?} may contain only lowercase letters, digits and -"
-                    )));
-                }
-                body.insert("slug".into(), Value::from(s));
+                body.insert("slug".into(), Value::from(input::slug(&s)?));
             }
             if let Some(u) = created_by {
                 body.insert("created_by".into(), Value::from(input::user_id(&u)?));
@@ -135,7 +130,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
                 body.insert("name".into(), Value::from(n));
             }
             if let Some(s) = slug {
-                body.insert("slug".into(), Value::from(s));
+                body.insert("slug".into(), Value::from(input::slug(&s)?));
             }
             if let Some(n) = max_allowed_memberships {
                 body.insert("max_allowed_memberships".into(), Value::from(n));

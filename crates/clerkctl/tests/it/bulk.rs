@@ -10,7 +10,7 @@ use clerk_emulator::config::{FaultKind, Faults};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 
-use crate::support::{Server, json, write};
+use crate::server::{Server, json, write};
 
 const ROWS: usize = 1000;
 

@@ -1,6 +1,19 @@
-//! Tests of the `clerkctl` binary, run as a user would run it.
+//! Tests of the `clerkctl` binary, run as a user would run it: each test starts its own emulator
+//! in-process on 127.0.0.1 (or uses `--local`), and gives the binary a home of its own.
 
 mod agent;
 mod bulk;
 mod emulator;
+mod exit_codes;
+mod guards;
+mod input;
+mod invitations;
+mod members;
+mod misc;
+mod orgs;
+mod output;
+mod secrecy;
+mod server;
 mod support;
+mod tty;
+mod users;

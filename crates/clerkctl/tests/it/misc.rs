@@ -1,0 +1,217 @@
+//! `clerkctl api`, `completions`, `reset` and `--local`.
+
+use serde_json::json;
+
+use crate::support::{Cli, Emu, ids};
+
+#[test]
+fn api_calls_any_endpoint_with_every_method() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    assert_eq!(
+        cli.run(&["api", "GET", "/users/count"]).ok().json(),
+        json!({"object": "total_count", "total_count": 5})
+    );
+    assert_eq!(
+        cli.run(&["api", "get", "/v1/users/count", "-q", "banned=true"])
+            .ok()
+            .json()["total_count"],
+        1,
+        "the method in any case, /v1 optional, -q for the query"
+    );
+    let users = cli
+        .run(&[
+            "api",
+            "GET",
+            "/users",
+            "-q",
+            "limit=2",
+            "-q",
+            "order_by=+created_at",
+        ])
+        .ok()
+        .json();
+    assert_eq!(ids(&users), ["user_ada", "user_grace"]);
+
+    let created = cli
+        .run(&[
+            "api",
+            "POST",
+            "/organizations",
+            "--data",
+            r#"{"name": "Hooli", "slug": "hooli"}"#,
+        ])
+        .ok()
+        .json();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(emu.org("hooli").unwrap()["id"], id.as_str());
+    cli.run(&[
+        "api",
+        "PATCH",
+        &format!("/organizations/{id}"),
+        "-d",
+        r#"{"name": "Hooli XYZ"}"#,
+    ])
+    .ok();
+    assert_eq!(emu.org(&id).unwrap()["name"], "Hooli XYZ");
+    cli.run(&[
+        "api",
+        "PUT",
+        "/users/user_ada/metadata",
+        "-d",
+        r#"{"public_metadata": {"x": 1}}"#,
+    ])
+    .ok();
+    assert_eq!(
+        emu.user("user_ada").unwrap()["public_metadata"],
+        json!({"x": 1})
+    );
+    let deleted = cli
+        .run(&["api", "DELETE", &format!("/organizations/{id}"), "--yes"])
+        .ok()
+        .json();
+    assert_eq!(deleted["deleted"], true);
+    assert!(emu.org(&id).is_none());
+    let audit = cli.audit();
+    let methods: Vec<&str> = audit
+        .iter()
+        .map(|r| r["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(methods, ["POST", "PATCH", "PUT", "DELETE"]);
+    assert!(audit.iter().all(|r| r["command"] == "api"));
+
+    let table = cli.run(&["api", "GET", "/users/count", "-o", "table"]).ok();
+    assert_eq!(
+        table.stdout, "{\n  \"object\": \"total_count\",\n  \"total_count\": 5\n}\n",
+        "a table has nothing better than JSON for an arbitrary answer"
+    );
+    let err = cli.run(&["api", "GET", "/nowhere"]).code(4).error();
+    assert_eq!(
+        err["long_message"],
+        "The URL was not found: GET /v1/nowhere"
+    );
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let cli = Cli::at("http://127.0.0.1:9", None);
+    let bash = cli.run(&["completions", "bash"]).ok().stdout;
+    assert!(
+        bash.contains("_clerkctl()") && bash.contains("app-invitations"),
+        "{bash}"
+    );
+    let zsh = cli.run(&["completions", "zsh"]).ok().stdout;
+    assert!(zsh.starts_with("#compdef clerkctl"), "{zsh}");
+    let fish = cli.run(&["completions", "fish"]).ok().stdout;
+    assert!(fish.contains("complete -c clerkctl"), "{fish}");
+    for shell in ["elvish", "powershell"] {
+        assert!(!cli.run(&["completions", shell]).ok().stdout.is_empty());
+    }
+    cli.run(&["completions", "tcsh"]).code(2);
+}
+
+#[test]
+fn local_starts_with_the_demo_company_and_keeps_its_state() {
+    let cli = Cli::local();
+    let users = cli.run(&["users", "list"]).ok().json();
+    assert_eq!(users["total_count"], 6);
+    let orgs = cli.run(&["orgs", "list"]).ok().json();
+    let slugs: Vec<&str> = orgs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["globex", "acme"]);
+    let acme = cli.run(&["orgs", "get", "acme"]).ok().json();
+    let acme_id = acme["id"].as_str().unwrap();
+    assert_eq!(
+        cli.run(&["members", "list", acme_id]).ok().json()["total_count"],
+        3
+    );
+    assert_eq!(
+        cli.run(&["invitations", "list"]).ok().json()["total_count"],
+        3
+    );
+    assert_eq!(
+        cli.run(&["app-invitations", "list"]).ok().json()["total_count"],
+        2
+    );
+    assert!(cli.local_db().exists());
+
+    // Changes persist from one command to the next.
+    let created = cli
+        .run(&["users", "create", "--email-address", "new@example.com"])
+        .ok()
+        .json();
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(cli.run(&["users", "get", id]).ok().json()["id"], id);
+    assert_eq!(cli.run(&["users", "count"]).ok().json()["total_count"], 7);
+    let audit = cli.audit();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["instance"], "local");
+    assert!(
+        !std::fs::read_to_string(cli.audit_path())
+            .unwrap()
+            .contains("sk_test_clerkctl_local")
+    );
+}
+
+#[test]
+fn reset_empties_the_local_state_and_the_demo_does_not_come_back() {
+    let cli = Cli::local();
+    cli.run(&["users", "count"]).ok();
+    cli.run(&["reset"]).code(7);
+    assert_eq!(cli.run(&["users", "count"]).ok().json()["total_count"], 6);
+    let run = cli.run(&["reset", "--yes"]).ok();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!("clerkctl: emptied {}\n", cli.local_db().display())
+    );
+    assert_eq!(cli.run(&["users", "count"]).ok().json()["total_count"], 0);
+    assert_eq!(cli.run(&["orgs", "list"]).ok().json()["total_count"], 0);
+    let run = cli.run(&["reset", "--yes", "--demo"]).ok();
+    assert!(
+        run.stderr.ends_with("and loaded the demo company\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(cli.run(&["users", "count"]).ok().json()["total_count"], 6);
+    cli.run(&["--dry-run", "reset"]).ok();
+    assert_eq!(cli.run(&["users", "count"]).ok().json()["total_count"], 6);
+    cli.run(&["--read-only", "reset", "--yes"]).code(7);
+}
+
+#[test]
+fn local_keeps_its_state_under_xdg_data_home_by_default() {
+    let cli = Cli::at("http://127.0.0.1:9", None);
+    cli.run(&["--local", "users", "count"]).ok();
+    assert!(cli.data_home().join("clerkctl").join("local.db").exists());
+    let other = cli.dir().join("elsewhere.db");
+    cli.run(&[
+        "--local",
+        "--local-data",
+        other.to_str().unwrap(),
+        "reset",
+        "--yes",
+    ])
+    .ok();
+    assert_eq!(
+        cli.run(&["--local", "users", "count"]).ok().json()["total_count"],
+        6,
+        "the default state is untouched"
+    );
+    assert_eq!(
+        cli.run(&[
+            "--local",
+            "--local-data",
+            other.to_str().unwrap(),
+            "users",
+            "count"
+        ])
+        .ok()
+        .json()["total_count"],
+        0
+    );
+}
