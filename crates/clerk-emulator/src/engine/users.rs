@@ -450,7 +450,7 @@ fn external_account(index: usize, account: Value, now: i64) -> Result<Value, Err
 }
 
 fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a User> {
-    st.users.get(id).ok_or_else(|| ApiError::user_not_found(id))
+    st.user(id).ok_or_else(|| ApiError::user_not_found(id))
 }
 
 fn set_primary(
@@ -992,7 +992,7 @@ impl Engine {
                 let empty = filter.is_empty();
                 out.extend(
                     range
-                        .filter_map(|(_, id)| st.users.get(id))
+                        .filter_map(|(_, id)| st.user(id))
                         .filter(|u| empty || filter.matches(st, u))
                         .skip(page.offset)
                         .take(page.limit),
@@ -1001,6 +1001,7 @@ impl Engine {
                 let mut all: Vec<&User> = st
                     .users
                     .values()
+                    .map(|u| &**u)
                     .filter(|u| filter.matches(st, u))
                     .collect();
                 sort_users(&mut all, &order.field, order.desc);
@@ -1150,7 +1151,7 @@ impl Engine {
                 if done.contains(id) {
                     continue;
                 }
-                if let Some(user) = st.users.get(id) {
+                if let Some(user) = st.user(id) {
                     let mut user = user.clone();
                     UserFlag::Banned.set(&mut user, on, now);
                     ch.touch(Table::Users, id);
