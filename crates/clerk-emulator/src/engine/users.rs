@@ -989,14 +989,24 @@ impl Engine {
                         Box::new(st.user_order.range((Unbounded, Excluded(k.clone()))).rev())
                     }
                 };
-                let empty = filter.is_empty();
-                out.extend(
-                    range
-                        .filter_map(|(_, id)| st.user(id))
-                        .filter(|u| empty || filter.matches(st, u))
-                        .skip(page.offset)
-                        .take(page.limit),
-                );
+                if filter.is_empty() {
+                    // Skip on the index itself: an offset page then costs no user lookups
+                    // for the users before it.
+                    out.extend(
+                        range
+                            .skip(page.offset)
+                            .take(page.limit)
+                            .filter_map(|(_, id)| st.user(id)),
+                    );
+                } else {
+                    out.extend(
+                        range
+                            .filter_map(|(_, id)| st.user(id))
+                            .filter(|u| filter.matches(st, u))
+                            .skip(page.offset)
+                            .take(page.limit),
+                    );
+                }
             } else {
                 let mut all: Vec<&User> = st
                     .users
