@@ -11,7 +11,7 @@ use super::validate::{self, collect};
 use super::{ApiVersion, Engine, Json, json, members};
 use crate::error::{ApiError, ApiResult, ErrorItem};
 use crate::ids::new_id;
-use crate::model::{DeletedObject, Identification, Metadata, User};
+use crate::model::{DeletedObject, Identification, Metadata, User, users_json};
 
 /// `POST /users` (and a seed file's users, which may also set `id` and activity times).
 #[derive(Debug, Default, Deserialize)]
@@ -640,7 +640,7 @@ fn apply_update(st: &State, mut user: User, input: UpdateUser, now: i64) -> ApiR
 
 fn save(st: &mut State, ch: &mut Changes, user: User) -> Json {
     ch.touch(Table::Users, &user.id);
-    let body = json(&user.view());
+    let body = user.json();
     st.insert_user(user);
     body
 }
@@ -932,12 +932,12 @@ impl Engine {
     pub fn create_user(&self, input: CreateUser) -> ApiResult<Json> {
         self.write(|st, ch| {
             let id = create(st, ch, input, super::now_ms())?;
-            Ok(json(&st.users[&id].view()))
+            Ok(st.users[&id].json())
         })
     }
 
     pub fn get_user(&self, id: &str) -> ApiResult<Json> {
-        self.read(|st| get(st, id).map(|u| json(&u.view())))
+        self.read(|st| get(st, id).map(User::json))
     }
 
     pub fn list_users(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
@@ -1017,8 +1017,7 @@ impl Engine {
                 sort_users(&mut all, &order.field, order.desc);
                 out = query::paginate(all, page);
             }
-            let views: Vec<_> = out.iter().map(|u| u.view()).collect();
-            Ok(json(&views))
+            Ok(users_json(out.into_iter()))
         })
     }
 
@@ -1169,8 +1168,7 @@ impl Engine {
                     st.insert_user(user);
                 }
             }
-            let views: Vec<_> = done.iter().map(|id| st.users[id].view()).collect();
-            Ok(json(&views))
+            Ok(users_json(done.iter().map(|id| &*st.users[id])))
         })
     }
 }
