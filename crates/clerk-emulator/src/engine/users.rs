@@ -878,6 +878,31 @@ impl UserFilter {
     }
 }
 
+/// One page of users from an ordered walk of the creation-order index. Without filters the
+/// offset is skipped on the index itself, with no user lookups for the users before the page.
+fn page_of<'a>(
+    walk: impl Iterator<Item = &'a (i64, String)>,
+    st: &'a State,
+    filter: &UserFilter,
+    page: query::Page,
+    out: &mut Vec<&'a User>,
+) {
+    if filter.is_empty() {
+        out.extend(
+            walk.skip(page.offset)
+                .take(page.limit)
+                .filter_map(|(_, id)| st.user(id)),
+        );
+    } else {
+        out.extend(
+            walk.filter_map(|(_, id)| st.user(id))
+                .filter(|u| filter.matches(st, u))
+                .skip(page.offset)
+                .take(page.limit),
+        );
+    }
+}
+
 const USER_ORDER_FIELDS: &[&str] = &[
     "created_at",
     "updated_at",
@@ -979,33 +1004,62 @@ impl Engine {
                     })?),
                     None => None,
                 };
-                let range: Box<dyn Iterator<Item = &(i64, String)>> = match (&start, order.desc) {
-                    (None, false) => Box::new(st.user_order.iter()),
-                    (None, true) => Box::new(st.user_order.iter().rev()),
-                    (Some(k), false) => {
-                        Box::new(st.user_order.range((Excluded(k.clone()), Unbounded)))
+                let order_index = &st.user_order;
+                match (&start, order.desc) {
+                    (None, desc) if filter.is_empty() => {
+                        // A plain offset page: skip from whichever end of the index is nearer.
+                        let n = order_index.len();
+                        let first = page.offset.min(n);
+                        let last = page.offset.saturating_add(page.limit).min(n);
+                        let from_front = first <= n - last;
+                        let ids: Vec<&(i64, String)> = match (desc, from_front) {
+                            (false, true) => {
+                                order_index.iter().skip(first).take(last - first).collect()
+                            }
+                            (true, true) => order_index
+                                .iter()
+                                .rev()
+                                .skip(first)
+                                .take(last - first)
+                                .collect(),
+                            (false, false) => {
+                                let mut ids: Vec<_> = order_index
+                                    .iter()
+                                    .rev()
+                                    .skip(n - last)
+                                    .take(last - first)
+                                    .collect();
+                                ids.reverse();
+                                ids
+                            }
+                            (true, false) => {
+                                let mut ids: Vec<_> = order_index
+                                    .iter()
+                                    .skip(n - last)
+                                    .take(last - first)
+                                    .collect();
+                                ids.reverse();
+                                ids
+                            }
+                        };
+                        out.extend(ids.into_iter().filter_map(|(_, id)| st.user(id)));
                     }
-                    (Some(k), true) => {
-                        Box::new(st.user_order.range((Unbounded, Excluded(k.clone()))).rev())
-                    }
-                };
-                if filter.is_empty() {
-                    // Skip on the index itself: an offset page then costs no user lookups
-                    // for the users before it.
-                    out.extend(
-                        range
-                            .skip(page.offset)
-                            .take(page.limit)
-                            .filter_map(|(_, id)| st.user(id)),
-                    );
-                } else {
-                    out.extend(
-                        range
-                            .filter_map(|(_, id)| st.user(id))
-                            .filter(|u| filter.matches(st, u))
-                            .skip(page.offset)
-                            .take(page.limit),
-                    );
+                    (None, false) => page_of(order_index.iter(), st, &filter, page, &mut out),
+                    (None, true) => page_of(order_index.iter().rev(), st, &filter, page, &mut out),
+                    (Some(k), false) => page_of(
+                        order_index.range((Excluded(k.clone()), Unbounded)),
+                        st,
+                        &filter,
+                        page,
+                        &mut out,
+                    ),
+                    (Some(k), true) => page_of(
+                        order_index.range((Unbounded, Excluded(k.clone()))).rev(),
+                        st,
+                        &filter,
+                        page,
+                        &mut out,
+                    ),
                 }
             } else {
                 let mut all: Vec<&User> = st
