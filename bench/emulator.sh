@@ -83,6 +83,7 @@ wrk_rps() {
 
 for i in $(seq "$REPEAT"); do
     echo "== repeat $i of $REPEAT" >&2
+    record load1 "$(cut -d' ' -f1 /proc/loadavg)"
 
     # 1. Seeding, and memory with USERS users. Start time is exec to the base URL on stdout,
     # which the emulator prints only after the seed (and data file) is loaded.
