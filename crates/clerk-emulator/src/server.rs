@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::http::{DropConnection, router};
 use crate::model::Role;
-use crate::seed::{Seed, SeedError};
+use crate::seed::{SeedError, SeedOutcome};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,15 +51,11 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
         Some(path) => Engine::open(path, Role::defaults())?,
         None => Engine::in_memory(Role::defaults()),
     };
-    if let Some(path) = &config.seed {
-        let seed = Seed::from_file(path)?;
-        if engine.counts().iter().all(|n| *n == 0) {
-            engine.load_seed(seed, &path.display().to_string())?;
-        } else {
-            // Roles live in the seed, not the data file: keep them.
-            engine.add_roles(seed.roles);
-            tracing::info!(seed = %path.display(), "the data file holds records; seed not applied again");
-        }
+    if let Some(path) = &config.seed
+        && engine.load_seed_file(path)? == SeedOutcome::RolesOnly
+    {
+        // Roles live in the seed, not the data file: they were added all the same.
+        tracing::info!(seed = %path.display(), "the data file holds records; seed not applied again");
     }
     Ok(engine)
 }

@@ -145,7 +145,7 @@ fn org_invitation_view<'a>(
     let role_name = st
         .role(&inv.role)
         .map_or(inv.role.as_str(), |r| r.name.as_str());
-    let inviter = inv.inviter_id.as_deref().and_then(|id| st.users.get(id));
+    let inviter = inv.inviter_id.as_deref().and_then(|id| st.user(id));
     let org = if with_org {
         st.orgs.get(&inv.organization_id)
     } else {

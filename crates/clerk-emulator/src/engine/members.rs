@@ -189,7 +189,7 @@ pub(super) fn view<'a>(
 ) -> Option<MembershipView<'a>> {
     let org = st.orgs.get(&m.organization_id)?;
     let role = st.role(&m.role).unwrap_or(fallback);
-    let user: Option<&User> = st.users.get(&m.user_id);
+    let user: Option<&User> = st.user(&m.user_id);
     Some(m.view(role, org.view(orgs::counts(st, org, true, false)), user))
 }
 
@@ -220,7 +220,7 @@ const MEMBERSHIP_ORDER_FIELDS: &[&str] = &[
 ];
 
 fn sort_memberships(st: &State, ms: &mut [&Membership], field: &str, desc: bool) {
-    let user = |m: &Membership| st.users.get(&m.user_id);
+    let user = |m: &Membership| st.user(&m.user_id);
     let text =
         |m: &Membership, f: fn(&User) -> Option<&str>| user(m).and_then(f).map(str::to_lowercase);
     ms.sort_by(|a, b| {

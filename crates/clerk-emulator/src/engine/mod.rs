@@ -154,18 +154,13 @@ impl Engine {
         if let Some(store) = &self.store {
             store.lock().clear()?;
         }
-        let roles = std::mem::take(&mut state.roles);
-        *state = State::new(roles);
+        state.clear_records();
         Ok(())
     }
 
     /// Adds roles (from a seed file) to the instance's role set.
     pub fn add_roles(&self, roles: Vec<Role>) {
-        let mut state = self.state.write();
-        for role in roles {
-            state.roles.retain(|r| r.key != role.key);
-            state.roles.push(role);
-        }
+        self.state.write().add_roles(roles);
     }
 
     /// A marker kept in the data file across restarts and resets (`None` in memory).

@@ -11,7 +11,7 @@ use super::validate::{self, collect};
 use super::{ApiVersion, Engine, Json, json, members};
 use crate::error::{ApiError, ApiResult, ErrorItem};
 use crate::ids::new_id;
-use crate::model::{DeletedObject, Identification, Metadata, User};
+use crate::model::{DeletedObject, Identification, Metadata, User, users_json};
 
 /// `POST /users` (and a seed file's users, which may also set `id` and activity times).
 #[derive(Debug, Default, Deserialize)]
@@ -450,7 +450,7 @@ fn external_account(index: usize, account: Value, now: i64) -> Result<Value, Err
 }
 
 fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a User> {
-    st.users.get(id).ok_or_else(|| ApiError::user_not_found(id))
+    st.user(id).ok_or_else(|| ApiError::user_not_found(id))
 }
 
 fn set_primary(
@@ -640,7 +640,7 @@ fn apply_update(st: &State, mut user: User, input: UpdateUser, now: i64) -> ApiR
 
 fn save(st: &mut State, ch: &mut Changes, user: User) -> Json {
     ch.touch(Table::Users, &user.id);
-    let body = json(&user.view());
+    let body = user.json();
     st.insert_user(user);
     body
 }
@@ -878,6 +878,31 @@ impl UserFilter {
     }
 }
 
+/// One page of users from an ordered walk of the creation-order index. Without filters the
+/// offset is skipped on the index itself, with no user lookups for the users before the page.
+fn page_of<'a>(
+    walk: impl Iterator<Item = &'a (i64, String)>,
+    st: &'a State,
+    filter: &UserFilter,
+    page: query::Page,
+    out: &mut Vec<&'a User>,
+) {
+    if filter.is_empty() {
+        out.extend(
+            walk.skip(page.offset)
+                .take(page.limit)
+                .filter_map(|(_, id)| st.user(id)),
+        );
+    } else {
+        out.extend(
+            walk.filter_map(|(_, id)| st.user(id))
+                .filter(|u| filter.matches(st, u))
+                .skip(page.offset)
+                .take(page.limit),
+        );
+    }
+}
+
 const USER_ORDER_FIELDS: &[&str] = &[
     "created_at",
     "updated_at",
@@ -932,12 +957,12 @@ impl Engine {
     pub fn create_user(&self, input: CreateUser) -> ApiResult<Json> {
         self.write(|st, ch| {
             let id = create(st, ch, input, super::now_ms())?;
-            Ok(json(&st.users[&id].view()))
+            Ok(st.users[&id].json())
         })
     }
 
     pub fn get_user(&self, id: &str) -> ApiResult<Json> {
-        self.read(|st| get(st, id).map(|u| json(&u.view())))
+        self.read(|st| get(st, id).map(User::json))
     }
 
     pub fn list_users(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
@@ -979,35 +1004,74 @@ impl Engine {
                     })?),
                     None => None,
                 };
-                let range: Box<dyn Iterator<Item = &(i64, String)>> = match (&start, order.desc) {
-                    (None, false) => Box::new(st.user_order.iter()),
-                    (None, true) => Box::new(st.user_order.iter().rev()),
-                    (Some(k), false) => {
-                        Box::new(st.user_order.range((Excluded(k.clone()), Unbounded)))
+                let order_index = &st.user_order;
+                match (&start, order.desc) {
+                    (None, desc) if filter.is_empty() => {
+                        // A plain offset page: skip from whichever end of the index is nearer.
+                        let n = order_index.len();
+                        let first = page.offset.min(n);
+                        let last = page.offset.saturating_add(page.limit).min(n);
+                        let from_front = first <= n - last;
+                        let ids: Vec<&(i64, String)> = match (desc, from_front) {
+                            (false, true) => {
+                                order_index.iter().skip(first).take(last - first).collect()
+                            }
+                            (true, true) => order_index
+                                .iter()
+                                .rev()
+                                .skip(first)
+                                .take(last - first)
+                                .collect(),
+                            (false, false) => {
+                                let mut ids: Vec<_> = order_index
+                                    .iter()
+                                    .rev()
+                                    .skip(n - last)
+                                    .take(last - first)
+                                    .collect();
+                                ids.reverse();
+                                ids
+                            }
+                            (true, false) => {
+                                let mut ids: Vec<_> = order_index
+                                    .iter()
+                                    .skip(n - last)
+                                    .take(last - first)
+                                    .collect();
+                                ids.reverse();
+                                ids
+                            }
+                        };
+                        out.extend(ids.into_iter().filter_map(|(_, id)| st.user(id)));
                     }
-                    (Some(k), true) => {
-                        Box::new(st.user_order.range((Unbounded, Excluded(k.clone()))).rev())
-                    }
-                };
-                let empty = filter.is_empty();
-                out.extend(
-                    range
-                        .filter_map(|(_, id)| st.users.get(id))
-                        .filter(|u| empty || filter.matches(st, u))
-                        .skip(page.offset)
-                        .take(page.limit),
-                );
+                    (None, false) => page_of(order_index.iter(), st, &filter, page, &mut out),
+                    (None, true) => page_of(order_index.iter().rev(), st, &filter, page, &mut out),
+                    (Some(k), false) => page_of(
+                        order_index.range((Excluded(k.clone()), Unbounded)),
+                        st,
+                        &filter,
+                        page,
+                        &mut out,
+                    ),
+                    (Some(k), true) => page_of(
+                        order_index.range((Unbounded, Excluded(k.clone()))).rev(),
+                        st,
+                        &filter,
+                        page,
+                        &mut out,
+                    ),
+                }
             } else {
                 let mut all: Vec<&User> = st
                     .users
                     .values()
+                    .map(|u| &**u)
                     .filter(|u| filter.matches(st, u))
                     .collect();
                 sort_users(&mut all, &order.field, order.desc);
                 out = query::paginate(all, page);
             }
-            let views: Vec<_> = out.iter().map(|u| u.view()).collect();
-            Ok(json(&views))
+            Ok(users_json(out.into_iter()))
         })
     }
 
@@ -1150,7 +1214,7 @@ impl Engine {
                 if done.contains(id) {
                     continue;
                 }
-                if let Some(user) = st.users.get(id) {
+                if let Some(user) = st.user(id) {
                     let mut user = user.clone();
                     UserFlag::Banned.set(&mut user, on, now);
                     ch.touch(Table::Users, id);
@@ -1158,8 +1222,7 @@ impl Engine {
                     st.insert_user(user);
                 }
             }
-            let views: Vec<_> = done.iter().map(|id| st.users[id].view()).collect();
-            Ok(json(&views))
+            Ok(users_json(done.iter().map(|id| &*st.users[id])))
         })
     }
 }

@@ -148,7 +148,6 @@ impl Limiter {
 }
 
 fn version(req: &Request) -> Result<ApiVersion, ApiError> {
-    let known: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.as_str()).collect();
     let header = req
         .headers()
         .get("clerk-api-version")
@@ -163,7 +162,10 @@ fn version(req: &Request) -> Result<ApiVersion, ApiError> {
         (Some(v), None) | (None, Some(v)) => v,
         (None, None) => return Ok(ApiVersion::DEFAULT),
     };
-    ApiVersion::parse(&given).ok_or_else(|| ApiError::version_invalid(&given, &known))
+    ApiVersion::parse(&given).ok_or_else(|| {
+        let known: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.as_str()).collect();
+        ApiError::version_invalid(&given, &known)
+    })
 }
 
 pub(super) async fn gate(State(app): State<App>, mut req: Request, next: Next) -> Response {

@@ -124,6 +124,21 @@ async fn limit_and_offset_page_and_are_bounded() {
     let all = ids(&page("limit=12").await.ok());
     let second = ids(&page("limit=4&offset=4").await.ok());
     assert_eq!(second, all[4..8]);
+    // Every window, in both directions: pages near the end are walked to from the end.
+    let ascending = ids(&p.get("/users?limit=12&order_by=created_at").await.ok());
+    let reversed: Vec<String> = all.iter().rev().cloned().collect();
+    assert_eq!(ascending, reversed);
+    for offset in 0..=13 {
+        for limit in [1, 3, 5] {
+            let window = |list: &[String]| -> Vec<String> {
+                list.iter().skip(offset).take(limit).cloned().collect()
+            };
+            let q = format!("/users?limit={limit}&offset={offset}");
+            assert_eq!(ids(&p.get(&q).await.ok()), window(&all), "{q}");
+            let q = format!("{q}&order_by=created_at");
+            assert_eq!(ids(&p.get(&q).await.ok()), window(&ascending), "{q}");
+        }
+    }
     for bad in [
         "limit=0",
         "limit=501",
