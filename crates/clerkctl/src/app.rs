@@ -146,7 +146,7 @@ impl App {
     }
 
     /// Read-only mode and confirmation, checked before anything is sent.
-    pub fn guard(&mut self, change: &Change) -> CliResult<()> {
+    pub fn guard(&self, change: &Change) -> CliResult<()> {
         if self.global.read_only {
             return Err(Fail::Guard(format!(
                 "refusing to {}: read-only mode is on (--read-only or CLERKCTL_READ_ONLY); nothing was sent",
@@ -259,11 +259,14 @@ impl App {
     }
 
     /// Records a whole job (bulk commands) in the audit log: one line, with its outcome.
-    pub async fn audit_job(&mut self, change: &Change, outcome: &Value) -> CliResult<()> {
+    pub async fn audit_job(&self, change: &Change, outcome: &Value) -> CliResult<()> {
         let Some(path) = self.audit_file()? else {
             return Ok(());
         };
-        let client = self.client().await?;
+        let client = self
+            .client
+            .clone()
+            .ok_or_else(|| Fail::Other("no client to record the job with".into()))?;
         let time = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();

@@ -14,6 +14,7 @@ pub mod journal;
 pub mod rows;
 
 use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,6 +121,7 @@ struct Run<'a> {
     /// Why the job stopped early, if it did.
     stopped: Mutex<Option<String>>,
     interrupted: AtomicBool,
+    wait_for_hourly: bool,
     progress: ProgressBar,
 }
 
@@ -237,6 +239,14 @@ impl Run<'_> {
                 } else {
                     h.single.wait()
                 };
+                if !self.wait_for_hourly {
+                    drop(h);
+                    self.stop(format!(
+                        "Clerk's hourly limit on invitation creates is reached; run the same job again in {} to carry on",
+                        human(wait)
+                    ));
+                    return Endpoint::Single;
+                }
                 if !h.told {
                     h.told = true;
                     self.progress.suspend(|| {
@@ -390,7 +400,63 @@ fn human(d: Duration) -> String {
     }
 }
 
-/// Runs a bulk job.
+/// A job's rows, and the journal that records what became of each.
+pub struct Input {
+    pub rows: Vec<rows::Row>,
+    /// Rows that could not be read; reported as failed.
+    pub bad: Vec<rows::BadRow>,
+    pub journal: PathBuf,
+}
+
+/// How a job runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Requests in flight at once.
+    pub concurrency: u32,
+    /// Pace to Clerk's hourly limits on invitation creates.
+    pub hourly_limits: bool,
+    /// When an hourly limit is reached: wait for it (the CLI), or stop so that a later run
+    /// carries on (the MCP server, whose calls cannot wait an hour).
+    pub wait_for_hourly: bool,
+    /// Show what is happening on stderr: bad rows, the time estimate, a progress bar on a
+    /// terminal.
+    pub talk: bool,
+    /// Send nothing; answer the plan.
+    pub dry_run: bool,
+}
+
+/// What a job did, or with a dry run would do.
+#[derive(Debug)]
+pub enum Report {
+    Plan {
+        /// One entry per request: `{"lines": [...], "uncertain": bool, "request": {...}}`.
+        requests: Vec<Value>,
+        /// Rows that would be sent.
+        rows: usize,
+        already_done: u64,
+        skipped: usize,
+        /// Rows refused before sending: `{"line", "key", "code", "reason"}`.
+        bad: Vec<Value>,
+    },
+    Summary(Value),
+}
+
+impl Report {
+    /// The exit code of a finished job: 6 if it could not finish, 5 if Clerk refused rows.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Report::Plan { .. } => exit::OK,
+            Report::Summary(s) if s["status"] != "done" => exit::RATE_LIMITED,
+            Report::Summary(s) if !s["failures"].as_array().is_some_and(Vec::is_empty) => {
+                exit::REFUSED
+            }
+            Report::Summary(_) => exit::OK,
+        }
+    }
+}
+
+/// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
+/// second Ctrl-C at once.
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     let change = Change::new(
         job.name(),
@@ -403,7 +469,90 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     let (rows, bad) = rows::read(&args.file, format, job.cell())?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
+    let input = Input {
+        rows,
+        bad,
+        journal: args
+            .journal
+            .clone()
+            .unwrap_or_else(|| journal::default_path(&args.file)),
+    };
+    let options = Options {
+        concurrency: args.concurrency,
+        hourly_limits: !args.no_hourly_limits,
+        wait_for_hourly: true,
+        talk: true,
+        dry_run: app.global.dry_run,
+    };
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::spawn(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        });
+        None
+    };
+    let report = execute(app, &client, &job, input, &options, interrupt).await?;
+    match &report {
+        Report::Plan {
+            requests,
+            rows,
+            already_done,
+            skipped,
+            bad,
+        } => {
+            let mut writer = app.out.list_writer(crate::output::Kind::Raw);
+            for r in requests {
+                writer.item(&mut app.out, r)?;
+            }
+            writer.end(&mut app.out, None)?;
+            eprintln!(
+                "clerkctl: dry run of `{}`: {rows} rows would be sent in {} requests; {already_done} already done, {skipped} skipped, {} bad rows; nothing was sent",
+                job.name(),
+                requests.len(),
+                bad.len(),
+            );
+            for f in bad {
+                eprintln!(
+                    "clerkctl: line {}: {}",
+                    f["line"],
+                    f["reason"].as_str().unwrap_or("")
+                );
+            }
+        }
+        Report::Summary(summary) => print_summary(app, &job, summary)?,
+    }
+    match report.exit_code() {
+        exit::OK => Ok(()),
+        code => Err(Fail::Quiet(code)),
+    }
+}
 
+/// Runs a job (or plans it, with `dry_run`) and records it in the audit log. `interrupt`
+/// resolving stops it after the requests in flight, with the reason it gives (`None` for
+/// Ctrl-C); the journal keeps what was done for the next run.
+pub async fn execute(
+    app: &App,
+    client: &Client,
+    job: &Job,
+    input: Input,
+    options: &Options,
+    interrupt: impl Future<Output = Option<String>>,
+) -> CliResult<Report> {
+    let change = Change::new(
+        job.name(),
+        format!("run `{}`", job.name()),
+        Subject::Other,
+        None,
+    );
+    let Input {
+        rows,
+        bad,
+        journal: journal_path,
+    } = input;
     // Check each row, drop repeats of a key, and see what an earlier run already did.
     let mut tally = Tally::default();
     for b in &bad {
@@ -411,11 +560,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
             .failed
             .push(json!({"line": b.line, "key": null, "code": "bad_row", "reason": b.reason}));
     }
-    let journal_path = args
-        .journal
-        .clone()
-        .unwrap_or_else(|| journal::default_path(&args.file));
-    let journal = if app.global.dry_run {
+    let journal = if options.dry_run {
         None
     } else {
         Some(Journal::open(&journal_path, job.name(), job.target())?)
@@ -462,16 +607,18 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
         + tally.skipped.len() as u64
         + tally.failed.len() as u64;
 
-    if app.global.dry_run {
-        return dry_run(app, &client, &job, &items, &tally);
+    if options.dry_run {
+        return Ok(plan(client, job, &items, tally));
     }
     let journal = journal.expect("opened unless dry run");
-    for b in &bad {
-        eprintln!("clerkctl: line {}: {}", b.line, b.reason);
+    if options.talk {
+        for b in &bad {
+            eprintln!("clerkctl: line {}: {}", b.line, b.reason);
+        }
+        estimate(client, job, items.len(), !options.hourly_limits);
     }
-    estimate(&client, &job, items.len(), args.no_hourly_limits);
 
-    let progress = if std::io::stderr().is_terminal() && !items.is_empty() {
+    let progress = if options.talk && std::io::stderr().is_terminal() && !items.is_empty() {
         let bar =
             ProgressBar::with_draw_target(Some(items.len() as u64), ProgressDrawTarget::stderr());
         bar.set_style(
@@ -488,16 +635,17 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     let before = client.stats();
     let run = Run {
         client: client.clone(),
-        job: &job,
+        job,
         journal: Mutex::new(journal),
         tally: Mutex::new(tally),
-        hourly: job.hourly().filter(|_| !args.no_hourly_limits).map(|h| {
+        hourly: job.hourly().filter(|_| options.hourly_limits).map(|h| {
             tokio::sync::Mutex::new(Hourly {
                 bulk: HourWindow::new(h.bulk),
                 single: HourWindow::new(h.single),
                 told: false,
             })
         }),
+        wait_for_hourly: options.wait_for_hourly,
         stopped: Mutex::new(None),
         interrupted: AtomicBool::new(false),
         progress,
@@ -505,26 +653,31 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     let batches: Vec<Vec<Item>> = items.chunks(job.batch()).map(<[Item]>::to_vec).collect();
     let work = futures::stream::iter(batches)
         .map(|batch| run.process(batch))
-        .buffer_unordered(args.concurrency as usize)
+        .buffer_unordered(options.concurrency.max(1) as usize)
         .collect::<Vec<()>>();
+    let mut interrupted_because = None;
     {
         tokio::pin!(work);
         tokio::select! {
             _ = &mut work => {}
-            _ = tokio::signal::ctrl_c() => {
+            why = interrupt => {
                 run.interrupted.store(true, Ordering::Relaxed);
-                run.progress.suspend(|| eprintln!("clerkctl: stopping after the requests in flight; run the same command again to carry on"));
-                tokio::select! {
-                    _ = &mut work => {}
-                    _ = tokio::signal::ctrl_c() => std::process::exit(130),
-                }
+                let line = why.as_deref().unwrap_or("interrupted");
+                run.progress.suspend(|| eprintln!("clerkctl: {line}: stopping after the requests in flight; run the same job again to carry on"));
+                interrupted_because = why;
+                work.await;
             }
         }
     }
     run.progress.finish_and_clear();
     let stats = client.stats();
     let journal_path = run.journal.lock().expect("not poisoned").path().to_owned();
-    let stopped = run.stopped.lock().expect("not poisoned").take();
+    let stopped = run
+        .stopped
+        .lock()
+        .expect("not poisoned")
+        .take()
+        .or(interrupted_because);
     let interrupted = run.interrupted.load(Ordering::Relaxed);
     let tally = run.tally.into_inner().expect("not poisoned");
     let status = if interrupted {
@@ -566,19 +719,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
         "requests": summary["requests"],
     });
     app.audit_job(&change, &outcome).await?;
-    print_summary(app, &job, &summary)?;
-    let code = if status != "done" {
-        exit::RATE_LIMITED
-    } else if !summary["failures"].as_array().is_some_and(Vec::is_empty) {
-        exit::REFUSED
-    } else {
-        exit::OK
-    };
-    if code == exit::OK {
-        Ok(())
-    } else {
-        Err(Fail::Quiet(code))
-    }
+    Ok(Report::Summary(summary))
 }
 
 /// Says how long a job will take when Clerk's limits make it longer than a minute.
@@ -613,39 +754,30 @@ fn estimate(client: &Client, job: &Job, rows: usize, no_hourly: bool) {
     }
 }
 
-fn dry_run(app: &mut App, client: &Client, job: &Job, items: &[Item], tally: &Tally) -> CliResult {
-    let mut writer = app.out.list_writer(crate::output::Kind::Raw);
-    let mut requests = 0;
-    for batch in items.chunks(job.batch()) {
-        let request = if batch.len() > 1 {
-            job.prepare_many(
-                client,
-                &batch.iter().map(|i| i.body.clone()).collect::<Vec<_>>(),
-            )
-        } else {
-            job.prepare_one(client, &batch[0].body)
-        };
-        requests += 1;
-        let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
-        writer.item(&mut app.out, &json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))?;
+/// The requests a job would send, one per batch, and what it would leave out.
+fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> Report {
+    let requests = items
+        .chunks(job.batch())
+        .map(|batch| {
+            let request = if batch.len() > 1 {
+                job.prepare_many(
+                    client,
+                    &batch.iter().map(|i| i.body.clone()).collect::<Vec<_>>(),
+                )
+            } else {
+                job.prepare_one(client, &batch[0].body)
+            };
+            let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
+            json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request})
+        })
+        .collect();
+    Report::Plan {
+        requests,
+        rows: items.len(),
+        already_done: tally.already_done,
+        skipped: tally.skipped.len(),
+        bad: tally.failed,
     }
-    writer.end(&mut app.out, None)?;
-    eprintln!(
-        "clerkctl: dry run of `{}`: {} rows would be sent in {requests} requests; {} already done, {} skipped, {} bad rows; nothing was sent",
-        job.name(),
-        items.len(),
-        tally.already_done,
-        tally.skipped.len(),
-        tally.failed.len()
-    );
-    for f in &tally.failed {
-        eprintln!(
-            "clerkctl: line {}: {}",
-            f["line"],
-            f["reason"].as_str().unwrap_or("")
-        );
-    }
-    Ok(())
 }
 
 fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
