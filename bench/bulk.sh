@@ -183,6 +183,18 @@ PY
         record export.python.inner_users_per_s "$(awk 'END { print $3 }' "$out/export-python.err")"
         check "$out/export-python.ndjson"
     done
+    # The same work on both sides: the same users in the same order (newest first), equal as JSON
+    # (the key order differs).
+    python3 - "$out/export-clerkctl.ndjson" "$out/export-python.ndjson" <<'PY' >&2 ||
+import json, sys
+n = differ = 0
+for a, b in zip(open(sys.argv[1], encoding="utf-8"), open(sys.argv[2], encoding="utf-8")):
+    n += 1
+    differ += json.loads(a) != json.loads(b)
+print(f"bench: the two exports: {n} lines, {differ} differ as JSON")
+sys.exit(differ > 0)
+PY
+        die "clerkctl's export and the SDK's differ"
     stop_emulator
 fi
 
@@ -291,7 +303,7 @@ if "export.clerkctl.users_per_s" in f:
     print(f"- ratio: clerkctl {ratio:.1f}x faster (median wall time against median); aim >= 5x: {'met' if ratio >= 5 else 'MISSED'}")
     print(f"- users/s >= 50,000: {'met' if ups >= 50000 else 'MISSED'} ({ups:,.0f})")
     print(f"- peak memory <= 50 MB: {'met' if rss * 1024 * 1024 <= 50e6 else 'MISSED'} ({rss:.1f} MiB, the largest of the runs)")
-    print("- both files held every seeded user ID exactly once, in every run")
+    print("- both files held every seeded user ID exactly once, in every run, and the same users as JSON")
     print()
 
 jobs = [j for j in ("import", "import_dev", "invitations") if f"{j}.requests" in f]
