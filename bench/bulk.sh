@@ -13,7 +13,7 @@
 #    (10 rows a request). Achieved requests/s as a share of the allowed rate, 429 answers seen,
 #    rows failed. Target: >= 95% of the allowed rate, no row failed by a 429.
 #
-#   bench/bulk.sh                                   # everything, about 5 minutes
+#   bench/bulk.sh                                   # everything, about 3 minutes
 #   USERS=5000 REPEAT=1 RATE_ROWS=300 DEV_ROWS=0 INVITE_ROWS=0 bench/bulk.sh   # a quick check
 #
 # Environment (0 skips a part):
