@@ -53,8 +53,9 @@ die() {
 }
 
 if [ ! -x /usr/bin/time ]; then
-    command -v apt-get >/dev/null && [ "$(id -u)" = 0 ] ||
+    if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
         die "GNU time is missing: apt-get install time"
+    fi
     log "installing GNU time with apt-get"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 fi
