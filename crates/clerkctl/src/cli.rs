@@ -813,6 +813,8 @@ pub struct McpArgs {
     /// Leave private_metadata in results (removed by default: it often holds secrets).
     #[arg(long)]
     pub allow_private_metadata: bool,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,16 @@ pub enum What {
     },
 }
 
+impl What {
+    pub fn noun(&self) -> &'static str {
+        match self {
+            What::Users(_) => "users",
+            What::Organizations { .. } => "organizations",
+            What::Members { .. } => "members",
+        }
+    }
+}
+
 type Column = (&'static str, fn(&Value) -> String);
 
 fn text(v: &Value, k: &str) -> String {
@@ -125,7 +135,7 @@ const MEMBER_COLUMNS: &[Column] = &[
 /// Where the export goes: a file written beside its final name and renamed when complete, or
 /// stdout.
 struct Sink {
-    w: BufWriter<Box<dyn Write>>,
+    w: BufWriter<Box<dyn Write + Send>>,
     file: Option<(PathBuf, PathBuf)>,
 }
 
@@ -175,11 +185,7 @@ impl Sink {
 pub async fn run(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
-    let (noun, columns) = match &what {
-        What::Users(_) => ("users", USER_COLUMNS),
-        What::Organizations { .. } => ("organizations", ORG_COLUMNS),
-        What::Members { .. } => ("members", MEMBER_COLUMNS),
-    };
+    let noun = what.noun();
     if app.global.dry_run {
         let first = first_page(&client, &what);
         app.out
@@ -189,29 +195,16 @@ pub async fn run(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
         );
         return Ok(());
     }
-    let progress = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} {msg}  {per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_message(noun);
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let mut sink = Sink::open(args.out.as_deref())?;
     let started = Instant::now();
-    let result = write_all(&client, &what, args.format, columns, &mut sink, &progress).await;
-    progress.finish_and_clear();
-    let n = match result {
-        Ok(n) => n,
-        Err(e) => {
-            sink.abandon();
-            return Err(e);
-        }
-    };
-    sink.finish()?;
+    let n = export(
+        &client,
+        &what,
+        args.format,
+        args.out.as_deref(),
+        false,
+        true,
+    )
+    .await?;
     let secs = started.elapsed().as_secs_f64();
     let place = args
         .out
@@ -223,6 +216,69 @@ pub async fn run(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
         n as f64 / secs.max(1e-9)
     );
     Ok(())
+}
+
+/// Writes every object of `what` to `out` (completed atomically: nothing is left at `out` if
+/// the export fails) or stdout, and answers how many. `strip_private` leaves
+/// `private_metadata` out; `talk` shows progress on stderr when it is a terminal.
+pub async fn export(
+    client: &Client,
+    what: &What,
+    format: FileFormat,
+    out: Option<&Path>,
+    strip_private: bool,
+    talk: bool,
+) -> CliResult<u64> {
+    let noun = what.noun();
+    let columns = match what {
+        What::Users(_) => USER_COLUMNS,
+        What::Organizations { .. } => ORG_COLUMNS,
+        What::Members { .. } => MEMBER_COLUMNS,
+    };
+    let kept: Vec<Column>;
+    let columns = if strip_private {
+        kept = columns
+            .iter()
+            .filter(|(h, _)| *h != "private_metadata")
+            .copied()
+            .collect();
+        &kept[..]
+    } else {
+        columns
+    };
+    let progress = if talk && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos} {msg}  {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(noun);
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut sink = Sink::open(out)?;
+    let result = write_all(
+        client,
+        what,
+        format,
+        columns,
+        strip_private,
+        &mut sink,
+        &progress,
+    )
+    .await;
+    progress.finish_and_clear();
+    match result {
+        Ok(n) => {
+            sink.finish()?;
+            Ok(n)
+        }
+        Err(e) => {
+            sink.abandon();
+            Err(e)
+        }
+    }
 }
 
 fn list_request<'a>(client: &'a Client, what: &What) -> Request<'a, List<Value>> {
@@ -256,6 +312,7 @@ async fn write_all(
     what: &What,
     format: FileFormat,
     columns: &[Column],
+    strip_private: bool,
     sink: &mut Sink,
     progress: &ProgressBar,
 ) -> CliResult<u64> {
@@ -272,6 +329,19 @@ async fn write_all(
     };
     let mut n = 0u64;
     match format {
+        FileFormat::Ndjson if strip_private => {
+            let mut stream = list_request(client, what).stream_as::<Value>();
+            while let Some(mut item) = stream.try_next().await.map_err(fail)? {
+                crate::mcp::strip_private_metadata(&mut item);
+                serde_json::to_writer(&mut sink.w, &item)
+                    .map_err(|e| Fail::Other(format!("cannot write the export: {e}")))?;
+                sink.w.write_all(b"\n")?;
+                n += 1;
+                if n.is_multiple_of(500) {
+                    progress.set_position(n);
+                }
+            }
+        }
         FileFormat::Ndjson => {
             let mut stream = list_request(client, what).stream_as::<Box<RawValue>>();
             while let Some(item) = stream.try_next().await.map_err(fail)? {

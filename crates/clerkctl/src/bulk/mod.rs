@@ -14,10 +14,10 @@ pub mod journal;
 pub mod rows;
 
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
 use std::io::IsTerminal;
-use std::sync::Mutex;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clerk_api::{Client, Error as ClerkError};
@@ -111,13 +111,42 @@ struct Hourly {
     told: bool,
 }
 
+/// The hourly windows of every job a long-lived process (the MCP server) runs, so that one
+/// call after another does not start each with a fresh hour.
+#[derive(Debug, Default)]
+pub struct HourlyBook {
+    windows: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Hourly>>>>,
+}
+
+impl HourlyBook {
+    fn windows(&self, job: &Job, h: jobs::Hourly) -> Arc<tokio::sync::Mutex<Hourly>> {
+        let key = format!("{} {}", job.name(), job.target());
+        self.windows
+            .lock()
+            .expect("not poisoned")
+            .entry(key)
+            .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Hourly::new(h))))
+            .clone()
+    }
+}
+
+impl Hourly {
+    fn new(h: jobs::Hourly) -> Hourly {
+        Hourly {
+            bulk: HourWindow::new(h.bulk),
+            single: HourWindow::new(h.single),
+            told: false,
+        }
+    }
+}
+
 /// One job's shared state while it runs.
 struct Run<'a> {
     client: Client,
     job: &'a Job,
     journal: Mutex<Journal>,
     tally: Mutex<Tally>,
-    hourly: Option<tokio::sync::Mutex<Hourly>>,
+    hourly: Option<Arc<tokio::sync::Mutex<Hourly>>>,
     /// Why the job stopped early, if it did.
     stopped: Mutex<Option<String>>,
     interrupted: AtomicBool,
@@ -423,6 +452,8 @@ pub struct Options {
     pub talk: bool,
     /// Send nothing; answer the plan.
     pub dry_run: bool,
+    /// Hourly windows shared with earlier jobs of the same process.
+    pub book: Option<Arc<HourlyBook>>,
 }
 
 /// What a job did, or with a dry run would do.
@@ -483,6 +514,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
         wait_for_hourly: true,
         talk: true,
         dry_run: app.global.dry_run,
+        book: None,
     };
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
@@ -638,13 +670,13 @@ pub async fn execute(
         job,
         journal: Mutex::new(journal),
         tally: Mutex::new(tally),
-        hourly: job.hourly().filter(|_| options.hourly_limits).map(|h| {
-            tokio::sync::Mutex::new(Hourly {
-                bulk: HourWindow::new(h.bulk),
-                single: HourWindow::new(h.single),
-                told: false,
-            })
-        }),
+        hourly: job
+            .hourly()
+            .filter(|_| options.hourly_limits)
+            .map(|h| match &options.book {
+                Some(book) => book.windows(job, h),
+                None => Arc::new(tokio::sync::Mutex::new(Hourly::new(h))),
+            }),
         wait_for_hourly: options.wait_for_hourly,
         stopped: Mutex::new(None),
         interrupted: AtomicBool::new(false),

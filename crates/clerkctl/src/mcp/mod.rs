@@ -21,21 +21,27 @@ use crate::app::App;
 use crate::cli::{Global, McpArgs};
 use crate::fail::{CliResult, usage};
 
-pub use tools::Server;
+pub use tools::{EXPORTS, Server};
 
 pub const HELP: &str = "\
 Tools:
   users            list_users get_user get_user_count create_user update_user
-                   update_user_metadata delete_user
+                   update_user_metadata delete_user import_users export_users
   organizations    list_organizations get_organization create_organization
-                   update_organization delete_organization
+                   update_organization delete_organization export_organizations
   members          list_members add_member update_member remove_member
+                   add_members_bulk export_members
   invitations      list_invitations get_invitation create_invitation revoke_invitation
-                   (organization invitations)
+                   create_invitations_bulk (organization invitations)
   app_invitations  list_app_invitations create_app_invitation revoke_app_invitation
+                   create_app_invitations_bulk
 
-With --read-only only the tools that read are listed. With --dry-run the tools that change
-anything answer the request they would send, and send nothing. The key comes from
+With --read-only only the tools that change nothing in Clerk are listed: those that read,
+and the exports (which write a new local file). With --dry-run the tools that change
+anything answer the request they would send, and send nothing. The bulk tools run the same
+jobs as the CLI's bulk commands (journal, reconciliation, pacing to --rate or the instance's
+limit); a call stops at its max_seconds or at Clerk's hourly invitation limits, and calling
+again with the same arguments carries on. The key comes from
 CLERK_SECRET_KEY (and CLERK_API_URL), as for every command; --local serves the built-in
 emulator instead. Each change is appended to the audit log, as the CLI does. stdout carries
 the protocol; notices and logs go to stderr (CLERKCTL_LOG=debug for more).
@@ -57,6 +63,8 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "update_user",
             "update_user_metadata",
             "delete_user",
+            "import_users",
+            "export_users",
         ],
     ),
     (
@@ -68,6 +76,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "create_organization",
             "update_organization",
             "delete_organization",
+            "export_organizations",
         ],
     ),
     (
@@ -78,6 +87,8 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "add_member",
             "update_member",
             "remove_member",
+            "add_members_bulk",
+            "export_members",
         ],
     ),
     (
@@ -88,6 +99,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "get_invitation",
             "create_invitation",
             "revoke_invitation",
+            "create_invitations_bulk",
         ],
     ),
     (
@@ -97,6 +109,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "list_app_invitations",
             "create_app_invitation",
             "revoke_app_invitation",
+            "create_app_invitations_bulk",
         ],
     ),
 ];
@@ -129,13 +142,14 @@ pub fn select(tools: Option<&[String]>, read_only: bool) -> CliResult<BTreeSet<S
     };
     if read_only {
         chosen.retain(|name| {
-            all.iter().any(|t| {
-                t.name == name.as_str()
-                    && t.annotations
-                        .as_ref()
-                        .and_then(|a| a.read_only_hint)
-                        .unwrap_or(false)
-            })
+            EXPORTS.contains(&name.as_str())
+                || all.iter().any(|t| {
+                    t.name == name.as_str()
+                        && t.annotations
+                            .as_ref()
+                            .and_then(|a| a.read_only_hint)
+                            .unwrap_or(false)
+                })
         });
     }
     if chosen.is_empty() {
@@ -164,15 +178,27 @@ pub fn run(global: Global, args: McpArgs) -> ExitCode {
             return ExitCode::from(crate::fail::exit::UNEXPECTED);
         }
     };
-    let code = runtime.block_on(serve(global, args.allow_private_metadata, selected));
+    let code = runtime.block_on(serve(
+        global,
+        args.pacing.rate,
+        args.allow_private_metadata,
+        selected,
+    ));
     // A read of stdin still pending on the blocking pool must not hold the exit up.
     runtime.shutdown_background();
     code
 }
 
-async fn serve(global: Global, allow_private: bool, selected: BTreeSet<String>) -> ExitCode {
+async fn serve(
+    global: Global,
+    rate: Option<crate::cli::Rate>,
+    allow_private: bool,
+    selected: BTreeSet<String>,
+) -> ExitCode {
     let local = global.local;
     let mut app = App::new(global);
+    // Paced as the CLI's bulk commands are: every tool shares the instance's limit.
+    app.set_rate(rate);
     // Without a usable key the server still starts, and every tool answers the setup error
     // with its hint: the agent can tell the person what to do, which a server that will not
     // start cannot.
@@ -255,12 +281,14 @@ mod tests {
                 ro,
             )
         };
-        let users = only(&["users"], true).unwrap();
         assert_eq!(
-            users.into_iter().collect::<Vec<_>>(),
-            ["get_user", "get_user_count", "list_users"]
+            only(&["users"], true)
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["export_users", "get_user", "get_user_count", "list_users"]
         );
-        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 6);
+        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 7);
         assert!(only(&["delete_user"], true).is_err());
         assert!(only(&["nope"], false).is_err());
     }

@@ -369,3 +369,155 @@ pub struct AppInvitationId {
     /// The invitation's ID, like inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
     pub invitation_id: String,
 }
+
+// ---- bulk jobs and exports ------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkInvitations {
+    /// The organization's ID, like org_2xhF....
+    pub organization_id: String,
+    /// The invitations, one object each, with the fields of Clerk's create-invitation request:
+    /// {"email_address": "ada@example.com", "role": "org:admin", "public_metadata": {...}}.
+    /// Give rows or file, not both.
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header of Clerk field names (email_address,role) or
+    /// ndjson (.ndjson, .jsonl), on the machine this server runs on.
+    pub file: Option<String>,
+    /// The role of rows that name none, e.g. org:member.
+    pub role: Option<String>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
+    /// them).
+    pub ignore_hourly_limits: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkAppInvitations {
+    /// The invitations, one object each, with the fields of Clerk's create-invitation request:
+    /// {"email_address": "ada@example.com", "public_metadata": {...}, "redirect_url": "..."}.
+    /// Give rows or file, not both.
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header of Clerk field names (email_address) or
+    /// ndjson (.ndjson, .jsonl), on the machine this server runs on.
+    pub file: Option<String>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
+    /// them).
+    pub ignore_hourly_limits: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportUsers {
+    /// The users, one object each, with the fields of Clerk's create-user request:
+    /// {"email_address": ["ada@example.com"], "first_name": "Ada", "external_id": "crm-17"}.
+    /// A user whose external_id or email address already exists is skipped. Give rows or
+    /// file, not both.
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header of Clerk field names
+    /// (email_address,first_name,external_id) or ndjson, on the machine this server runs on.
+    pub file: Option<String>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkMembers {
+    /// The organization's ID, like org_2xhF....
+    pub organization_id: String,
+    /// The members to add, one object each: {"user_id": "user_2xhF...", "role": "org:member"}.
+    /// A user who is already a member is skipped. Give rows or file, not both.
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header (user_id,role) or ndjson, on the machine this
+    /// server runs on.
+    pub file: Option<String>,
+    /// The role of rows that name none, e.g. org:member.
+    pub role: Option<String>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+/// An export file's format.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// Clerk's objects, one JSON object a line.
+    Ndjson,
+    /// The main fields, one row each; metadata as JSON text.
+    Csv,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportUsers {
+    /// The file to write, on the machine this server runs on (relative paths are from the
+    /// server's working directory). It must not exist yet.
+    pub out: String,
+    /// ndjson (the default) or csv.
+    pub format: Option<ExportFormat>,
+    /// Only users matching this partial text (emails, phones, usernames, IDs, names).
+    pub query: Option<String>,
+    /// Only users with one of these exact email addresses.
+    pub email_address: Option<Vec<String>>,
+    /// Only members of these organizations (IDs like org_2xhF...).
+    pub organization_id: Option<Vec<String>>,
+    /// true: only banned users; false: only users who are not banned.
+    pub banned: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportOrganizations {
+    /// The file to write, on the machine this server runs on (relative paths are from the
+    /// server's working directory). It must not exist yet.
+    pub out: String,
+    /// ndjson (the default) or csv.
+    pub format: Option<ExportFormat>,
+    /// Include each organization's members_count.
+    pub include_members_count: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportMembers {
+    /// The organization's ID, like org_2xhF....
+    pub organization_id: String,
+    /// The file to write, on the machine this server runs on (relative paths are from the
+    /// server's working directory). It must not exist yet.
+    pub out: String,
+    /// ndjson (the default) or csv.
+    pub format: Option<ExportFormat>,
+}

@@ -23,8 +23,16 @@ use rmcp::{ErrorData, tool, tool_handler, tool_router};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use super::params::*;
 use crate::app::{App, Change, Sent};
+use crate::bulk::export::What;
+use crate::bulk::jobs::Job;
+use crate::bulk::rows::{self, Row};
+use crate::bulk::{self, Input, Options, Report};
+use crate::cli::FileFormat;
 use crate::fail::{CliResult, Fail, Subject, usage};
 use crate::input;
 
@@ -49,6 +57,8 @@ pub struct Server {
     app: Arc<App>,
     client: Result<Client, Value>,
     allow_private: bool,
+    /// Clerk's hourly invitation limits, counted across calls.
+    hourly: Arc<bulk::HourlyBook>,
     tool_router: ToolRouter<Server>,
 }
 
@@ -80,6 +90,7 @@ impl Server {
             app,
             client,
             allow_private,
+            hourly: Arc::default(),
             tool_router,
         }
     }
@@ -233,6 +244,170 @@ fn check_slug(slug: &Option<String>) -> CliResult {
             "slug {s:?} may contain only lowercase letters, digits and -"
         ))),
         _ => Ok(()),
+    }
+}
+
+/// The tools that change nothing in Clerk but write a new local file: offered in read-only
+/// mode too.
+pub const EXPORTS: &[&str] = &["export_users", "export_organizations", "export_members"];
+
+/// What every bulk tool takes besides its job.
+struct BulkCall {
+    rows: Option<Vec<Object>>,
+    file: Option<String>,
+    journal: Option<String>,
+    dry_run: Option<bool>,
+    max_seconds: Option<u64>,
+    hourly_limits: bool,
+}
+
+/// Requests shown in a dry run's answer; the rest are counted.
+const PLAN_SHOWN: usize = 10;
+
+/// A stable name for a job given inline: the same job and rows find the same journal.
+fn rows_digest(job: &Job, rows: &[Object]) -> String {
+    // FNV-1a, 64 bits: stable across builds and platforms, which std's hashers are not.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(job.name().as_bytes());
+    eat(job.target().as_bytes());
+    for row in rows {
+        eat(serde_json::to_string(row).unwrap_or_default().as_bytes());
+    }
+    format!("{h:016x}")
+}
+
+impl Server {
+    /// Runs a bulk job for a tool: rows inline or from a file, the CLI's runner, journal and
+    /// audit record; stops at the call's time limit or an hourly limit rather than waiting.
+    async fn bulk(&self, job: Job, call: BulkCall) -> Answer {
+        if self.app.global.read_only {
+            return Err(Fail::Guard(format!(
+                "refusing to run `{}`: read-only mode is on; nothing was sent",
+                job.name()
+            ))
+            .into());
+        }
+        let (rows, bad, default_journal) = match (call.rows, call.file) {
+            (Some(rows), None) => {
+                if rows.is_empty() {
+                    return Err(usage("rows is empty: give at least one row").into());
+                }
+                let slug = job.name().replace(' ', "-");
+                let name = format!("{slug}-{}.journal", rows_digest(&job, &rows));
+                let dir = crate::app::state_dir().ok_or_else(|| {
+                    usage("no state directory (HOME and XDG_STATE_HOME are unset): pass journal")
+                })?;
+                let rows = rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, body)| Row { line: i + 1, body })
+                    .collect();
+                (
+                    rows,
+                    Vec::new(),
+                    dir.join("clerkctl").join("jobs").join(name),
+                )
+            }
+            (None, Some(file)) => {
+                let path = PathBuf::from(file);
+                let format = rows::format_of(&path, None)?;
+                let (rows, bad) = rows::read(&path, format, job.cell())?;
+                (rows, bad, bulk::journal::default_path(&path))
+            }
+            _ => return Err(usage("give rows or file, one of them").into()),
+        };
+        let client = self.client()?;
+        let budget = Duration::from_secs(call.max_seconds.unwrap_or(240).clamp(1, 3600));
+        let options = Options {
+            concurrency: 4,
+            hourly_limits: call.hourly_limits,
+            wait_for_hourly: false,
+            talk: false,
+            dry_run: call.dry_run.unwrap_or(false) || self.app.global.dry_run,
+            book: Some(self.hourly.clone()),
+        };
+        let input = Input {
+            rows,
+            bad,
+            journal: call.journal.map_or(default_journal, PathBuf::from),
+        };
+        let interrupt = async move {
+            tokio::time::sleep(budget).await;
+            Some(format!(
+                "the call's time limit of {}s ran out",
+                budget.as_secs()
+            ))
+        };
+        match bulk::execute(&self.app, client, &job, input, &options, interrupt).await? {
+            Report::Plan {
+                requests,
+                rows,
+                already_done,
+                skipped,
+                bad,
+            } => Ok(json!({
+                "dry_run": true,
+                "job": job.name(),
+                "rows_to_send": rows,
+                "requests": requests.len(),
+                "already_done": already_done,
+                "skipped": skipped,
+                "bad_rows": bad,
+                "plan": requests.iter().take(PLAN_SHOWN).collect::<Vec<_>>(),
+                "plan_not_shown": requests.len().saturating_sub(PLAN_SHOWN),
+            })),
+            Report::Summary(mut summary) => {
+                if summary["status"] != "done" {
+                    summary["next"] = json!(
+                        "call this tool again with the same arguments to carry on: the journal records every row, so nothing is sent twice"
+                    );
+                }
+                Ok(summary)
+            }
+        }
+    }
+
+    /// Writes an export to a new file.
+    async fn export(&self, what: What, out: &str, format: Option<ExportFormat>) -> Answer {
+        let path = PathBuf::from(out);
+        if path.exists() {
+            return Err(usage(format!(
+                "{out} exists already: choose another file (exports never overwrite)"
+            ))
+            .into());
+        }
+        let format = match format.unwrap_or(ExportFormat::Ndjson) {
+            ExportFormat::Ndjson => FileFormat::Ndjson,
+            ExportFormat::Csv => FileFormat::Csv,
+        };
+        let client = self.client()?;
+        let started = std::time::Instant::now();
+        let n = bulk::export::export(
+            client,
+            &what,
+            format,
+            Some(&path),
+            !self.allow_private,
+            false,
+        )
+        .await?;
+        let shown = std::fs::canonicalize(&path).unwrap_or(path);
+        Ok(json!({
+            "out": shown.display().to_string(),
+            "format": format!("{format:?}").to_lowercase(),
+            "object": what.noun(),
+            "exported": n,
+            "elapsed_ms": started.elapsed().as_millis() as u64,
+            "private_metadata": self.allow_private,
+        }))
     }
 }
 
@@ -1099,11 +1274,197 @@ impl Server {
         .await;
         self.answer(r)
     }
+
+    // ---- bulk jobs and exports -----------------------------------------------------------------
+
+    #[tool(
+        description = "Invite many people to an organization at once (Clerk's bulk endpoint, 10 a request), paced to the instance's rate and hourly limits. Rows already pending or already members are skipped, lost answers are looked up before anything is sent again, and a journal records every row: calling again with the same arguments carries on and invites nobody twice. Run it with dry_run first and show the person the plan. Answers a summary: created, skipped, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Invite many people to an organization",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn create_invitations_bulk(
+        &self,
+        Parameters(p): Parameters<BulkInvitations>,
+    ) -> ToolResult {
+        let r = async {
+            let org = input::org_id(&p.organization_id)?;
+            let role = p.role.as_deref().map(input::role).transpose()?;
+            let job = Job::OrganizationInvitations { org, role };
+            let call = BulkCall {
+                rows: p.rows,
+                file: p.file,
+                journal: p.journal,
+                dry_run: p.dry_run,
+                max_seconds: p.max_seconds,
+                hourly_limits: !p.ignore_hourly_limits.unwrap_or(false),
+            };
+            self.bulk(job, call).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Invite many people to the application at once (Clerk's bulk endpoint, 10 a request), paced to the instance's rate and hourly limits. Addresses already invited are skipped, lost answers are looked up before anything is sent again, and a journal records every row: calling again with the same arguments carries on and invites nobody twice. Run it with dry_run first and show the person the plan. Answers a summary: created, skipped, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Invite many people to the application",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn create_app_invitations_bulk(
+        &self,
+        Parameters(p): Parameters<BulkAppInvitations>,
+    ) -> ToolResult {
+        let call = BulkCall {
+            rows: p.rows,
+            file: p.file,
+            journal: p.journal,
+            dry_run: p.dry_run,
+            max_seconds: p.max_seconds,
+            hourly_limits: !p.ignore_hourly_limits.unwrap_or(false),
+        };
+        let r = self.bulk(Job::Invitations, call).await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Create many users (an import from another system), paced to the instance's rate limit. A row whose external_id or email address already belongs to a user is skipped, lost answers are looked up before anything is sent again, and a journal records every row: calling again with the same arguments carries on and creates nobody twice. Run it with dry_run first and show the person the plan. Answers a summary: created, skipped, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Import users",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn import_users(&self, Parameters(p): Parameters<ImportUsers>) -> ToolResult {
+        let call = BulkCall {
+            rows: p.rows,
+            file: p.file,
+            journal: p.journal,
+            dry_run: p.dry_run,
+            max_seconds: p.max_seconds,
+            hourly_limits: true,
+        };
+        let r = self.bulk(Job::Users, call).await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Add many users to an organization, paced to the instance's rate limit. Users who are already members are skipped, lost answers are looked up before anything is sent again, and a journal records every row: calling again with the same arguments carries on. Run it with dry_run first and show the person the plan. Answers a summary: created, skipped, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Add many members",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn add_members_bulk(&self, Parameters(p): Parameters<BulkMembers>) -> ToolResult {
+        let r = async {
+            let org = input::org_id(&p.organization_id)?;
+            let role = p.role.as_deref().map(input::role).transpose()?;
+            let call = BulkCall {
+                rows: p.rows,
+                file: p.file,
+                journal: p.journal,
+                dry_run: p.dry_run,
+                max_seconds: p.max_seconds,
+                hourly_limits: true,
+            };
+            self.bulk(Job::Members { org, role }, call).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Export every user (or those matching the filters) to a new local file, as ndjson (Clerk's objects) or CSV, paging through all of them. Changes nothing in Clerk; answers the file's path and how many users it holds. private_metadata is left out unless the server allows it.",
+        annotations(
+            title = "Export users to a file",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn export_users(&self, Parameters(p): Parameters<ExportUsers>) -> ToolResult {
+        let r = async {
+            let mut filters: Vec<(&'static str, String)> = Vec::new();
+            filters.extend(
+                emails(&p.email_address)?
+                    .into_iter()
+                    .map(|e| ("email_address", e)),
+            );
+            filters.extend(
+                ids(&p.organization_id, input::org_id)?
+                    .into_iter()
+                    .map(|v| ("organization_id", v)),
+            );
+            if let Some(q) = p.query {
+                filters.push(("query", q));
+            }
+            if let Some(b) = p.banned {
+                filters.push(("banned", b.to_string()));
+            }
+            self.export(What::Users(filters), &p.out, p.format).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Export every organization to a new local file, as ndjson (Clerk's objects) or CSV. Changes nothing in Clerk; answers the file's path and how many organizations it holds.",
+        annotations(
+            title = "Export organizations to a file",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn export_organizations(
+        &self,
+        Parameters(p): Parameters<ExportOrganizations>,
+    ) -> ToolResult {
+        let what = What::Organizations {
+            include_members_count: p.include_members_count.unwrap_or(false),
+        };
+        let r = self.export(what, &p.out, p.format).await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Export every member of an organization to a new local file, as ndjson (Clerk's membership objects) or CSV. Changes nothing in Clerk; answers the file's path and how many members it holds.",
+        annotations(
+            title = "Export an organization's members to a file",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn export_members(&self, Parameters(p): Parameters<ExportMembers>) -> ToolResult {
+        let r = async {
+            let org = input::org_id(&p.organization_id)?;
+            self.export(What::Members { org }, &p.out, p.format).await
+        }
+        .await;
+        self.answer(r)
+    }
 }
 
 #[tool_handler(
     router = self.tool_router,
     name = "clerkctl",
-    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata."
+    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata."
 )]
 impl rmcp::ServerHandler for Server {}

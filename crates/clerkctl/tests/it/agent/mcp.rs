@@ -60,12 +60,54 @@ const TOOLS: &[Annotated] = &[
         Some(true),
         false,
     ),
+    // Bulk jobs: they only add, and a second identical call adds nothing (the journal).
+    (
+        "create_invitations_bulk",
+        false,
+        Some(false),
+        Some(true),
+        true,
+    ),
+    (
+        "create_app_invitations_bulk",
+        false,
+        Some(false),
+        Some(true),
+        true,
+    ),
+    ("import_users", false, Some(false), Some(true), false),
+    ("add_members_bulk", false, Some(false), Some(true), false),
+    // Exports write a new local file (never over one) and change nothing in Clerk.
+    ("export_users", false, Some(false), Some(false), false),
+    (
+        "export_organizations",
+        false,
+        Some(false),
+        Some(false),
+        false,
+    ),
+    ("export_members", false, Some(false), Some(false), false),
 ];
+
+/// The tools `bulk_tools_plan_run_resume_and_export` calls; the others are called by
+/// `calls_every_tool_against_the_emulator`.
+const BULK_TOOLS: &[&str] = &[
+    "create_invitations_bulk",
+    "create_app_invitations_bulk",
+    "import_users",
+    "add_members_bulk",
+    "export_users",
+    "export_organizations",
+    "export_members",
+];
+
+/// Exports change nothing in Clerk: read-only mode offers them too.
+const EXPORTS: &[&str] = &["export_users", "export_organizations", "export_members"];
 
 fn read_only_tools() -> BTreeSet<String> {
     TOOLS
         .iter()
-        .filter(|t| t.1)
+        .filter(|t| t.1 || EXPORTS.contains(&t.0))
         .map(|t| t.0.to_owned())
         .collect()
 }
@@ -414,8 +456,13 @@ async fn calls_every_tool_against_the_emulator() {
         "the scenario cleaned up after itself"
     );
 
-    let all: BTreeSet<String> = TOOLS.iter().map(|t| t.0.to_owned()).collect();
-    assert_eq!(called, all, "every tool was called");
+    let all: BTreeSet<String> = TOOLS
+        .iter()
+        .map(|t| t.0)
+        .filter(|t| !BULK_TOOLS.contains(t))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(called, all, "every tool but the bulk ones was called");
 
     // Every change was audited as the CLI audits it.
     let stderr = s.close().await;
@@ -458,7 +505,7 @@ async fn read_only_lists_only_the_tools_that_read() {
     let tools = s.tools().await;
     let names: BTreeSet<String> = tools.iter().map(|t| t.name.to_string()).collect();
     assert_eq!(names, read_only_tools());
-    for t in &tools {
+    for t in tools.iter().filter(|t| !EXPORTS.contains(&t.name.as_ref())) {
         assert_eq!(
             t.annotations.as_ref().unwrap().read_only_hint,
             Some(true),
@@ -500,6 +547,8 @@ async fn tools_limits_what_is_listed() {
         "add_member",
         "update_member",
         "remove_member",
+        "add_members_bulk",
+        "export_members",
         "get_organization",
         "list_users",
     ]
@@ -518,6 +567,7 @@ async fn tools_limits_what_is_listed() {
     let expected: BTreeSet<String> = [
         "list_organizations",
         "get_organization",
+        "export_organizations",
         "list_app_invitations",
     ]
     .into_iter()
@@ -838,4 +888,272 @@ fn exits_quietly_when_the_client_hangs_up_at_once() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(out.stdout.is_empty(), "nothing but the protocol on stdout");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_tools_plan_run_resume_and_export() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let s = Session::start(&instance, &["mcp", "--rate", "off"], &[]).await;
+    let mut called = BTreeSet::new();
+    macro_rules! ok {
+        ($name:expr, $args:expr) => {{
+            called.insert($name.to_owned());
+            s.ok($name, $args).await
+        }};
+    }
+    let pending = |v: &Value| v["total_count"].as_u64().unwrap();
+    let before = pending(
+        &s.ok(
+            "list_invitations",
+            json!({"organization_id": ids.initech, "limit": 1}),
+        )
+        .await,
+    );
+
+    // A dry run answers the plan: 25 rows in 3 bulk requests, nothing sent.
+    let mut rows: Vec<Value> = (0..25)
+        .map(|i| json!({"email_address": format!("p{i:02}@example.com")}))
+        .collect();
+    rows.push(json!({"email_address": "not-an-address"}));
+    rows.push(json!({"email_address": "p03@example.com"}));
+    let args = json!({"organization_id": ids.initech, "role": "org:member", "rows": rows});
+    let mut dry = args.clone();
+    dry["dry_run"] = json!(true);
+    let plan = ok!("create_invitations_bulk", dry);
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["rows_to_send"], 25);
+    assert_eq!(plan["requests"], 3);
+    assert_eq!(plan["skipped"], 1, "the repeated address");
+    assert_eq!(plan["bad_rows"][0]["line"], 26);
+    let first = &plan["plan"][0]["request"];
+    assert_eq!(first["method"], "POST");
+    assert!(
+        first["url"].as_str().unwrap().ends_with(&format!(
+            "/v1/organizations/{}/invitations/bulk",
+            ids.initech
+        )),
+        "{first}"
+    );
+    assert_eq!(first["body"].as_array().unwrap().len(), 10);
+    assert_eq!(first["body"][0]["role"], "org:member", "the default role");
+    assert!(!plan.to_string().contains(KEY));
+    assert!(audit_lines(&instance).is_empty(), "a dry run sends nothing");
+    let now = s
+        .ok(
+            "list_invitations",
+            json!({"organization_id": ids.initech, "limit": 1}),
+        )
+        .await;
+    assert_eq!(pending(&now), before);
+
+    // The run: 25 created in 3 requests, the bad row and the repeat reported by line.
+    let done = ok!("create_invitations_bulk", args.clone());
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["created"], 25);
+    assert_eq!(done["failed"], 1);
+    assert_eq!(done["failures"][0]["code"], "bad_row");
+    assert_eq!(done["skipped"], 1);
+    assert_eq!(done["requests"], 3);
+    assert!(done.get("next").is_none());
+    let journal = done["journal"].as_str().unwrap().to_owned();
+    assert!(
+        journal.starts_with(&instance.path("state").display().to_string()),
+        "inline rows are journaled under the state directory: {journal}"
+    );
+    let now = s
+        .ok(
+            "list_invitations",
+            json!({"organization_id": ids.initech, "limit": 1}),
+        )
+        .await;
+    assert_eq!(pending(&now), before + 25);
+
+    // The same call again finds its journal: nothing is sent twice.
+    let again = ok!("create_invitations_bulk", args);
+    assert_eq!(again["already_done"], 25);
+    assert_eq!(again["created"], 0);
+    assert_eq!(again["requests"], 0);
+    assert_eq!(again["journal"], journal.as_str());
+
+    // Application invitations past Clerk's hourly limits (25 bulk and 100 single requests):
+    // the call stops instead of waiting an hour, and says how to carry on.
+    let rows: Vec<Value> = (0..400)
+        .map(|i| json!({"email_address": format!("a{i:03}@example.com")}))
+        .collect();
+    let args = json!({"rows": rows});
+    let first = ok!("create_app_invitations_bulk", args.clone());
+    assert_eq!(first["status"], "stopped", "{first}");
+    assert_eq!(first["created"], 25 * 10 + 100);
+    assert_eq!(first["not_done"], 50);
+    assert_eq!(first["rate_limited"], 0, "paced, never refused");
+    assert!(
+        first["stopped_because"]
+            .as_str()
+            .unwrap()
+            .contains("hourly limit")
+    );
+    assert!(first["next"].as_str().unwrap().contains("again"));
+    // The hour is counted across calls: the next call sends nothing yet.
+    let second = ok!("create_app_invitations_bulk", args);
+    assert_eq!(second["status"], "stopped");
+    assert_eq!(second["already_done"], 350);
+    assert_eq!(second["created"], 0);
+    assert_eq!(second["requests"], 0);
+
+    // A users import from a file: the existing user is skipped, the journal is beside it.
+    let work = instance.path("work");
+    std::fs::write(
+        work.join("people.ndjson"),
+        "{\"email_address\": [\"ada@example.com\"], \"first_name\": \"Ada\"}\n\
+         {\"email_address\": [\"bob@example.com\"], \"first_name\": \"Bob\", \"external_id\": \"crm-2\"}\n\
+         {\"email_address\": [\"cy@example.com\"], \"first_name\": \"Cy\"}\n",
+    )
+    .unwrap();
+    let imported = ok!("import_users", json!({"file": "people.ndjson"}));
+    assert_eq!(imported["status"], "done", "{imported}");
+    assert_eq!(imported["created"], 2);
+    assert_eq!(imported["skipped"], 1);
+    assert_eq!(imported["skips"][0]["line"], 1);
+    assert!(work.join("people.ndjson.journal").exists());
+    let bob = s
+        .ok(
+            "list_users",
+            json!({"external_id": ["crm-2"], "fields": ["id"]}),
+        )
+        .await;
+    let bob_id = bob["data"][0]["id"].as_str().unwrap().to_owned();
+
+    // Members in bulk: those already in are skipped.
+    let added = ok!(
+        "add_members_bulk",
+        json!({"organization_id": ids.initech, "role": "org:member",
+               "rows": [{"user_id": bob_id}, {"user_id": ids.alan}, {"user_id": ids.ada, "role": "org:admin"}]})
+    );
+    assert_eq!(added["status"], "done", "{added}");
+    assert_eq!(added["created"], 2);
+    assert_eq!(added["skipped"], 1, "Alan is a member already");
+    assert!(
+        added["skips"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("member")),
+        "{added}"
+    );
+
+    // Exports: every object once, private metadata left out, never over an existing file.
+    let out = ok!("export_users", json!({"out": "users.ndjson"}));
+    assert_eq!(out["exported"], 5);
+    assert_eq!(out["object"], "users");
+    let text = std::fs::read_to_string(work.join("users.ndjson")).unwrap();
+    let exported: BTreeSet<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(exported.len(), 5);
+    assert!(exported.contains(&ids.ada) && exported.contains(&bob_id));
+    assert!(
+        !text.contains("PRIVATE-USER-VALUE"),
+        "private metadata stays out"
+    );
+    assert!(!text.contains("private_metadata"));
+    let refused = s.err("export_users", json!({"out": "users.ndjson"})).await;
+    assert!(
+        refused["message"].as_str().unwrap().contains("exists"),
+        "{refused}"
+    );
+    let orgs = ok!(
+        "export_organizations",
+        json!({"out": "orgs.csv", "format": "csv", "include_members_count": true})
+    );
+    assert_eq!(orgs["exported"], 1);
+    let csv = std::fs::read_to_string(work.join("orgs.csv")).unwrap();
+    assert!(csv.starts_with("id,name,slug,members_count"), "{csv}");
+    assert!(!csv.contains("PRIVATE-ORG-VALUE"));
+    let members = ok!(
+        "export_members",
+        json!({"organization_id": ids.initech, "out": "members.ndjson"})
+    );
+    assert_eq!(members["exported"], 4, "Grace, Alan, Bob and Ada");
+    let filtered = ok!("export_users", json!({"out": "bob.ndjson", "query": "bob"}));
+    assert_eq!(filtered["exported"], 1);
+
+    let all: BTreeSet<String> = BULK_TOOLS.iter().map(|t| (*t).to_owned()).collect();
+    assert_eq!(called, all, "every bulk tool was called");
+
+    // Each job is one audit record, as the CLI's bulk commands write them.
+    s.close().await;
+    let jobs: Vec<String> = audit_lines(&instance)
+        .iter()
+        .map(|r| r["command"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            "invitations bulk",
+            "invitations bulk",
+            "app-invitations bulk",
+            "app-invitations bulk",
+            "users import",
+            "members add-bulk"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_tools_refuse_in_read_only_mode_and_bad_input() {
+    let instance = Instance::start();
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    let org = instance.ids.initech.clone();
+    for (args, says) in [
+        (json!({"organization_id": org}), "rows or file"),
+        (
+            json!({"organization_id": org, "rows": [], "role": "org:member"}),
+            "rows is empty",
+        ),
+        (
+            json!({"organization_id": org, "file": "x.csv", "rows": [{"email_address": "a@b.co"}]}),
+            "rows or file",
+        ),
+        (
+            json!({"organization_id": org, "file": "missing.csv"}),
+            "cannot read",
+        ),
+        (
+            json!({"organization_id": "user_123", "rows": [{"email_address": "a@b.co"}]}),
+            "org_",
+        ),
+        (
+            json!({"organization_id": org, "role": "admin", "rows": [{"email_address": "a@b.co"}]}),
+            "org:",
+        ),
+    ] {
+        let e = s.err("create_invitations_bulk", args.clone()).await;
+        assert_eq!(
+            e["status"],
+            Value::Null,
+            "{args}: refused before sending: {e}"
+        );
+        let text = e.to_string();
+        assert!(text.contains(says), "{args}: {e}");
+    }
+    s.close().await;
+    assert!(audit_lines(&instance).is_empty());
+
+    // Read-only mode: the bulk tools are not offered, and an export still is.
+    let s = Session::start(&instance, &["--read-only", "mcp"], &[]).await;
+    let names = s.names().await;
+    assert!(!names.contains("import_users") && !names.contains("create_invitations_bulk"));
+    let out = s
+        .ok(
+            "export_members",
+            json!({"organization_id": org, "out": "m.ndjson"}),
+        )
+        .await;
+    assert_eq!(out["exported"], 2);
+    s.close().await;
 }
