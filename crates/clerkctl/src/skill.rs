@@ -38,6 +38,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../skill/clerk-api/reference/invitations.md"),
     ),
     (
+        "reference/bulk.md",
+        include_str!("../../../skill/clerk-api/reference/bulk.md"),
+    ),
+    (
         "reference/errors.md",
         include_str!("../../../skill/clerk-api/reference/errors.md"),
     ),

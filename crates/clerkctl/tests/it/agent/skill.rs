@@ -216,6 +216,7 @@ fn references_are_one_level_deep_and_all_linked() {
         "reference/organizations.md",
         "reference/members.md",
         "reference/invitations.md",
+        "reference/bulk.md",
         "reference/errors.md",
     ] {
         assert!(references.contains(needed), "{needed}");
