@@ -31,8 +31,14 @@ use crate::fail::{CliResult, Fail, Subject, exit};
 use jobs::Job;
 use journal::{Event, Journal, State};
 
-/// Attempts per row before it is reported as failed.
-const MAX_ATTEMPTS: u32 = 4;
+/// Attempts per row before it is reported as failed. Each attempt after a lost answer first
+/// looks the row up, and waits a little longer than the one before (see [`backoff`]).
+const MAX_ATTEMPTS: u32 = 8;
+
+/// The wait before attempt `n` (from 1) after a lost answer: 100 ms, doubling, at most 5 s.
+fn backoff(n: u32) -> Duration {
+    Duration::from_millis(100u64 << n.saturating_sub(1).min(6)).min(Duration::from_secs(5))
+}
 
 /// A row waiting to be sent.
 #[derive(Debug, Clone)]
@@ -366,9 +372,12 @@ impl Run<'_> {
 
     /// Creates one row, looking it up after a lost answer before trying again.
     async fn single(&self, mut it: Item, mut uncertain: bool) {
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
             if self.halted() {
                 return;
+            }
+            if attempt > 0 {
+                tokio::time::sleep(backoff(attempt)).await;
             }
             if uncertain {
                 match self.lookup(&it).await {
@@ -857,4 +866,18 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
     }
     app.out.raw_text(&lines.join("\n"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_five_seconds() {
+        let waits: Vec<u64> = (1..MAX_ATTEMPTS)
+            .map(|n| backoff(n).as_millis() as u64)
+            .collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1600, 3200, 5000]);
+        assert_eq!(backoff(40), Duration::from_secs(5));
+    }
 }

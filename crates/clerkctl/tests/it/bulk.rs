@@ -295,6 +295,41 @@ fn members_add_bulk_under_faults() {
     assert_eq!(admins, Some(30));
 }
 
+/// Kills the job (SIGKILL) once `rows` rows are journaled as created, whenever that is.
+fn kill_once_journaled(mut child: std::process::Child, journal: &std::path::Path, rows: usize) {
+    loop {
+        let created = std::fs::File::open(journal)
+            .map(|f| {
+                std::io::BufReader::new(f)
+                    .lines()
+                    .filter(|l| l.as_ref().is_ok_and(|l| l.contains("\"created\"")))
+                    .count()
+            })
+            .unwrap_or(0);
+        if created >= rows {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the job ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// Starts `clerkctl ARGS` with its output discarded.
+fn spawn(server: &Server, args: &[&str]) -> std::process::Child {
+    server
+        .cmd()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn a_job_killed_half_way_carries_on_and_creates_nothing_twice() {
     let server = Server::start(Config {
@@ -309,48 +344,23 @@ fn a_job_killed_half_way_carries_on_and_creates_nothing_twice() {
     }
     write(&file, &csv);
     let journal = server.home.path().join("resume.csv.journal");
-    let mut child = server
-        .cmd()
-        .args(
-            [
-                &[
-                    "invitations",
-                    "bulk",
-                    &org,
-                    "--file",
-                    file.to_str().unwrap(),
-                    "--concurrency",
-                    "2",
-                ],
-                FAST,
-            ]
-            .concat(),
-        )
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill it (SIGKILL) once a good part of the rows is journaled, whenever that is.
-    loop {
-        let created = std::fs::File::open(&journal)
-            .map(|f| {
-                std::io::BufReader::new(f)
-                    .lines()
-                    .filter(|l| l.as_ref().is_ok_and(|l| l.contains("\"created\"")))
-                    .count()
-            })
-            .unwrap_or(0);
-        if created >= ROWS / 3 {
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the job ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let child = spawn(
+        &server,
+        &[
+            &[
+                "invitations",
+                "bulk",
+                &org,
+                "--file",
+                file.to_str().unwrap(),
+                "--concurrency",
+                "2",
+            ],
+            FAST,
+        ]
+        .concat(),
+    );
+    kill_once_journaled(child, &journal, ROWS / 3);
     let partial = pending_invitation_emails(&server, &org);
     assert!(partial.len() < ROWS, "killed before the end");
 
@@ -374,6 +384,134 @@ fn a_job_killed_half_way_carries_on_and_creates_nothing_twice() {
         "{summary}"
     );
     exactly_once(&pending_invitation_emails(&server, &org), ROWS);
+}
+
+#[test]
+fn a_users_import_killed_half_way_carries_on_and_creates_nobody_twice() {
+    let server = Server::start(Config {
+        latency: Duration::from_millis(2),
+        ..faulty()
+    });
+    let file = server.home.path().join("import.csv");
+    let mut csv = String::from("external_id,email_address\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("k-{i},killed{i}@example.com\n"));
+    }
+    write(&file, &csv);
+    let args = [
+        &["users", "import", "--file", file.to_str().unwrap()][..],
+        FAST,
+    ]
+    .concat();
+    let child = spawn(&server, &[&args[..], &["--concurrency", "2"]].concat());
+    kill_once_journaled(
+        child,
+        &server.home.path().join("import.csv.journal"),
+        ROWS / 3,
+    );
+    let client = server.client();
+    let count = || server.block_on(async { client.users().count().send().await.unwrap() });
+    assert!(count() < ROWS as u64, "killed before the end");
+
+    let out = server.run(&args);
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(summary["already_done"].as_u64().unwrap() >= (ROWS / 3) as u64);
+    assert_eq!(count(), ROWS as u64, "every user once");
+    let users: Vec<Value> = server.block_on(async {
+        client
+            .users()
+            .list()
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap()
+    });
+    let external: Vec<String> = users
+        .iter()
+        .map(|u| u["external_id"].as_str().unwrap().to_owned())
+        .collect();
+    exactly_once(&external, ROWS);
+}
+
+#[test]
+fn a_members_add_bulk_killed_half_way_carries_on_and_adds_nobody_twice() {
+    let server = Server::start(Config {
+        latency: Duration::from_millis(2),
+        ..faulty()
+    });
+    let client = server.client();
+    let org = org(&server, "Killed Inc");
+    const MEMBERS: usize = 300;
+    let ids: Vec<String> = server.block_on(async {
+        let mut ids = Vec::new();
+        for i in 0..MEMBERS {
+            ids.push(
+                client
+                    .users()
+                    .create()
+                    .username(format!("killed_{i}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string(),
+            );
+        }
+        ids
+    });
+    let file = server.home.path().join("add.csv");
+    let csv: String = std::iter::once("user_id\n".to_owned())
+        .chain(ids.iter().map(|id| format!("{id}\n")))
+        .collect();
+    write(&file, &csv);
+    let args = [
+        &[
+            "members",
+            "add-bulk",
+            &org,
+            "--file",
+            file.to_str().unwrap(),
+            "--role",
+            "org:member",
+        ][..],
+        FAST,
+    ]
+    .concat();
+    let child = spawn(&server, &[&args[..], &["--concurrency", "1"]].concat());
+    kill_once_journaled(
+        child,
+        &server.home.path().join("add.csv.journal"),
+        MEMBERS / 3,
+    );
+    let members = || -> Vec<String> {
+        server.block_on(async {
+            let all: Vec<Value> = client
+                .memberships(&org)
+                .list()
+                .limit(500)
+                .stream_as()
+                .try_collect()
+                .await
+                .unwrap();
+            all.iter()
+                .map(|m| {
+                    m["public_user_data"]["user_id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect()
+        })
+    };
+    assert!(members().len() < MEMBERS, "killed before the end");
+
+    let out = server.run(&args);
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(summary["already_done"].as_u64().unwrap() >= (MEMBERS / 3) as u64);
+    exactly_once(&members(), MEMBERS);
 }
 
 #[test]
