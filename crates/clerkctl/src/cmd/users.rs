@@ -1,6 +1,6 @@
 //! `clerkctl users ...`
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 
 use clerk_api::resources::CountUsers;
 use clerk_api::{Client, Request};
@@ -158,12 +158,19 @@ fn filter_pairs(f: &UserFilterArgs) -> CliResult<Vec<(&'static str, String)>> {
     Ok(out)
 }
 
+/// The first line of stdin; typed at a terminal, asked for on it without echo.
 fn read_password() -> CliResult<String> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| usage(format!("--password-stdin: cannot read stdin: {e}")))?;
+    let line = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password (not shown): ")
+            .map_err(|e| usage(format!("--password-stdin: cannot read the password: {e}")))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| usage(format!("--password-stdin: cannot read stdin: {e}")))?;
+        line
+    };
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
         return Err(usage("--password-stdin: stdin held no password"));

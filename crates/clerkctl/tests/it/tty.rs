@@ -218,3 +218,40 @@ fn strip_escapes(s: &str) -> String {
         .replace_all(s, "")
         .into_owned()
 }
+
+#[test]
+fn password_stdin_on_a_terminal_asks_for_the_password() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    let run = cli
+        .run_tty(
+            "",
+            &[
+                "users",
+                "create",
+                "--email-address",
+                "typed@example.com",
+                "--password-stdin",
+                "-o",
+                "json",
+            ],
+            "Typed-Secret-Passw0rd!\n",
+        )
+        .ok();
+    assert!(
+        run.stdout.contains("Password (not shown): "),
+        "{}",
+        run.stdout
+    );
+    let id = run
+        .stdout
+        .split("\"id\": \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the new user is printed: {}", run.stdout))
+        .to_owned();
+    assert_eq!(emu.user(&id).unwrap()["password_enabled"], true);
+    // The password itself never appears in the audit log.
+    let audit = std::fs::read_to_string(cli.audit_path()).unwrap();
+    assert!(!audit.contains("Typed-Secret-Passw0rd!"));
+}
