@@ -181,6 +181,16 @@ fn reset_empties_the_local_state_and_the_demo_does_not_come_back() {
     cli.run(&["--dry-run", "reset"]).ok();
     assert_eq!(cli.run(&["users", "count"]).ok().json()["total_count"], 6);
     cli.run(&["--read-only", "reset", "--yes"]).code(7);
+    // The two resets that emptied the state are in the audit log; the refused ones are not.
+    let resets: Vec<_> = cli
+        .audit()
+        .into_iter()
+        .filter(|r| r["command"] == "reset")
+        .collect();
+    assert_eq!(resets.len(), 2, "{resets:?}");
+    assert_eq!(resets[0]["outcome"]["demo"], false);
+    assert_eq!(resets[1]["outcome"]["demo"], true);
+    assert_eq!(resets[1]["instance"], "local");
 }
 
 #[test]
