@@ -259,7 +259,7 @@ impl App {
     }
 
     /// Records a whole job (bulk commands) in the audit log: one line, with its outcome.
-    pub async fn audit_job(&self, change: &Change, outcome: &Value) -> CliResult<()> {
+    pub fn audit_job(&self, change: &Change, outcome: &Value) -> CliResult<()> {
         let Some(path) = self.audit_file()? else {
             return Ok(());
         };

@@ -329,23 +329,19 @@ async fn write_all(
     };
     let mut n = 0u64;
     match format {
-        FileFormat::Ndjson if strip_private => {
-            let mut stream = list_request(client, what).stream_as::<Value>();
-            while let Some(mut item) = stream.try_next().await.map_err(fail)? {
-                crate::mcp::strip_private_metadata(&mut item);
-                serde_json::to_writer(&mut sink.w, &item)
-                    .map_err(|e| Fail::Other(format!("cannot write the export: {e}")))?;
-                sink.w.write_all(b"\n")?;
-                n += 1;
-                if n.is_multiple_of(500) {
-                    progress.set_position(n);
-                }
-            }
-        }
         FileFormat::Ndjson => {
             let mut stream = list_request(client, what).stream_as::<Box<RawValue>>();
             while let Some(item) = stream.try_next().await.map_err(fail)? {
-                sink.w.write_all(item.get().as_bytes())?;
+                if strip_private {
+                    let mut v: Value = serde_json::from_str(item.get())
+                        .map_err(|e| Fail::Other(format!("cannot read an exported object: {e}")))?;
+                    crate::mcp::strip_private_metadata(&mut v);
+                    serde_json::to_writer(&mut sink.w, &v)
+                        .map_err(|e| Fail::Other(format!("cannot write the export: {e}")))?;
+                } else {
+                    // Each object exactly as Clerk sent it.
+                    sink.w.write_all(item.get().as_bytes())?;
+                }
                 sink.w.write_all(b"\n")?;
                 n += 1;
                 if n.is_multiple_of(500) {

@@ -5,6 +5,8 @@ use clerk_api::{ApiError, Client, PreparedRequest};
 use serde_json::{Map, Value};
 
 use super::rows::Cell;
+use crate::app::Change;
+use crate::fail::Subject;
 use crate::input;
 
 /// Clerk's bulk endpoints take at most this many items.
@@ -46,6 +48,16 @@ impl Job {
             Job::Users => "users import",
             Job::Members { .. } => "members add-bulk",
         }
+    }
+
+    /// The job as a change: what the read-only guard refuses and the audit log records.
+    pub fn change(&self) -> Change {
+        Change::new(
+            self.name(),
+            format!("run `{}`", self.name()),
+            Subject::Other,
+            None,
+        )
     }
 
     /// What the job acts on (the organization), for the journal.

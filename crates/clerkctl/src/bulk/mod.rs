@@ -25,9 +25,9 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value, json};
 
-use crate::app::{App, Change};
+use crate::app::App;
 use crate::cli::{BulkArgs, Format};
-use crate::fail::{CliResult, Fail, Subject, exit};
+use crate::fail::{CliResult, Fail, exit};
 use jobs::Job;
 use journal::{Event, Journal, State};
 
@@ -498,13 +498,7 @@ impl Report {
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
 /// second Ctrl-C at once.
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
-    let change = Change::new(
-        job.name(),
-        format!("run `{}`", job.name()),
-        Subject::Other,
-        None,
-    );
-    app.guard(&change)?;
+    app.guard(&job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
     let (rows, bad) = rows::read(&args.file, format, job.cell())?;
     app.set_rate(args.pacing.rate);
@@ -583,12 +577,6 @@ pub async fn execute(
     options: &Options,
     interrupt: impl Future<Output = Option<String>>,
 ) -> CliResult<Report> {
-    let change = Change::new(
-        job.name(),
-        format!("run `{}`", job.name()),
-        Subject::Other,
-        None,
-    );
     let Input {
         rows,
         bad,
@@ -759,7 +747,7 @@ pub async fn execute(
         "journal": summary["journal"],
         "requests": summary["requests"],
     });
-    app.audit_job(&change, &outcome).await?;
+    app.audit_job(&job.change(), &outcome)?;
     Ok(Report::Summary(summary))
 }
 

@@ -132,9 +132,10 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
     if demo {
         crate::local::load_demo(local.engine())?;
     }
-    let outcome = serde_json::json!({"status": "done", "demo": demo});
-    app.audit_job(&change, &outcome).await?;
-    let local = app.local().expect("--local started the emulator");
+    app.audit_job(
+        &change,
+        &serde_json::json!({"status": "done", "demo": demo}),
+    )?;
     eprintln!(
         "clerkctl: emptied {}{}",
         local.path().display(),

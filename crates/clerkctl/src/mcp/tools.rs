@@ -288,13 +288,7 @@ impl Server {
     /// Runs a bulk job for a tool: rows inline or from a file, the CLI's runner, journal and
     /// audit record; stops at the call's time limit or an hourly limit rather than waiting.
     async fn bulk(&self, job: Job, call: BulkCall) -> Answer {
-        if self.app.global.read_only {
-            return Err(Fail::Guard(format!(
-                "refusing to run `{}`: read-only mode is on; nothing was sent",
-                job.name()
-            ))
-            .into());
-        }
+        self.app.guard(&job.change())?;
         let (rows, bad, default_journal) = match (call.rows, call.file) {
             (Some(rows), None) => {
                 if rows.is_empty() {

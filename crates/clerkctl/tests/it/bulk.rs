@@ -295,8 +295,26 @@ fn members_add_bulk_under_faults() {
     assert_eq!(admins, Some(30));
 }
 
-/// Kills the job (SIGKILL) once `rows` rows are journaled as created, whenever that is.
-fn kill_once_journaled(mut child: std::process::Child, journal: &std::path::Path, rows: usize) {
+/// Runs the job `args` with `concurrency` requests in flight, kills it (SIGKILL) once a third
+/// of its `rows` are journaled as created, whenever that is, checks with `done_so_far` that it
+/// stopped short, then runs it again to the end and answers that run's summary, which must
+/// report the first run's rows as already done.
+fn kill_then_resume(
+    server: &Server,
+    args: &[&str],
+    concurrency: &str,
+    journal: &std::path::Path,
+    rows: usize,
+    done_so_far: impl FnOnce() -> usize,
+) -> Value {
+    let mut child = server
+        .cmd()
+        .args(args)
+        .args(["--concurrency", concurrency])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     loop {
         let created = std::fs::File::open(journal)
             .map(|f| {
@@ -306,7 +324,7 @@ fn kill_once_journaled(mut child: std::process::Child, journal: &std::path::Path
                     .count()
             })
             .unwrap_or(0);
-        if created >= rows {
+        if created >= rows / 3 {
             break;
         }
         assert!(
@@ -317,17 +335,16 @@ fn kill_once_journaled(mut child: std::process::Child, journal: &std::path::Path
     }
     child.kill().unwrap();
     child.wait().unwrap();
-}
+    assert!(done_so_far() < rows, "killed before the end");
 
-/// Starts `clerkctl ARGS` with its output discarded.
-fn spawn(server: &Server, args: &[&str]) -> std::process::Child {
-    server
-        .cmd()
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap()
+    let out = server.run(args);
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(
+        summary["already_done"].as_u64().unwrap() >= (rows / 3) as u64,
+        "{summary}"
+    );
+    summary
 }
 
 #[test]
@@ -343,45 +360,24 @@ fn a_job_killed_half_way_carries_on_and_creates_nothing_twice() {
         csv.push_str(&format!("resume{i}@example.com,org:member\n"));
     }
     write(&file, &csv);
-    let journal = server.home.path().join("resume.csv.journal");
-    let child = spawn(
+    let args = [
+        &[
+            "invitations",
+            "bulk",
+            &org,
+            "--file",
+            file.to_str().unwrap(),
+        ][..],
+        FAST,
+    ]
+    .concat();
+    kill_then_resume(
         &server,
-        &[
-            &[
-                "invitations",
-                "bulk",
-                &org,
-                "--file",
-                file.to_str().unwrap(),
-                "--concurrency",
-                "2",
-            ],
-            FAST,
-        ]
-        .concat(),
-    );
-    kill_once_journaled(child, &journal, ROWS / 3);
-    let partial = pending_invitation_emails(&server, &org);
-    assert!(partial.len() < ROWS, "killed before the end");
-
-    let out = server.run(
-        &[
-            &[
-                "invitations",
-                "bulk",
-                &org,
-                "--file",
-                file.to_str().unwrap(),
-            ],
-            FAST,
-        ]
-        .concat(),
-    );
-    let summary = json(&out);
-    assert_eq!(out.status.code(), Some(0), "{summary}");
-    assert!(
-        summary["already_done"].as_u64().unwrap() >= (ROWS / 3) as u64,
-        "{summary}"
+        &args,
+        "2",
+        &server.home.path().join("resume.csv.journal"),
+        ROWS,
+        || pending_invitation_emails(&server, &org).len(),
     );
     exactly_once(&pending_invitation_emails(&server, &org), ROWS);
 }
@@ -403,20 +399,10 @@ fn a_users_import_killed_half_way_carries_on_and_creates_nobody_twice() {
         FAST,
     ]
     .concat();
-    let child = spawn(&server, &[&args[..], &["--concurrency", "2"]].concat());
-    kill_once_journaled(
-        child,
-        &server.home.path().join("import.csv.journal"),
-        ROWS / 3,
-    );
     let client = server.client();
     let count = || server.block_on(async { client.users().count().send().await.unwrap() });
-    assert!(count() < ROWS as u64, "killed before the end");
-
-    let out = server.run(&args);
-    let summary = json(&out);
-    assert_eq!(out.status.code(), Some(0), "{summary}");
-    assert!(summary["already_done"].as_u64().unwrap() >= (ROWS / 3) as u64);
+    let journal = server.home.path().join("import.csv.journal");
+    kill_then_resume(&server, &args, "2", &journal, ROWS, || count() as usize);
     assert_eq!(count(), ROWS as u64, "every user once");
     let users: Vec<Value> = server.block_on(async {
         client
@@ -479,12 +465,6 @@ fn a_members_add_bulk_killed_half_way_carries_on_and_adds_nobody_twice() {
         FAST,
     ]
     .concat();
-    let child = spawn(&server, &[&args[..], &["--concurrency", "1"]].concat());
-    kill_once_journaled(
-        child,
-        &server.home.path().join("add.csv.journal"),
-        MEMBERS / 3,
-    );
     let members = || -> Vec<String> {
         server.block_on(async {
             let all: Vec<Value> = client
@@ -505,12 +485,8 @@ fn a_members_add_bulk_killed_half_way_carries_on_and_adds_nobody_twice() {
                 .collect()
         })
     };
-    assert!(members().len() < MEMBERS, "killed before the end");
-
-    let out = server.run(&args);
-    let summary = json(&out);
-    assert_eq!(out.status.code(), Some(0), "{summary}");
-    assert!(summary["already_done"].as_u64().unwrap() >= (MEMBERS / 3) as u64);
+    let journal = server.home.path().join("add.csv.journal");
+    kill_then_resume(&server, &args, "1", &journal, MEMBERS, || members().len());
     exactly_once(&members(), MEMBERS);
 }
 
