@@ -236,6 +236,13 @@ impl Run<'_> {
         self.progress.inc(1);
     }
 
+    /// Clerk did not carry the request out and asks to come back later (429, 503), still so
+    /// after the client's own retries: the row is tried again, after a longer wait, before the
+    /// job gives up.
+    fn is_busy(e: &ClerkError) -> bool {
+        matches!(e, ClerkError::Api(a) if matches!(a.status, 429 | 503))
+    }
+
     /// Errors after which no row can succeed: the job stops (exit 6), its journal intact.
     fn is_fatal(e: &ClerkError) -> bool {
         match e {
@@ -304,7 +311,7 @@ impl Run<'_> {
         match self.job.find(&self.client, &it.body).await {
             Ok(found) => Some(found),
             Err(e) => {
-                if Self::is_fatal(&e) {
+                if Self::is_fatal(&e) && !Self::is_busy(&e) {
                     self.stop(format!("looking up line {}: {e}", it.line));
                 }
                 None
@@ -353,9 +360,10 @@ impl Run<'_> {
                         }
                     }
                 }
-                Err(e) if Self::is_fatal(&e) => self.stop(e.to_string()),
+                Err(e) if Self::is_fatal(&e) && !Self::is_busy(&e) => self.stop(e.to_string()),
                 // The answer was lost: find what was made, send the rest one by one. A refusal
                 // of the batch (one bad row refuses all ten): send each alone to learn which.
+                // Clerk still busy: each row waits and tries again on its own.
                 Err(e) => {
                     let lost = e.is_ambiguous();
                     for it in todo {
@@ -402,6 +410,8 @@ impl Run<'_> {
             match self.job.create_one(&self.client, &it.body).await {
                 Ok(id) => return self.created(&it, id, false),
                 Err(e) if e.is_ambiguous() => uncertain = true,
+                // Not carried out: nothing to look up before the next attempt.
+                Err(e) if Self::is_busy(&e) && attempt + 1 < MAX_ATTEMPTS => continue,
                 Err(e) if Self::is_fatal(&e) => return self.stop(e.to_string()),
                 Err(ClerkError::Api(a)) => {
                     if let Some(reason) = self.job.already_there(&a) {

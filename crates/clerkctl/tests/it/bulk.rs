@@ -732,3 +732,35 @@ fn lost_answers_are_looked_up_not_sent_again() {
         60
     );
 }
+
+#[test]
+fn a_row_clerk_keeps_refusing_as_busy_is_tried_again_then_the_job_stops() {
+    // Every request answered 429 (with Retry-After: 0): each of the row's 8 attempts is the
+    // client's first try and its 4 retries, then the job stops, the row left to a later run.
+    let server = Server::start(Config {
+        faults: Faults {
+            rate: 1.0,
+            kinds: vec![FaultKind::RateLimited],
+            retry_after_secs: 0,
+            seed: Some(7),
+        },
+        ..Config::default()
+    });
+    let file = server.home.path().join("busy.csv");
+    write(&file, "email_address\nbusy@example.com\n");
+    let out = server.run(&[&["users", "import", "--file", file.to_str().unwrap()], FAST].concat());
+    let summary = json(&out);
+    assert_eq!(out.status.code(), Some(6), "{summary}");
+    assert_eq!(summary["status"], "stopped");
+    assert!(
+        summary["stopped_because"]
+            .as_str()
+            .is_some_and(|s| s.contains("429")),
+        "{summary}"
+    );
+    assert_eq!(summary["requests"], 8 * 5);
+    assert_eq!(summary["rate_limited"], 8 * 5);
+    assert_eq!(summary["created"], 0);
+    assert_eq!(summary["failed"], 0, "not refused: left for the next run");
+    assert_eq!(summary["not_done"], 1);
+}
