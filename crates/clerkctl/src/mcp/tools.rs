@@ -222,6 +222,33 @@ fn ids(list: &Option<Vec<String>>, check: fn(&str) -> CliResult<String>) -> CliR
     input::signed_ids(list.as_deref().unwrap_or_default(), check)
 }
 
+/// The user filters that counting and exporting share, checked, as query pairs.
+fn user_filters(
+    email_address: &Option<Vec<String>>,
+    organization_id: &Option<Vec<String>>,
+    query: &Option<String>,
+    banned: Option<bool>,
+) -> CliResult<Vec<(&'static str, String)>> {
+    let mut filters: Vec<(&'static str, String)> = Vec::new();
+    filters.extend(
+        emails(email_address)?
+            .into_iter()
+            .map(|e| ("email_address", e)),
+    );
+    filters.extend(
+        ids(organization_id, input::org_id)?
+            .into_iter()
+            .map(|v| ("organization_id", v)),
+    );
+    if let Some(q) = query {
+        filters.push(("query", q.clone()));
+    }
+    if let Some(b) = banned {
+        filters.push(("banned", b.to_string()));
+    }
+    Ok(filters)
+}
+
 /// Body fields from optional values.
 fn fields<const N: usize>(pairs: [(&str, Option<Value>); N]) -> Map<String, Value> {
     pairs
@@ -490,23 +517,7 @@ impl Server {
     )]
     async fn get_user_count(&self, Parameters(p): Parameters<CountUsersParams>) -> ToolResult {
         let r = async {
-            let mut filters: Vec<(&str, String)> = Vec::new();
-            filters.extend(
-                emails(&p.email_address)?
-                    .into_iter()
-                    .map(|e| ("email_address", e)),
-            );
-            filters.extend(
-                ids(&p.organization_id, input::org_id)?
-                    .into_iter()
-                    .map(|v| ("organization_id", v)),
-            );
-            if let Some(q) = &p.query {
-                filters.push(("query", q.clone()));
-            }
-            if let Some(b) = p.banned {
-                filters.push(("banned", b.to_string()));
-            }
+            let filters = user_filters(&p.email_address, &p.organization_id, &p.query, p.banned)?;
             let client = self.client()?;
             let mut req = client.users().count();
             for (k, v) in &filters {
@@ -1392,23 +1403,7 @@ impl Server {
     )]
     async fn export_users(&self, Parameters(p): Parameters<ExportUsers>) -> ToolResult {
         let r = async {
-            let mut filters: Vec<(&'static str, String)> = Vec::new();
-            filters.extend(
-                emails(&p.email_address)?
-                    .into_iter()
-                    .map(|e| ("email_address", e)),
-            );
-            filters.extend(
-                ids(&p.organization_id, input::org_id)?
-                    .into_iter()
-                    .map(|v| ("organization_id", v)),
-            );
-            if let Some(q) = p.query {
-                filters.push(("query", q));
-            }
-            if let Some(b) = p.banned {
-                filters.push(("banned", b.to_string()));
-            }
+            let filters = user_filters(&p.email_address, &p.organization_id, &p.query, p.banned)?;
             self.export(What::Users(filters), &p.out, p.format).await
         }
         .await;
