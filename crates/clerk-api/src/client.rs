@@ -12,7 +12,7 @@ use url::Url;
 use crate::config::{API_VERSION, ApiBase, KeyKind, SecretKey};
 use crate::error::{ApiError, Error, Result};
 use crate::request::{PreparedRequest, RequestSpec};
-use crate::retry::{Pacer, RateLimit, Repeat, RetryPolicy, retry_after};
+use crate::retry::{Attempt, Decision, Outcome, Pacer, RateLimit, RetryPolicy, retry_after};
 
 /// The default user agent: `clerkctl/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("clerkctl/", env!("CARGO_PKG_VERSION"));
@@ -22,7 +22,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("clerkctl/", env!("CARGO_PKG_VERSIO
 /// ```no_run
 /// # async fn demo() -> clerk_api::Result<()> {
 /// let clerk = clerk_api::Client::from_env()?; // CLERK_SECRET_KEY, CLERK_API_URL
-/// let user = clerk.users().get("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+/// let id: clerk_api::ids::UserId = "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?;
+/// let user = clerk.users().get(&id).send().await?;
 /// println!("{:?}", user.primary_email_address());
 /// # Ok(()) }
 /// ```
@@ -88,6 +89,7 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The secret key requests are sent with (required).
     pub fn secret_key(mut self, key: SecretKey) -> Self {
         self.key = Some(key);
         self
@@ -99,27 +101,33 @@ impl ClientBuilder {
         Ok(self)
     }
 
+    /// The API base, already parsed [default: `https://api.clerk.com/v1`].
     pub fn api_base(mut self, base: ApiBase) -> Self {
         self.base = Some(base);
         self
     }
 
+    /// The `User-Agent` header [default: [`DEFAULT_USER_AGENT`]].
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
     }
 
+    /// The longest a connection may take to open [default: 10 s].
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
         self
     }
 
-    /// The longest one attempt may take, from sending to the end of the answer.
+    /// The longest one attempt may take, from sending to the end of the answer [default:
+    /// 60 s].
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
     }
 
+    /// The retry policy of every request that does not set its own
+    /// ([`crate::Request::retry`]) [default: [`RetryPolicy::default`]].
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -131,6 +139,7 @@ impl ClientBuilder {
         self
     }
 
+    /// The client; fails without a secret key.
     pub fn build(self) -> Result<Client> {
         let key = self.key.ok_or(Error::MissingSecretKey)?;
         let base = self.base.unwrap_or_default();
@@ -164,6 +173,7 @@ impl ClientBuilder {
 }
 
 impl Client {
+    /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -176,10 +186,12 @@ impl Client {
             .build()
     }
 
+    /// Where requests go.
     pub fn base(&self) -> &ApiBase {
         &self.inner.base
     }
 
+    /// The kind of instance the key belongs to.
     pub fn key_kind(&self) -> KeyKind {
         self.inner.key.kind()
     }
@@ -260,7 +272,7 @@ impl Client {
         }
     }
 
-    /// Sends a request, retrying as its kind allows, and returns a 2xx answer's body.
+    /// Sends a request, retrying as its policy decides, and returns a 2xx answer's body.
     pub async fn execute(&self, spec: &RequestSpec) -> Result<Bytes> {
         let url = self.url(spec);
         let body = match &spec.body {
@@ -278,10 +290,10 @@ impl Client {
             value.set_sensitive(name == AUTHORIZATION);
             headers.insert(name, value);
         }
-        let policy = self.inner.retry;
-        let mut attempt: u32 = 0;
+        let policy = spec.retry.unwrap_or(self.inner.retry);
+        let mut number: u32 = 0;
         loop {
-            attempt += 1;
+            number += 1;
             let ticket = match &self.inner.pacer {
                 Some(pacer) => Some(pacer.acquire().await),
                 None => None,
@@ -294,16 +306,15 @@ impl Client {
             if let Some(b) = &body {
                 req = req.body(b.clone());
             }
-            let retries_left = attempt <= policy.max_retries;
             self.inner.stats.requests.fetch_add(1, Ordering::Relaxed);
-            if attempt > 1 {
+            if number > 1 {
                 self.inner.stats.retries.fetch_add(1, Ordering::Relaxed);
             }
             let sent = req.send().await;
             if let (Some(pacer), Some(ticket)) = (&self.inner.pacer, ticket) {
                 pacer.answered(ticket).await;
             }
-            let outcome = match sent {
+            let error = match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let wait = retry_after(resp.headers());
@@ -314,69 +325,59 @@ impl Client {
                         .map(str::to_owned);
                     match resp.bytes().await {
                         Ok(bytes) if (200..300).contains(&status) => return Ok(bytes),
-                        Ok(bytes) => Failed::Answered(ApiError::from_response(
-                            status, &bytes, trace, wait, attempt,
-                        )),
+                        Ok(bytes) => {
+                            Error::Api(ApiError::from_response(status, &bytes, trace, wait, number))
+                        }
                         // The head arrived but the body did not: the answer was lost.
-                        Err(e) => Failed::Lost(Error::transport(e, true, attempt)),
+                        Err(e) => Error::transport(e, true, number),
                     }
                 }
                 // Without a connection, nothing reached Clerk.
                 Err(e) => {
                     let ambiguous = !e.is_connect();
-                    Failed::Lost(Error::transport(e, ambiguous, attempt))
+                    Error::transport(e, ambiguous, number)
                 }
             };
-            let delay = match outcome {
-                Failed::Answered(api) => {
-                    let status = api.status;
-                    if status == 429 {
-                        self.inner
-                            .stats
-                            .rate_limited
-                            .fetch_add(1, Ordering::Relaxed);
-                    }
-                    if !retries_left || !RetryPolicy::retry_status(status, spec.repeat) {
-                        return Err(Error::Api(api));
-                    }
-                    let delay = match api.retry_after {
-                        Some(wait) if wait > policy.max_retry_after => return Err(Error::Api(api)),
-                        Some(wait) => {
-                            // Clerk blocks the whole instance: hold every request of this client.
-                            if let Some(pacer) = &self.inner.pacer {
-                                pacer.block_for(wait).await;
-                            }
-                            wait + Duration::from_millis(fastrand::u64(0..250))
-                        }
-                        None => policy.backoff(attempt),
-                    };
-                    tracing::warn!(
-                        status,
-                        code = api.code().unwrap_or(""),
-                        attempt,
-                        "Clerk answered {status}; retrying in {:.1}s",
-                        delay.as_secs_f64()
-                    );
-                    delay
-                }
-                Failed::Lost(err) => {
-                    if !retries_left || (err.is_ambiguous() && spec.repeat == Repeat::Once) {
-                        return Err(err);
-                    }
-                    let delay = policy.backoff(attempt);
-                    tracing::warn!(attempt, "{err}; retrying in {:.1}s", delay.as_secs_f64());
-                    delay
-                }
+            let Some(outcome) = Outcome::of(&error) else {
+                return Err(error);
             };
+            if let Outcome::Answered {
+                status: 429,
+                retry_after,
+            } = outcome
+            {
+                self.inner
+                    .stats
+                    .rate_limited
+                    .fetch_add(1, Ordering::Relaxed);
+                // Clerk blocks the whole instance: hold every request of this client (and its
+                // clones) for as long as Clerk asks, whoever retries.
+                if let (Some(pacer), Some(wait)) = (&self.inner.pacer, retry_after)
+                    && wait <= policy.max_retry_after
+                {
+                    pacer.block_for(wait).await;
+                }
+            }
+            let delay = match policy.decide(&Attempt::new(number, spec.repeat), &outcome) {
+                Decision::Stop => return Err(error),
+                Decision::Retry(delay) => delay,
+            };
+            match &error {
+                Error::Api(api) => tracing::warn!(
+                    status = api.status,
+                    code = api.code().unwrap_or(""),
+                    attempt = number,
+                    "Clerk answered {}; retrying in {:.1}s",
+                    api.status,
+                    delay.as_secs_f64()
+                ),
+                other => tracing::warn!(
+                    attempt = number,
+                    "{other}; retrying in {:.1}s",
+                    delay.as_secs_f64()
+                ),
+            }
             tokio::time::sleep(delay).await;
         }
     }
-}
-
-/// How an attempt failed.
-enum Failed {
-    /// Clerk answered with an error status.
-    Answered(ApiError),
-    /// No answer came back.
-    Lost(Error),
 }

@@ -33,6 +33,7 @@ pub enum KeyKind {
 pub struct SecretKey(String);
 
 impl SecretKey {
+    /// Wraps a key (surrounding whitespace is removed).
     pub fn new(key: impl Into<String>) -> SecretKey {
         SecretKey(key.into().trim().to_owned())
     }
@@ -45,6 +46,7 @@ impl SecretKey {
         }
     }
 
+    /// What kind of instance the key belongs to, by its prefix.
     pub fn kind(&self) -> KeyKind {
         if self.0.starts_with("sk_test_") {
             KeyKind::Test

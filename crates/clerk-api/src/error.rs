@@ -9,12 +9,16 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
+    /// A short message.
     #[serde(default)]
     pub message: String,
+    /// The message that says what went wrong.
     #[serde(default)]
     pub long_message: String,
+    /// A stable code, e.g. `resource_not_found` or `form_identifier_exists`.
     #[serde(default)]
     pub code: String,
+    /// More about the error, e.g. `param_name`.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub meta: Map<String, Value>,
 }
@@ -30,7 +34,9 @@ impl ClerkError {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: u16,
+    /// Clerk's `errors[]` (one error made up from the status when the body was not Clerk's).
     pub errors: Vec<ClerkError>,
     /// `clerk_trace_id` from the body, or the `Clerk-Trace-Id` header.
     pub trace_id: Option<String>,
@@ -57,6 +63,7 @@ impl ApiError {
         })
     }
 
+    /// Whether any of the errors has this code.
     pub fn has_code(&self, code: &str) -> bool {
         self.errors.iter().any(|e| e.code == code)
     }
@@ -136,10 +143,13 @@ pub enum Error {
     /// The request did not get an answer: connection refused, reset, timed out.
     #[error("{message}")]
     Transport {
+        /// What failed, for people.
         message: String,
         /// The request may have reached Clerk and been carried out (the answer was lost).
         ambiguous: bool,
+        /// How many attempts were made.
         attempts: u32,
+        /// The HTTP client's error.
         #[source]
         source: Option<reqwest::Error>,
     },
@@ -148,12 +158,23 @@ pub enum Error {
     Decode {
         /// Where in the JSON the failure is, e.g. `data[3].created_at`.
         path: String,
+        /// What was wrong there.
         message: String,
     },
+    /// No secret key: `CLERK_SECRET_KEY` is not set, or the builder was given none.
     #[error("CLERK_SECRET_KEY environment variable is not set")]
     MissingSecretKey,
+    /// The API URL cannot be used.
     #[error("invalid Clerk API URL {url:?}: {reason}")]
-    InvalidApiUrl { url: String, reason: String },
+    InvalidApiUrl {
+        /// The URL given.
+        url: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// A string that is not an ID of the kind expected.
+    #[error(transparent)]
+    Id(#[from] crate::ids::IdError),
     /// A setting or argument the client refused before sending anything.
     #[error("{0}")]
     Invalid(String),
@@ -217,6 +238,7 @@ impl Error {
     }
 }
 
+/// `Result<T, clerk_api::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

@@ -13,6 +13,17 @@
 //!   connections, for requests that are safe to repeat; creates are never repeated after an
 //!   ambiguous failure ([`Error::is_ambiguous`]). Optional pacing to a [`RateLimit`].
 //!
+//! - IDs are typed ([`ids::UserId`], [`ids::OrganizationId`], ...), so a user ID cannot go where
+//!   an organization ID belongs; [`ids::OrganizationRef`] takes a slug where Clerk does.
+//! - Bodies take anything that serializes: metadata setters and [`Request::body`] accept a
+//!   struct, a map or `serde_json::json!({...})`.
+//! - Retries are decided by one pure policy, [`RetryPolicy::decide`], set per client and
+//!   overridable per request ([`Request::retry`]).
+//!
+//! Every resource has a runnable example in `examples/` (users, organizations, memberships,
+//! organization invitations, application invitations), run against the `clerk-emulator`
+//! crate's emulator started in-process: `cargo run -p clerk-api --example users`.
+//!
 //! ```no_run
 //! # async fn demo() -> clerk_api::Result<()> {
 //! use futures::TryStreamExt;
@@ -24,6 +35,8 @@
 //! }
 //! # Ok(()) }
 //! ```
+
+#![warn(missing_docs)]
 
 mod client;
 pub mod config;
@@ -38,6 +51,8 @@ pub mod retry;
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, Stats};
 pub use config::{ApiBase, KeyKind, SecretKey};
 pub use error::{ApiError, ClerkError, Error, Result};
+pub use page::List;
 pub use page::Page;
+pub use request::One;
 pub use request::{PreparedRequest, Request, RequestSpec};
 pub use retry::{RateLimit, Repeat, RetryPolicy};

@@ -15,7 +15,10 @@ use crate::request::{Operation, Paging, Request, decode_json};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
+    /// The page's items.
     pub data: Vec<T>,
+    /// How many items match in all, when Clerk says (`None` for `GET /users`: ask
+    /// [`crate::resources::Users::count`]).
     pub total_count: Option<u64>,
 }
 
@@ -59,6 +62,7 @@ impl<T: DeserializeOwned> Operation for List<T> {
 
 /// Items that carry their ID (the `starting_after` cursor needs the last one's).
 pub trait HasId {
+    /// The item's `id`, if it has one.
     fn item_id(&self) -> Option<String>;
 }
 
@@ -105,6 +109,7 @@ impl<'a, T: DeserializeOwned + HasId + Send + 'a> Request<'a, List<T>> {
         self
     }
 
+    /// Skips this many items.
     pub fn offset(mut self, offset: u64) -> Self {
         self.spec.set_param("offset", offset.to_string());
         self
@@ -125,6 +130,9 @@ impl<'a, T: DeserializeOwned + HasId + Send + 'a> Request<'a, List<T>> {
     /// keep Clerk's JSON as it came). Users page with the `starting_after` cursor, other lists
     /// with `offset`; each page is fetched when the previous one is used up.
     pub fn stream_as<U: DeserializeOwned + HasId + Send + 'a>(self) -> BoxStream<'a, Result<U>> {
+        if let Err(e) = self.check() {
+            return futures::stream::once(async move { Err(e) }).boxed();
+        }
         let Request {
             client, mut spec, ..
         } = self;
@@ -196,7 +204,7 @@ struct Cursor<U> {
 impl<'a, T: DeserializeOwned> Request<'a, List<T>> {
     /// The same list request, reading its items as `U` (for example `serde_json::Value`).
     pub fn retype<U: DeserializeOwned>(self) -> Request<'a, List<U>> {
-        Request::new(self.client, self.spec)
+        self.cast()
     }
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::retry::Repeat;
+use crate::retry::{Repeat, RetryPolicy};
 
 /// How a list endpoint pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +27,25 @@ pub enum Paging {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestSpec {
+    /// The HTTP method.
     pub method: Method,
     /// The path after the API base, e.g. `/users/user_123`.
     pub path: String,
+    /// Query parameters in order; a repeatable parameter appears once per value.
     pub query: Vec<(String, String)>,
+    /// The JSON body, if any.
     pub body: Option<Value>,
+    /// Whether the request may be sent again after a lost answer.
     pub repeat: Repeat,
+    /// How the endpoint pages, for lists.
     pub paging: Paging,
+    /// This request's retry policy; `None` uses the client's.
+    pub retry: Option<RetryPolicy>,
 }
 
 impl RequestSpec {
+    /// A request with no query and no body. `POST` requests are [`Repeat::Once`] (they may
+    /// create something), every other method [`Repeat::Safe`].
     pub fn new(method: Method, path: impl Into<String>) -> RequestSpec {
         let repeat = if method == Method::POST {
             Repeat::Once
@@ -50,6 +59,7 @@ impl RequestSpec {
             body: None,
             repeat,
             paging: Paging::None,
+            retry: None,
         }
     }
 
@@ -64,6 +74,7 @@ impl RequestSpec {
         self.query.push((key.to_owned(), value.into()));
     }
 
+    /// The first value of a query parameter.
     pub fn param(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
@@ -71,11 +82,12 @@ impl RequestSpec {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Removes every value of a query parameter.
     pub fn remove_param(&mut self, key: &str) {
         self.query.retain(|(k, _)| k != key);
     }
 
-    /// Sets a field of the JSON object body.
+    /// Sets a field of the JSON object body (creating the object if there is no body).
     pub fn set_field(&mut self, key: &str, value: Value) {
         let body = self.body.get_or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(map) = body {
@@ -87,16 +99,22 @@ impl RequestSpec {
 /// A request shown instead of sent (`--dry-run`): the secret key is masked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreparedRequest {
+    /// The HTTP method.
     pub method: String,
+    /// The whole URL, query included.
     pub url: String,
+    /// Every header, the `Authorization` one with the key masked.
     pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
 }
 
 /// What an endpoint answers, and how to read it.
 pub trait Operation {
+    /// The decoded answer.
     type Output;
+    /// Reads a 2xx answer's body.
     fn decode(bytes: &[u8]) -> Result<Self::Output>;
 }
 
@@ -117,21 +135,42 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
 }
 
 /// A request to one operation, ready to be configured and sent.
+///
+/// Setters never fail on the spot: a value that cannot go into the request (metadata that is
+/// not a JSON object, say) makes [`Request::send`] answer [`Error::Invalid`] without sending
+/// anything.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<'a, O> {
     pub(crate) client: &'a Client,
     pub(crate) spec: RequestSpec,
+    /// Why the request cannot be sent, if a setter was given a value it cannot use.
+    pub(crate) invalid: Option<String>,
     _op: PhantomData<O>,
 }
 
-impl<'a, O: Operation> Request<'a, O> {
+impl<'a, O> Request<'a, O> {
     pub(crate) fn new(client: &'a Client, spec: RequestSpec) -> Self {
         Request {
             client,
             spec,
+            invalid: None,
             _op: PhantomData,
         }
+    }
+
+    /// The same request, answering as another operation.
+    pub(crate) fn cast<P>(self) -> Request<'a, P> {
+        Request {
+            client: self.client,
+            spec: self.spec,
+            invalid: self.invalid,
+            _op: PhantomData,
+        }
+    }
+
+    pub(crate) fn refuse(&mut self, why: String) {
+        self.invalid.get_or_insert(why);
     }
 
     /// Sets any query parameter (for filters this crate has no method for).
@@ -148,17 +187,65 @@ impl<'a, O: Operation> Request<'a, O> {
 
     /// Sets any body field by its Clerk name.
     pub fn field(mut self, key: &str, value: impl Serialize) -> Self {
-        let value = serde_json::to_value(value).unwrap_or(Value::Null);
-        self.spec.set_field(key, value);
+        match serde_json::to_value(value) {
+            Ok(value) => self.spec.set_field(key, value),
+            Err(e) => self.refuse(format!("{key}: {e}")),
+        }
         self
     }
 
-    /// Replaces the whole body (bulk endpoints take an array).
-    pub fn body(mut self, body: Value) -> Self {
-        self.spec.body = Some(body);
+    /// Sets every field of `fields` (anything that serializes to a JSON object: a struct, a
+    /// map, `serde_json::json!({...})`) on the body, over the fields set so far; the others
+    /// stay. For fields this crate has no setter for, or a whole body read from elsewhere:
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let user = clerk
+    ///     .users()
+    ///     .create()
+    ///     .email_address(["ada@example.com"])
+    ///     .body(serde_json::json!({"first_name": "Ada", "skip_password_requirement": true}))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn body(mut self, fields: impl Serialize) -> Self {
+        match serde_json::to_value(fields) {
+            Ok(Value::Object(fields)) => {
+                for (k, v) in fields {
+                    self.spec.set_field(&k, v);
+                }
+            }
+            Ok(other) => self.refuse(format!(
+                "the body must be a JSON object of fields, not {}",
+                json_kind(&other)
+            )),
+            Err(e) => self.refuse(format!("the body cannot be serialized: {e}")),
+        }
         self
     }
 
+    /// Sets a metadata field: `value` must serialize to a JSON object.
+    pub(crate) fn metadata(mut self, key: &str, value: impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v @ Value::Object(_)) => self.spec.set_field(key, v),
+            Ok(other) => self.refuse(format!(
+                "{key} must be a JSON object, not {}",
+                json_kind(&other)
+            )),
+            Err(e) => self.refuse(format!("{key}: {e}")),
+        }
+        self
+    }
+
+    /// Retries this request by `policy` instead of the client's; [`RetryPolicy::none`] sends
+    /// it once, for callers that run their own retry loop.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.spec.retry = Some(policy);
+        self
+    }
+
+    /// What will be sent.
     pub fn spec(&self) -> &RequestSpec {
         &self.spec
     }
@@ -168,16 +255,40 @@ impl<'a, O: Operation> Request<'a, O> {
         self.client.prepare(&self.spec)
     }
 
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<O::Output> {
-        let bytes = self.client.execute(&self.spec).await?;
-        O::decode(&bytes)
+    /// Whether the request can be sent: `Err(Error::Invalid)` if a setter was given a value
+    /// it cannot use.
+    pub fn check(&self) -> Result<()> {
+        match &self.invalid {
+            Some(why) => Err(Error::Invalid(why.clone())),
+            None => Ok(()),
+        }
     }
 
     /// Sends the request and returns Clerk's JSON exactly as it came.
     pub async fn send_json(self) -> Result<Value> {
+        self.check()?;
         let bytes = self.client.execute(&self.spec).await?;
         decode_json(&bytes)
+    }
+}
+
+impl<O: Operation> Request<'_, O> {
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<O::Output> {
+        self.check()?;
+        let bytes = self.client.execute(&self.spec).await?;
+        O::decode(&bytes)
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

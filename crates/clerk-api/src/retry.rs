@@ -8,6 +8,8 @@ use tokio::time::Instant;
 
 use http::HeaderMap;
 
+use crate::error::Error;
+
 /// Whether a request may be sent again after an answer was lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {
@@ -18,8 +20,96 @@ pub enum Repeat {
     Once,
 }
 
-/// Retries with exponential backoff and jitter on 429 (honouring `Retry-After`), 502, 503, 504
-/// and connection failures.
+/// How one attempt at a request failed, as far as deciding to try again goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Clerk (or a proxy in front of it) answered with an error status.
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The `Retry-After` header, when there was one.
+        retry_after: Option<Duration>,
+    },
+    /// No connection was made: nothing reached Clerk.
+    NotSent,
+    /// The request went out but no answer came back (timeout, reset): it may have been
+    /// carried out.
+    AnswerLost,
+}
+
+impl Outcome {
+    /// The outcome an error stands for; `None` for errors that are not about sending (a bad
+    /// setting, an answer that could not be decoded), which no retry can mend.
+    pub fn of(error: &Error) -> Option<Outcome> {
+        match error {
+            Error::Api(api) => Some(Outcome::Answered {
+                status: api.status,
+                retry_after: api.retry_after,
+            }),
+            Error::Transport { ambiguous, .. } => Some(if *ambiguous {
+                Outcome::AnswerLost
+            } else {
+                Outcome::NotSent
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// One attempt that failed: which it was, what kind of request, and a random draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Attempt {
+    /// 1 for the first attempt, 2 for the first retry, and so on.
+    pub number: u32,
+    /// Whether the request may be repeated after a lost answer.
+    pub repeat: Repeat,
+    /// A number in `0.0..=1.0` that spreads the waits ("jitter"), so that many clients do not
+    /// retry in step. Drawn at random by [`Attempt::new`]; fixed in tests.
+    pub jitter: f64,
+}
+
+impl Attempt {
+    /// Attempt `number` of a request of kind `repeat`, with a random jitter.
+    pub fn new(number: u32, repeat: Repeat) -> Attempt {
+        Attempt {
+            number,
+            repeat,
+            jitter: fastrand::f64(),
+        }
+    }
+}
+
+/// What a [`RetryPolicy`] decides after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Send the request again after this wait.
+    Retry(Duration),
+    /// Give up: the failure is the answer.
+    Stop,
+}
+
+/// When to try a request again and how long to wait: exponential backoff with jitter on 429
+/// (honouring `Retry-After`), 503 and refused connections for every request, and on 502, 504
+/// and lost answers for requests that are safe to repeat ([`Repeat::Safe`]).
+///
+/// The decision is one pure function, [`RetryPolicy::decide`]. A client has a policy
+/// ([`crate::ClientBuilder::retry`]) and any request can have its own
+/// ([`crate::Request::retry`]). A caller that runs its own loop (one that looks an object up
+/// after a lost answer before sending again, say) sends with [`RetryPolicy::none`] and asks
+/// `decide` itself, so that there is one loop and one backoff.
+///
+/// ```
+/// use std::time::Duration;
+/// use clerk_api::retry::{Attempt, Decision, Outcome, Repeat, RetryPolicy};
+///
+/// let policy = RetryPolicy::default();
+/// let first = Attempt { number: 1, repeat: Repeat::Once, jitter: 0.0 };
+/// let busy = Outcome::Answered { status: 429, retry_after: Some(Duration::from_secs(2)) };
+/// assert_eq!(policy.decide(&first, &busy), Decision::Retry(Duration::from_secs(2)));
+/// // A create whose answer was lost may have been carried out: never sent blindly again.
+/// assert_eq!(policy.decide(&first, &Outcome::AnswerLost), Decision::Stop);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
@@ -52,24 +142,49 @@ impl RetryPolicy {
         }
     }
 
-    /// Backoff before retry number `retry` (1-based): half fixed, half random ("equal jitter"),
-    /// so that many clients do not retry in step.
-    pub fn backoff(&self, retry: u32) -> Duration {
+    /// Whether to send again after `attempt` failed with `outcome`, and after what wait.
+    pub fn decide(&self, attempt: &Attempt, outcome: &Outcome) -> Decision {
+        if attempt.number > self.max_retries {
+            return Decision::Stop;
+        }
+        let backoff = Decision::Retry(self.backoff(attempt.number, attempt.jitter));
+        match *outcome {
+            Outcome::Answered {
+                status,
+                retry_after,
+            } => {
+                let worth_it = match status {
+                    // Clerk says it did not carry the request out: safe for every request.
+                    429 | 503 => true,
+                    // A gateway's answer: Clerk may have carried it out.
+                    502 | 504 => attempt.repeat == Repeat::Safe,
+                    _ => false,
+                };
+                match retry_after {
+                    _ if !worth_it => Decision::Stop,
+                    Some(wait) if wait > self.max_retry_after => Decision::Stop,
+                    Some(wait) => Decision::Retry(
+                        wait + Duration::from_millis(250).mul_f64(attempt.jitter.clamp(0.0, 1.0)),
+                    ),
+                    None => backoff,
+                }
+            }
+            Outcome::NotSent => backoff,
+            Outcome::AnswerLost if attempt.repeat == Repeat::Safe => backoff,
+            Outcome::AnswerLost => Decision::Stop,
+        }
+    }
+
+    /// The wait before retry number `retry` (1-based): the base delay, doubled for each retry
+    /// before it and at most `max_delay`, of which half is fixed and half scaled by `jitter`
+    /// (0.0 to 1.0; "equal jitter").
+    pub fn backoff(&self, retry: u32, jitter: f64) -> Duration {
         let exp = self
             .base_delay
             .saturating_mul(1u32 << retry.saturating_sub(1).min(16))
             .min(self.max_delay);
         let half = exp / 2;
-        half + half.mul_f64(fastrand::f64())
-    }
-
-    /// Whether an HTTP status is worth retrying for a request of this kind.
-    pub(crate) fn retry_status(status: u16, repeat: Repeat) -> bool {
-        match status {
-            429 | 503 => true,
-            502 | 504 => repeat == Repeat::Safe,
-            _ => false,
-        }
+        half + half.mul_f64(jitter.clamp(0.0, 1.0))
     }
 }
 
@@ -93,7 +208,9 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// At most `requests` per `per`, in any window (a sliding window).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
+    /// Requests allowed in any window.
     pub requests: u32,
+    /// The window.
     pub per: Duration,
 }
 
@@ -232,25 +349,100 @@ impl Pacer {
 mod tests {
     use super::*;
 
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy::default();
-        for retry in 1..10 {
-            let d = p.backoff(retry);
-            let exp = (p.base_delay * (1 << (retry - 1))).min(p.max_delay);
-            assert!(d >= exp / 2 && d <= exp, "retry {retry}: {d:?}");
+    fn at(number: u32, repeat: Repeat) -> Attempt {
+        Attempt {
+            number,
+            repeat,
+            jitter: 0.5,
+        }
+    }
+
+    fn status(status: u16) -> Outcome {
+        Outcome::Answered {
+            status,
+            retry_after: None,
         }
     }
 
     #[test]
-    fn which_statuses_are_retried() {
-        assert!(RetryPolicy::retry_status(429, Repeat::Once));
-        assert!(RetryPolicy::retry_status(503, Repeat::Once));
-        assert!(!RetryPolicy::retry_status(502, Repeat::Once));
-        assert!(RetryPolicy::retry_status(502, Repeat::Safe));
-        assert!(RetryPolicy::retry_status(504, Repeat::Safe));
-        assert!(!RetryPolicy::retry_status(500, Repeat::Safe));
-        assert!(!RetryPolicy::retry_status(422, Repeat::Safe));
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        for retry in 1..10 {
+            let exp = (p.base_delay * (1 << (retry - 1))).min(p.max_delay);
+            assert_eq!(p.backoff(retry, 0.0), exp / 2, "retry {retry}");
+            assert_eq!(p.backoff(retry, 1.0), exp, "retry {retry}");
+        }
+        assert_eq!(p.backoff(1, 0.5), Duration::from_millis(225));
+    }
+
+    #[test]
+    fn which_answers_are_retried() {
+        let p = RetryPolicy::default();
+        let wait = |n| Decision::Retry(p.backoff(n, 0.5));
+        for repeat in [Repeat::Once, Repeat::Safe] {
+            assert_eq!(p.decide(&at(1, repeat), &status(429)), wait(1));
+            assert_eq!(p.decide(&at(2, repeat), &status(503)), wait(2));
+            assert_eq!(p.decide(&at(1, repeat), &Outcome::NotSent), wait(1));
+            for never in [400, 401, 404, 422, 500] {
+                assert_eq!(p.decide(&at(1, repeat), &status(never)), Decision::Stop);
+            }
+        }
+        // Clerk may have carried these out: only requests safe to repeat go again.
+        for maybe_done in [status(502), status(504), Outcome::AnswerLost] {
+            assert_eq!(p.decide(&at(1, Repeat::Safe), &maybe_done), wait(1));
+            assert_eq!(p.decide(&at(1, Repeat::Once), &maybe_done), Decision::Stop);
+        }
+    }
+
+    #[test]
+    fn retries_run_out() {
+        let p = RetryPolicy {
+            max_retries: 2,
+            ..RetryPolicy::default()
+        };
+        assert!(matches!(
+            p.decide(&at(2, Repeat::Safe), &status(503)),
+            Decision::Retry(_)
+        ));
+        assert_eq!(p.decide(&at(3, Repeat::Safe), &status(503)), Decision::Stop);
+        assert_eq!(
+            RetryPolicy::none().decide(&at(1, Repeat::Safe), &Outcome::NotSent),
+            Decision::Stop
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_a_limit() {
+        let p = RetryPolicy::default();
+        let after = |secs| Outcome::Answered {
+            status: 429,
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        assert_eq!(
+            p.decide(&at(1, Repeat::Once), &after(7)),
+            Decision::Retry(Duration::from_millis(7125))
+        );
+        assert_eq!(p.decide(&at(1, Repeat::Once), &after(121)), Decision::Stop);
+        // Retry-After on an answer that is not worth retrying changes nothing.
+        let refused = Outcome::Answered {
+            status: 422,
+            retry_after: Some(Duration::from_secs(1)),
+        };
+        assert_eq!(p.decide(&at(1, Repeat::Safe), &refused), Decision::Stop);
+    }
+
+    #[test]
+    fn errors_map_to_outcomes() {
+        let api =
+            crate::error::ApiError::from_response(503, b"", None, Some(Duration::from_secs(3)), 1);
+        assert_eq!(
+            Outcome::of(&Error::Api(api)),
+            Some(Outcome::Answered {
+                status: 503,
+                retry_after: Some(Duration::from_secs(3))
+            })
+        );
+        assert_eq!(Outcome::of(&Error::MissingSecretKey), None);
     }
 
     #[test]

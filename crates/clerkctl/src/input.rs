@@ -11,14 +11,12 @@ fn id_err(what: &str, e: IdError) -> crate::fail::Fail {
     usage(format!("{what}: {e}"))
 }
 
-pub fn user_id(s: &str) -> CliResult<String> {
-    ids::UserId::parse(s)
-        .map(|i| i.to_string())
-        .map_err(|e| id_err("USER_ID", e))
+pub fn user_id(s: &str) -> CliResult<ids::UserId> {
+    ids::UserId::parse(s).map_err(|e| id_err("USER_ID", e))
 }
 
-pub fn org_id(s: &str) -> CliResult<String> {
-    ids::OrganizationId::parse(s).map(|i| i.to_string()).map_err(|e| {
+pub fn org_id(s: &str) -> CliResult<ids::OrganizationId> {
+    ids::OrganizationId::parse(s).map_err(|e| {
         let mut f = id_err("ORG_ID", e);
         if let crate::fail::Fail::Usage(m) = &mut f
             && ids::is_slug(s)
@@ -30,15 +28,11 @@ pub fn org_id(s: &str) -> CliResult<String> {
 }
 
 /// An organization ID or a slug (where Clerk accepts either).
-pub fn org_id_or_slug(s: &str) -> CliResult<String> {
+pub fn org_id_or_slug(s: &str) -> CliResult<ids::OrganizationRef> {
     if s.starts_with("org_") {
-        org_id(s)
-    } else if ids::is_slug(s) {
-        Ok(s.to_owned())
+        org_id(s).map(ids::OrganizationRef::Id)
     } else {
-        Err(usage(format!(
-            "{s:?} is neither an organization ID (org_...) nor a slug (lowercase letters, digits and -)"
-        )))
+        ids::OrganizationRef::slug(s).map_err(|e| usage(e.to_string()))
     }
 }
 
@@ -53,23 +47,16 @@ pub fn slug(s: &str) -> CliResult<String> {
     }
 }
 
-pub fn org_invitation_id(s: &str) -> CliResult<String> {
-    ids::OrganizationInvitationId::parse(s)
-        .map(|i| i.to_string())
-        .map_err(|e| id_err("INVITATION_ID", e))
+pub fn org_invitation_id(s: &str) -> CliResult<ids::OrganizationInvitationId> {
+    ids::OrganizationInvitationId::parse(s).map_err(|e| id_err("INVITATION_ID", e))
 }
 
-pub fn invitation_id(s: &str) -> CliResult<String> {
-    ids::InvitationId::parse(s)
-        .map(|i| i.to_string())
-        .map_err(|e| id_err("INVITATION_ID", e))
+pub fn invitation_id(s: &str) -> CliResult<ids::InvitationId> {
+    ids::InvitationId::parse(s).map_err(|e| id_err("INVITATION_ID", e))
 }
 
 /// Checks a `±` list of IDs (`+user_1`, `-user_2`, `user_3`).
-pub fn signed_ids(
-    values: &[String],
-    check: fn(&str) -> CliResult<String>,
-) -> CliResult<Vec<String>> {
+pub fn signed_ids<T>(values: &[String], check: fn(&str) -> CliResult<T>) -> CliResult<Vec<String>> {
     values
         .iter()
         .map(|v| {
@@ -189,7 +176,7 @@ mod tests {
     fn ids_and_slugs() {
         assert!(user_id("user_2xh").is_ok());
         assert!(user_id("org_2xh").is_err());
-        assert_eq!(org_id_or_slug("acme-inc").unwrap(), "acme-inc");
+        assert_eq!(org_id_or_slug("acme-inc").unwrap().as_str(), "acme-inc");
         let crate::fail::Fail::Usage(m) = org_id("acme").unwrap_err() else {
             panic!()
         };

@@ -6,12 +6,16 @@ macro_rules! open_enum {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
-            $($variant,)+
+            $(
+                #[doc = concat!("`", $text, "`")]
+                $variant,
+            )+
             /// A value this version of the crate does not know.
             Unknown(String),
         }
 
         impl $name {
+            /// The value as Clerk writes it.
             pub fn as_str(&self) -> &str {
                 match self {
                     $($name::$variant => $text,)+

@@ -29,16 +29,22 @@ pub type Timestamp = i64;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
+    /// What kind of object it is, e.g. `user`.
     #[serde(default)]
     pub object: String,
+    /// Its ID, when it has one.
     #[serde(default)]
     pub id: Option<String>,
+    /// The URL-friendly name: lowercase letters, digits and `-`.
     #[serde(default)]
     pub slug: Option<String>,
+    /// Whether it was deleted.
     #[serde(default)]
     pub deleted: bool,
+    /// The ID of this object in your own system.
     #[serde(default)]
     pub external_id: Option<String>,
+    /// Every other field Clerk sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

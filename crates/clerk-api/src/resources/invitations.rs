@@ -1,18 +1,20 @@
 use http::Method;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{body_setters, query_setters, seg};
 use crate::client::Client;
 use crate::error::Result;
-use crate::models::{Invitation, Metadata, OrganizationInvitation};
-use crate::page::List;
+use crate::ids::{InvitationId, OrganizationId, OrganizationInvitationId};
+use crate::models::{Invitation, OrganizationInvitation};
+use crate::page::{List, Page};
 use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
 
 /// The invitations of one organization: `client.organization_invitations(org_id)`.
 #[derive(Debug, Clone)]
 pub struct OrganizationInvitations<'a> {
     client: &'a Client,
-    org: String,
+    org: OrganizationId,
 }
 
 /// Invitations to sign up to the application: `client.invitations()`.
@@ -24,16 +26,16 @@ pub struct Invitations<'a> {
 impl Client {
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let pending = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().status(["pending"]).send().await?;
+    /// let pending = clerk.organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).list().status(["pending"]).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn organization_invitations(
         &self,
-        organization_id: impl AsRef<str>,
+        organization_id: &OrganizationId,
     ) -> OrganizationInvitations<'_> {
         OrganizationInvitations {
             client: self,
-            org: organization_id.as_ref().to_owned(),
+            org: organization_id.clone(),
         }
     }
 
@@ -69,6 +71,59 @@ pub struct RevokeOrganizationInvitation;
 /// `POST /invitations`.
 #[derive(Debug)]
 pub struct CreateInvitation;
+/// `POST /organizations/{id}/invitations/bulk`: answers the invitations made.
+#[derive(Debug)]
+pub struct CreateOrganizationInvitations;
+/// `POST /invitations/bulk`: answers the invitations made.
+#[derive(Debug)]
+pub struct CreateInvitations;
+
+impl Operation for CreateOrganizationInvitations {
+    type Output = Vec<OrganizationInvitation>;
+    /// Clerk answers `{data, total_count}`; a bare array is read too.
+    fn decode(bytes: &[u8]) -> Result<Vec<OrganizationInvitation>> {
+        Page::decode(bytes).map(|p| p.data)
+    }
+}
+
+impl Operation for CreateInvitations {
+    type Output = Vec<Invitation>;
+    /// Clerk answers a bare array; `{data, total_count}` is read too.
+    fn decode(bytes: &[u8]) -> Result<Vec<Invitation>> {
+        Page::decode(bytes).map(|p| p.data)
+    }
+}
+
+/// A bulk body: a JSON array of the items, each of which must serialize to an object.
+fn bulk_body<'a, O, I: Serialize>(
+    client: &'a Client,
+    path: String,
+    items: impl IntoIterator<Item = I>,
+) -> Request<'a, O> {
+    let mut spec = RequestSpec::new(Method::POST, path);
+    let mut invalid = None;
+    let items: Vec<Value> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match serde_json::to_value(item) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => {
+                invalid.get_or_insert(format!("bulk item {i} must be a JSON object"));
+                Value::Null
+            }
+            Err(e) => {
+                invalid.get_or_insert(format!("bulk item {i}: {e}"));
+                Value::Null
+            }
+        })
+        .collect();
+    spec.body = Some(Value::Array(items));
+    let mut req = Request::new(client, spec);
+    if let Some(why) = invalid {
+        req.refuse(why);
+    }
+    req
+}
 
 impl Operation for CreateOrganizationInvitation {
     type Output = OrganizationInvitation;
@@ -93,14 +148,14 @@ impl Operation for CreateInvitation {
 
 impl<'a> OrganizationInvitations<'a> {
     fn path(&self) -> String {
-        format!("/organizations/{}/invitations", seg(&self.org))
+        format!("/organizations/{}/invitations", seg(self.org.as_str()))
     }
 
     /// `GET /organizations/{id}/invitations`.
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let page = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().email_address("ada@example.com").send().await?;
+    /// let page = clerk.organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).list().email_address("ada@example.com").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> Request<'a, List<OrganizationInvitation>> {
@@ -114,7 +169,7 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let page = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").pending().send().await?;
+    /// let page = clerk.organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).pending().send().await?;
     /// # Ok(()) }
     /// ```
     pub fn pending(&self) -> Request<'a, List<OrganizationInvitation>> {
@@ -125,15 +180,18 @@ impl<'a> OrganizationInvitations<'a> {
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let inv = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").get("orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let inv = clerk.organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).get(&"orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn get(&self, invitation_id: impl AsRef<str>) -> Request<'a, One<OrganizationInvitation>> {
+    pub fn get(
+        &self,
+        invitation_id: &OrganizationInvitationId,
+    ) -> Request<'a, One<OrganizationInvitation>> {
         Request::new(
             self.client,
             RequestSpec::new(
                 Method::GET,
-                format!("{}/{}", self.path(), seg(invitation_id.as_ref())),
+                format!("{}/{}", self.path(), seg(invitation_id.as_str())),
             ),
         )
     }
@@ -143,7 +201,7 @@ impl<'a> OrganizationInvitations<'a> {
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
     /// let inv = clerk
-    ///     .organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
     ///     .create("ada@example.com", "org:member")
     ///     .expires_in_days(7)
     ///     .send()
@@ -160,39 +218,44 @@ impl<'a> OrganizationInvitations<'a> {
         Request::new(self.client, spec)
     }
 
-    /// `POST .../invitations/bulk`: 1 to 10 invitation bodies, created all or none.
+    /// `POST .../invitations/bulk`: 1 to 10 invitations, each anything that serializes to the
+    /// fields of [`OrganizationInvitations::create`]'s body; created all or none. Answers the
+    /// invitations made.
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let items = vec![
-    ///     serde_json::json!({"email_address": "a@example.com", "role": "org:member"}),
-    ///     serde_json::json!({"email_address": "b@example.com", "role": "org:admin"}),
+    /// use serde_json::json;
+    /// let items = [
+    ///     json!({"email_address": "a@example.com", "role": "org:member"}),
+    ///     json!({"email_address": "b@example.com", "role": "org:admin", "notify": false}),
     /// ];
-    /// let page = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").create_bulk(items).send().await?;
+    /// let made = clerk.organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).create_bulk(items).send().await?;
+    /// assert_eq!(made.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub fn create_bulk(&self, items: Vec<Value>) -> Request<'a, List<OrganizationInvitation>> {
-        let mut spec = RequestSpec::new(Method::POST, format!("{}/bulk", self.path()));
-        spec.body = Some(Value::Array(items));
-        Request::new(self.client, spec)
+    pub fn create_bulk<I: Serialize>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+    ) -> Request<'a, CreateOrganizationInvitations> {
+        bulk_body(self.client, format!("{}/bulk", self.path()), items)
     }
 
     /// Revokes a pending invitation.
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let inv = clerk.organization_invitations("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").revoke("orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let inv = clerk.organization_invitations(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).revoke(&"orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn revoke(
         &self,
-        invitation_id: impl AsRef<str>,
+        invitation_id: &OrganizationInvitationId,
     ) -> Request<'a, RevokeOrganizationInvitation> {
         Request::new(
             self.client,
             RequestSpec::new(
                 Method::POST,
-                format!("{}/{}/revoke", self.path(), seg(invitation_id.as_ref())),
+                format!("{}/{}/revoke", self.path(), seg(invitation_id.as_str())),
             ),
         )
     }
@@ -224,31 +287,34 @@ impl<'a> Invitations<'a> {
         Request::new(self.client, spec)
     }
 
-    /// `POST /invitations/bulk`: 1 to 10 invitation bodies, created all or none.
+    /// `POST /invitations/bulk`: 1 to 10 invitations, each anything that serializes to the
+    /// fields of [`Invitations::create`]'s body; created all or none. Answers the invitations
+    /// made.
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let items = vec![serde_json::json!({"email_address": "a@example.com"})];
-    /// let created = clerk.invitations().create_bulk(items).send().await?;
+    /// let items = [serde_json::json!({"email_address": "a@example.com"})];
+    /// let made = clerk.invitations().create_bulk(items).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_bulk(&self, items: Vec<Value>) -> Request<'a, One<Vec<Invitation>>> {
-        let mut spec = RequestSpec::new(Method::POST, "/invitations/bulk");
-        spec.body = Some(Value::Array(items));
-        Request::new(self.client, spec)
+    pub fn create_bulk<I: Serialize>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+    ) -> Request<'a, CreateInvitations> {
+        bulk_body(self.client, "/invitations/bulk".into(), items)
     }
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let inv = clerk.invitations().revoke("inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let inv = clerk.invitations().revoke(&"inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn revoke(&self, invitation_id: impl AsRef<str>) -> Request<'a, One<Invitation>> {
+    pub fn revoke(&self, invitation_id: &InvitationId) -> Request<'a, One<Invitation>> {
         Request::new(
             self.client,
             RequestSpec::new(
                 Method::POST,
-                format!("/invitations/{}/revoke", seg(invitation_id.as_ref())),
+                format!("/invitations/{}/revoke", seg(invitation_id.as_str())),
             ),
         )
     }
@@ -271,7 +337,7 @@ query_setters!(List<Invitation> {
 
 body_setters!(CreateOrganizationInvitation {
     /// An admin of the organization, shown as the inviter.
-    inviter_user_id: String,
+    inviter_user_id: UserId,
     public_metadata: Metadata,
     private_metadata: Metadata,
     redirect_url: String,
@@ -283,7 +349,7 @@ body_setters!(CreateOrganizationInvitation {
 
 body_setters!(RevokeOrganizationInvitation {
     /// An admin of the organization, recorded as the one revoking.
-    requesting_user_id: String,
+    requesting_user_id: UserId,
 });
 
 body_setters!(CreateInvitation {

@@ -4,7 +4,8 @@ use serde_json::{Value, json};
 use super::{body_setters, query_setters, seg};
 use crate::client::Client;
 use crate::error::Result;
-use crate::models::{Metadata, OrganizationMembership};
+use crate::ids::{OrganizationId, UserId};
+use crate::models::OrganizationMembership;
 use crate::page::List;
 use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
 use crate::retry::Repeat;
@@ -13,19 +14,19 @@ use crate::retry::Repeat;
 #[derive(Debug, Clone)]
 pub struct Memberships<'a> {
     client: &'a Client,
-    org: String,
+    org: OrganizationId,
 }
 
 impl Client {
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let admins = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().role(["org:admin"]).send().await?;
+    /// let admins = clerk.memberships(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).list().role(["org:admin"]).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn memberships(&self, organization_id: impl AsRef<str>) -> Memberships<'_> {
+    pub fn memberships(&self, organization_id: &OrganizationId) -> Memberships<'_> {
         Memberships {
             client: self,
-            org: organization_id.as_ref().to_owned(),
+            org: organization_id.clone(),
         }
     }
 
@@ -68,18 +69,18 @@ answers_membership!(AddMember, UpdateMember, UpdateMemberMetadata);
 
 impl<'a> Memberships<'a> {
     fn path(&self) -> String {
-        format!("/organizations/{}/memberships", seg(&self.org))
+        format!("/organizations/{}/memberships", seg(self.org.as_str()))
     }
 
-    fn member_path(&self, user_id: &str) -> String {
-        format!("{}/{}", self.path(), seg(user_id))
+    fn member_path(&self, user_id: &UserId) -> String {
+        format!("{}/{}", self.path(), seg(user_id.as_str()))
     }
 
     /// `GET /organizations/{id}/memberships`.
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let page = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").list().query("ada").send().await?;
+    /// let page = clerk.memberships(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).list().query("ada").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> Request<'a, List<OrganizationMembership>> {
@@ -92,16 +93,12 @@ impl<'a> Memberships<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let m = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").add("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "org:member").send().await?;
+    /// let m = clerk.memberships(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).add(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?, "org:member").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn add(
-        &self,
-        user_id: impl Into<String>,
-        role: impl Into<String>,
-    ) -> Request<'a, AddMember> {
+    pub fn add(&self, user_id: &UserId, role: impl Into<String>) -> Request<'a, AddMember> {
         let mut spec = RequestSpec::new(Method::POST, self.path());
-        spec.body = Some(json!({ "user_id": user_id.into(), "role": role.into() }));
+        spec.body = Some(json!({ "user_id": user_id.as_str(), "role": role.into() }));
         Request::new(self.client, spec)
     }
 
@@ -109,15 +106,11 @@ impl<'a> Memberships<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let m = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").update("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "org:admin").send().await?;
+    /// let m = clerk.memberships(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).update(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?, "org:admin").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update(
-        &self,
-        user_id: impl AsRef<str>,
-        role: impl Into<String>,
-    ) -> Request<'a, UpdateMember> {
-        let mut spec = RequestSpec::new(Method::PATCH, self.member_path(user_id.as_ref()));
+    pub fn update(&self, user_id: &UserId, role: impl Into<String>) -> Request<'a, UpdateMember> {
+        let mut spec = RequestSpec::new(Method::PATCH, self.member_path(user_id));
         spec.body = Some(json!({ "role": role.into() }));
         Request::new(self.client, spec)
     }
@@ -128,17 +121,17 @@ impl<'a> Memberships<'a> {
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
     /// let patch = serde_json::json!({"team": "core"});
     /// clerk
-    ///     .memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
-    ///     .update_metadata("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .memberships(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
+    ///     .update_metadata(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
     ///     .public_metadata(patch.as_object().unwrap().clone())
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_metadata(&self, user_id: impl AsRef<str>) -> Request<'a, UpdateMemberMetadata> {
+    pub fn update_metadata(&self, user_id: &UserId) -> Request<'a, UpdateMemberMetadata> {
         let mut spec = RequestSpec::new(
             Method::PATCH,
-            format!("{}/metadata", self.member_path(user_id.as_ref())),
+            format!("{}/metadata", self.member_path(user_id)),
         );
         spec.body = Some(Value::Object(Default::default()));
         Request::new(self.client, spec)
@@ -148,11 +141,11 @@ impl<'a> Memberships<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let was = clerk.memberships("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").remove("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let was = clerk.memberships(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).remove(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn remove(&self, user_id: impl AsRef<str>) -> Request<'a, One<OrganizationMembership>> {
-        let mut spec = RequestSpec::new(Method::DELETE, self.member_path(user_id.as_ref()));
+    pub fn remove(&self, user_id: &UserId) -> Request<'a, One<OrganizationMembership>> {
+        let mut spec = RequestSpec::new(Method::DELETE, self.member_path(user_id));
         spec.repeat = Repeat::Safe;
         Request::new(self.client, spec)
     }

@@ -4,7 +4,8 @@ use serde_json::Value;
 use super::{body_setters, query_setters, seg};
 use crate::client::Client;
 use crate::error::Result;
-use crate::models::{DeletedObject, Metadata, Organization};
+use crate::ids::{OrganizationId, OrganizationRef};
+use crate::models::{DeletedObject, Organization};
 use crate::page::List;
 use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
 
@@ -72,17 +73,20 @@ impl<'a> Organizations<'a> {
         Request::new(self.client, spec)
     }
 
-    /// `GET /organizations/{id or slug}`.
+    /// `GET /organizations/{id or slug}`: the one organization path that also takes a slug,
+    /// so it takes an [`OrganizationRef`] (an [`OrganizationId`] converts into one).
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let org = clerk.organizations().get("acme").send().await?; // by slug, or by ID
+    /// use clerk_api::ids::OrganizationRef;
+    /// let by_slug = clerk.organizations().get(OrganizationRef::slug("acme")?).send().await?;
+    /// let by_id = clerk.organizations().get(&by_slug.id).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn get(&self, id_or_slug: impl AsRef<str>) -> Request<'a, One<Organization>> {
+    pub fn get(&self, organization: impl Into<OrganizationRef>) -> Request<'a, One<Organization>> {
         Request::new(
             self.client,
-            RequestSpec::new(Method::GET, org_path(id_or_slug.as_ref())),
+            RequestSpec::new(Method::GET, org_path(organization.into().as_str())),
         )
     }
 
@@ -90,7 +94,7 @@ impl<'a> Organizations<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let org = clerk.organizations().create("Acme Inc").slug("acme").created_by("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let org = clerk.organizations().create("Acme Inc").slug("acme").created_by(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn create(&self, name: impl Into<String>) -> Request<'a, CreateOrganization> {
@@ -100,11 +104,11 @@ impl<'a> Organizations<'a> {
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let org = clerk.organizations().update("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").name("Acme Corp").send().await?;
+    /// let org = clerk.organizations().update(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).name("Acme Corp").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update(&self, id: impl AsRef<str>) -> Request<'a, UpdateOrganization> {
-        with_body(self.client, Method::PATCH, org_path(id.as_ref()))
+    pub fn update(&self, id: &OrganizationId) -> Request<'a, UpdateOrganization> {
+        with_body(self.client, Method::PATCH, org_path(id.as_str()))
     }
 
     /// `PATCH /organizations/{id}/metadata`: deep-merges; `null` deletes a key.
@@ -114,17 +118,17 @@ impl<'a> Organizations<'a> {
     /// let patch = serde_json::json!({"plan": "enterprise"});
     /// clerk
     ///     .organizations()
-    ///     .update_metadata("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
-    ///     .public_metadata(patch.as_object().unwrap().clone())
+    ///     .update_metadata(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
+    ///     .public_metadata(patch)
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_metadata(&self, id: impl AsRef<str>) -> Request<'a, OrganizationMetadata> {
+    pub fn update_metadata(&self, id: &OrganizationId) -> Request<'a, OrganizationMetadata> {
         with_body(
             self.client,
             Method::PATCH,
-            format!("{}/metadata", org_path(id.as_ref())),
+            format!("{}/metadata", org_path(id.as_str())),
         )
     }
 
@@ -135,17 +139,17 @@ impl<'a> Organizations<'a> {
     /// let meta = serde_json::json!({"tier": 2});
     /// clerk
     ///     .organizations()
-    ///     .replace_metadata("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
-    ///     .private_metadata(meta.as_object().unwrap().clone())
+    ///     .replace_metadata(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
+    ///     .private_metadata(meta)
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn replace_metadata(&self, id: impl AsRef<str>) -> Request<'a, OrganizationMetadata> {
+    pub fn replace_metadata(&self, id: &OrganizationId) -> Request<'a, OrganizationMetadata> {
         with_body(
             self.client,
             Method::PUT,
-            format!("{}/metadata", org_path(id.as_ref())),
+            format!("{}/metadata", org_path(id.as_str())),
         )
     }
 
@@ -153,13 +157,13 @@ impl<'a> Organizations<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let gone = clerk.organizations().delete("org_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let gone = clerk.organizations().delete(&"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn delete(&self, id: impl AsRef<str>) -> Request<'a, One<DeletedObject>> {
+    pub fn delete(&self, id: &OrganizationId) -> Request<'a, One<DeletedObject>> {
         Request::new(
             self.client,
-            RequestSpec::new(Method::DELETE, org_path(id.as_ref())),
+            RequestSpec::new(Method::DELETE, org_path(id.as_str())),
         )
     }
 }
@@ -182,7 +186,7 @@ query_setters!(One<Organization> {
 body_setters!(CreateOrganization {
     slug: String,
     /// The user who becomes the organization's first admin.
-    created_by: String,
+    created_by: UserId,
     max_allowed_memberships: i64,
     public_metadata: Metadata,
     private_metadata: Metadata,

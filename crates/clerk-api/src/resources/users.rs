@@ -1,11 +1,14 @@
 use http::Method;
+use std::borrow::Borrow;
+
 use serde_json::Value;
 
 use super::{body_setters, query_setters, seg};
 use crate::client::Client;
 use crate::error::Result;
+use crate::ids::UserId;
 use crate::models::{
-    DeletedObject, Metadata, OrganizationInvitation, OrganizationMembership, TotalCount, User,
+    DeletedObject, OrganizationInvitation, OrganizationMembership, TotalCount, User,
 };
 use crate::page::List;
 use crate::request::{One, Operation, Paging, Request, RequestSpec, decode_json};
@@ -69,8 +72,8 @@ impl Operation for CountUsers {
     }
 }
 
-fn user_path(id: &str) -> String {
-    format!("/users/{}", seg(id))
+fn user_path(id: &UserId) -> String {
+    format!("/users/{}", seg(id.as_str()))
 }
 
 impl<'a> Users<'a> {
@@ -104,14 +107,11 @@ impl<'a> Users<'a> {
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let user = clerk.users().get("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let user = clerk.users().get(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn get(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
-        Request::new(
-            self.client,
-            RequestSpec::new(Method::GET, user_path(id.as_ref())),
-        )
+    pub fn get(&self, id: &UserId) -> Request<'a, One<User>> {
+        Request::new(self.client, RequestSpec::new(Method::GET, user_path(id)))
     }
 
     /// `POST /users`; set fields with the builder's methods or [`Request::field`].
@@ -135,11 +135,11 @@ impl<'a> Users<'a> {
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let user = clerk.users().update("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").last_name("Lovelace").send().await?;
+    /// let user = clerk.users().update(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).last_name("Lovelace").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update(&self, id: impl AsRef<str>) -> Request<'a, UpdateUser> {
-        let mut spec = RequestSpec::new(Method::PATCH, user_path(id.as_ref()));
+    pub fn update(&self, id: &UserId) -> Request<'a, UpdateUser> {
+        let mut spec = RequestSpec::new(Method::PATCH, user_path(id));
         spec.body = Some(Value::Object(Default::default()));
         Request::new(self.client, spec)
     }
@@ -151,17 +151,14 @@ impl<'a> Users<'a> {
     /// let patch = serde_json::json!({"plan": "pro", "trial": null});
     /// let user = clerk
     ///     .users()
-    ///     .update_metadata("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .update_metadata(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
     ///     .public_metadata(patch.as_object().unwrap().clone())
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_metadata(&self, id: impl AsRef<str>) -> Request<'a, UserMetadata> {
-        let mut spec = RequestSpec::new(
-            Method::PATCH,
-            format!("{}/metadata", user_path(id.as_ref())),
-        );
+    pub fn update_metadata(&self, id: &UserId) -> Request<'a, UserMetadata> {
+        let mut spec = RequestSpec::new(Method::PATCH, format!("{}/metadata", user_path(id)));
         spec.body = Some(Value::Object(Default::default()));
         Request::new(self.client, spec)
     }
@@ -173,33 +170,29 @@ impl<'a> Users<'a> {
     /// let meta = serde_json::json!({"plan": "pro"});
     /// let user = clerk
     ///     .users()
-    ///     .replace_metadata("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+    ///     .replace_metadata(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?)
     ///     .public_metadata(meta.as_object().unwrap().clone())
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn replace_metadata(&self, id: impl AsRef<str>) -> Request<'a, UserMetadata> {
-        let mut spec =
-            RequestSpec::new(Method::PUT, format!("{}/metadata", user_path(id.as_ref())));
+    pub fn replace_metadata(&self, id: &UserId) -> Request<'a, UserMetadata> {
+        let mut spec = RequestSpec::new(Method::PUT, format!("{}/metadata", user_path(id)));
         spec.body = Some(Value::Object(Default::default()));
         Request::new(self.client, spec)
     }
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let gone = clerk.users().delete("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let gone = clerk.users().delete(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// assert!(gone.deleted);
     /// # Ok(()) }
     /// ```
-    pub fn delete(&self, id: impl AsRef<str>) -> Request<'a, One<DeletedObject>> {
-        Request::new(
-            self.client,
-            RequestSpec::new(Method::DELETE, user_path(id.as_ref())),
-        )
+    pub fn delete(&self, id: &UserId) -> Request<'a, One<DeletedObject>> {
+        Request::new(self.client, RequestSpec::new(Method::DELETE, user_path(id)))
     }
 
-    fn action(&self, id: &str, action: &str) -> Request<'a, One<User>> {
+    fn action(&self, id: &UserId, action: &str) -> Request<'a, One<User>> {
         let mut spec = RequestSpec::new(Method::POST, format!("{}/{action}", user_path(id)));
         spec.repeat = Repeat::Safe;
         Request::new(self.client, spec)
@@ -209,50 +202,53 @@ impl<'a> Users<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let user = clerk.users().ban("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let user = clerk.users().ban(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// assert!(user.banned);
     /// # Ok(()) }
     /// ```
-    pub fn ban(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
-        self.action(id.as_ref(), "ban")
+    pub fn ban(&self, id: &UserId) -> Request<'a, One<User>> {
+        self.action(id, "ban")
     }
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// clerk.users().unban("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// clerk.users().unban(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn unban(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
-        self.action(id.as_ref(), "unban")
+    pub fn unban(&self, id: &UserId) -> Request<'a, One<User>> {
+        self.action(id, "unban")
     }
 
     /// Locks a user out of signing in (until the instance's lockout period ends).
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let user = clerk.users().lock("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let user = clerk.users().lock(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// assert!(user.locked);
     /// # Ok(()) }
     /// ```
-    pub fn lock(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
-        self.action(id.as_ref(), "lock")
+    pub fn lock(&self, id: &UserId) -> Request<'a, One<User>> {
+        self.action(id, "lock")
     }
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// clerk.users().unlock("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// clerk.users().unlock(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn unlock(&self, id: impl AsRef<str>) -> Request<'a, One<User>> {
-        self.action(id.as_ref(), "unlock")
+    pub fn unlock(&self, id: &UserId) -> Request<'a, One<User>> {
+        self.action(id, "unlock")
     }
 
     fn many(
         &self,
         path: &str,
-        ids: impl IntoIterator<Item = impl AsRef<str>>,
+        ids: impl IntoIterator<Item = impl Borrow<UserId>>,
     ) -> Request<'a, One<Vec<User>>> {
-        let ids: Vec<String> = ids.into_iter().map(|i| i.as_ref().to_owned()).collect();
+        let ids: Vec<String> = ids
+            .into_iter()
+            .map(|i| i.borrow().as_str().to_owned())
+            .collect();
         let mut spec = RequestSpec::new(Method::POST, path);
         spec.repeat = Repeat::Safe;
         spec.body = Some(serde_json::json!({ "user_ids": ids }));
@@ -263,24 +259,30 @@ impl<'a> Users<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let banned = clerk.users().ban_many(["user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "user_3K8adeKP3qtBzC5UAkLsdUEBR2j"]).send().await?;
+    /// use clerk_api::ids::UserId;
+    /// let ids: Vec<UserId> = ["user_2xhFjEI5X2qWRvtV13BzSj8H6Dk", "user_3K8adeKP3qtBzC5UAkLsdUEBR2j"]
+    ///     .iter()
+    ///     .map(|s| s.parse())
+    ///     .collect::<Result<_, _>>()?;
+    /// let banned = clerk.users().ban_many(&ids).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn ban_many(
         &self,
-        ids: impl IntoIterator<Item = impl AsRef<str>>,
+        ids: impl IntoIterator<Item = impl Borrow<UserId>>,
     ) -> Request<'a, One<Vec<User>>> {
         self.many("/users/ban", ids)
     }
 
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// clerk.users().unban_many(["user_2xhFjEI5X2qWRvtV13BzSj8H6Dk"]).send().await?;
+    /// let id: clerk_api::ids::UserId = "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?;
+    /// clerk.users().unban_many([id]).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn unban_many(
         &self,
-        ids: impl IntoIterator<Item = impl AsRef<str>>,
+        ids: impl IntoIterator<Item = impl Borrow<UserId>>,
     ) -> Request<'a, One<Vec<User>>> {
         self.many("/users/unban", ids)
     }
@@ -289,16 +291,16 @@ impl<'a> Users<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let page = clerk.users().organization_memberships("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let page = clerk.users().organization_memberships(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn organization_memberships(
         &self,
-        id: impl AsRef<str>,
+        id: &UserId,
     ) -> Request<'a, List<OrganizationMembership>> {
         let mut spec = RequestSpec::new(
             Method::GET,
-            format!("{}/organization_memberships", user_path(id.as_ref())),
+            format!("{}/organization_memberships", user_path(id)),
         );
         spec.paging = Paging::Offset;
         Request::new(self.client, spec)
@@ -308,16 +310,16 @@ impl<'a> Users<'a> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let page = clerk.users().organization_invitations("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").status(["pending"]).send().await?;
+    /// let page = clerk.users().organization_invitations(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).status(["pending"]).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn organization_invitations(
         &self,
-        id: impl AsRef<str>,
+        id: &UserId,
     ) -> Request<'a, List<OrganizationInvitation>> {
         let mut spec = RequestSpec::new(
             Method::GET,
-            format!("{}/organization_invitations", user_path(id.as_ref())),
+            format!("{}/organization_invitations", user_path(id)),
         );
         spec.paging = Paging::Offset;
         Request::new(self.client, spec)
@@ -366,11 +368,11 @@ impl<'a> Request<'a, List<User>> {
     ///
     /// ```no_run
     /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
-    /// let next = clerk.users().list().limit(100).starting_after("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk").send().await?;
+    /// let next = clerk.users().list().limit(100).starting_after(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn starting_after(mut self, user_id: impl Into<String>) -> Self {
-        self.spec.set_param("starting_after", user_id.into());
+    pub fn starting_after(mut self, user_id: &UserId) -> Self {
+        self.spec.set_param("starting_after", user_id.as_str());
         self
     }
 
@@ -385,6 +387,7 @@ impl<'a> Request<'a, List<User>> {
     /// ```
     pub fn count(&self) -> Request<'a, CountUsers> {
         let mut spec = RequestSpec::new(Method::GET, "/users/count");
+        spec.retry = self.spec.retry;
         spec.query = self
             .spec
             .query
@@ -471,9 +474,9 @@ body_setters!(UpdateUser {
     last_name: String,
     locale: String,
     username: String,
-    primary_email_address_id: String,
-    primary_phone_number_id: String,
-    primary_web3_wallet_id: String,
+    primary_email_address_id: IdentificationId,
+    primary_phone_number_id: IdentificationId,
+    primary_web3_wallet_id: IdentificationId,
     notify_primary_email_address_changed: bool,
     password: String,
     skip_password_checks: bool,

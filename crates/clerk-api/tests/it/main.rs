@@ -2,6 +2,7 @@
 
 mod invitations;
 mod organizations;
+mod requests;
 mod resilience;
 mod support;
 mod users;

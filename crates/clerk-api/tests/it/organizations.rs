@@ -25,14 +25,14 @@ async fn organizations_and_memberships() {
         .organizations()
         .create("Acme Inc")
         .slug("acme")
-        .created_by(owner.id.to_string())
+        .created_by(&owner.id)
         .send()
         .await
         .unwrap();
     assert_eq!(org.slug.as_deref(), Some("acme"));
     let by_slug = clerk
         .organizations()
-        .get("acme")
+        .get(clerk_api::ids::OrganizationRef::slug("acme").unwrap())
         .include_members_count(true)
         .send()
         .await
@@ -42,7 +42,7 @@ async fn organizations_and_memberships() {
 
     let m = clerk
         .memberships(&org.id)
-        .add(member.id.to_string(), "org:member")
+        .add(&member.id, "org:member")
         .send()
         .await
         .unwrap();

@@ -177,7 +177,7 @@ async fn the_cursor_refuses_other_orders() {
         .users()
         .list()
         .order_by("+email_address")
-        .starting_after("user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")
+        .starting_after(&"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse().unwrap())
         .send()
         .await
         .unwrap_err();

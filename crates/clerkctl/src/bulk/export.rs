@@ -25,7 +25,7 @@ pub enum What {
         include_members_count: bool,
     },
     Members {
-        org: String,
+        org: clerk_api::ids::OrganizationId,
     },
 }
 

@@ -1,7 +1,8 @@
 //! The four bulk jobs: what a row is, how it is created (in bulk where Clerk allows), how an
 //! existing object is found again, and which refusals mean "already there".
 
-use clerk_api::{ApiError, Client, PreparedRequest};
+use clerk_api::ids::{OrganizationId, UserId};
+use clerk_api::{ApiError, Client, PreparedRequest, RetryPolicy};
 use serde_json::{Map, Value};
 
 use super::rows::Cell;
@@ -15,23 +16,25 @@ pub const BULK_SIZE: usize = 10;
 #[derive(Debug, Clone)]
 pub enum Job {
     /// `invitations bulk ORG`.
-    OrganizationInvitations { org: String, role: Option<String> },
+    OrganizationInvitations {
+        org: OrganizationId,
+        role: Option<String>,
+    },
     /// `app-invitations bulk`.
     Invitations,
     /// `users import`.
     Users,
     /// `members add-bulk ORG`.
-    Members { org: String, role: Option<String> },
+    Members {
+        org: OrganizationId,
+        role: Option<String>,
+    },
 }
 
 /// Clerk's hourly limits on an invitation job's two endpoints: (bulk, single) requests per hour.
 pub struct Hourly {
     pub bulk: u32,
     pub single: u32,
-}
-
-fn obj(m: &Map<String, Value>) -> Value {
-    Value::Object(m.clone())
 }
 
 fn email_of(body: &Map<String, Value>) -> Option<String> {
@@ -63,7 +66,7 @@ impl Job {
     /// What the job acts on (the organization), for the journal.
     pub fn target(&self) -> &str {
         match self {
-            Job::OrganizationInvitations { org, .. } | Job::Members { org, .. } => org,
+            Job::OrganizationInvitations { org, .. } | Job::Members { org, .. } => org.as_str(),
             Job::Invitations | Job::Users => "",
         }
     }
@@ -160,7 +163,7 @@ impl Job {
                         .get("user_id")
                         .and_then(Value::as_str)
                         .ok_or("no user_id")?;
-                    return check(input::user_id(user));
+                    return check(input::user_id(user).map(String::from));
                 }
                 let email = body
                     .get("email_address")
@@ -231,51 +234,67 @@ impl Job {
             Job::OrganizationInvitations { org, .. } => c
                 .organization_invitations(org)
                 .create("", "")
-                .body(obj(body))
+                .body(body)
                 .prepare(),
-            Job::Invitations => c.invitations().create("").body(obj(body)).prepare(),
-            Job::Users => c.users().create().body(obj(body)).prepare(),
-            Job::Members { org, .. } => c.memberships(org).add("", "").body(obj(body)).prepare(),
+            Job::Invitations => c.invitations().create("").body(body).prepare(),
+            Job::Users => c.users().create().body(body).prepare(),
+            Job::Members { org, .. } => c
+                .memberships(org)
+                .add(&UserId::new_unchecked(""), "")
+                .body(body)
+                .prepare(),
         }
     }
 
     /// The request for several rows, unsent (invitation jobs only).
     pub fn prepare_many(&self, c: &Client, bodies: &[Map<String, Value>]) -> PreparedRequest {
-        let items = bodies.iter().map(obj).collect();
         match self {
-            Job::OrganizationInvitations { org, .. } => {
-                c.organization_invitations(org).create_bulk(items).prepare()
-            }
-            _ => c.invitations().create_bulk(items).prepare(),
+            Job::OrganizationInvitations { org, .. } => c
+                .organization_invitations(org)
+                .create_bulk(bodies)
+                .prepare(),
+            _ => c.invitations().create_bulk(bodies).prepare(),
         }
     }
 
-    /// Creates one row's object; answers its ID.
+    /// Creates one row's object, sent once (the job decides about trying again); answers
+    /// its ID.
     pub async fn create_one(
         &self,
         c: &Client,
         body: &Map<String, Value>,
     ) -> clerk_api::Result<Option<String>> {
+        let once = RetryPolicy::none();
         let v = match self {
             Job::OrganizationInvitations { org, .. } => {
                 c.organization_invitations(org)
                     .create("", "")
-                    .body(obj(body))
+                    .body(body)
+                    .retry(once)
                     .send_json()
                     .await?
             }
             Job::Invitations => {
                 c.invitations()
                     .create("")
-                    .body(obj(body))
+                    .body(body)
+                    .retry(once)
                     .send_json()
                     .await?
             }
-            Job::Users => c.users().create().body(obj(body)).send_json().await?,
+            Job::Users => {
+                c.users()
+                    .create()
+                    .body(body)
+                    .retry(once)
+                    .send_json()
+                    .await?
+            }
             Job::Members { org, .. } => {
                 c.memberships(org)
-                    .add("", "")
-                    .body(obj(body))
+                    .add(&UserId::new_unchecked(""), "")
+                    .body(body)
+                    .retry(once)
                     .send_json()
                     .await?
             }
@@ -283,42 +302,34 @@ impl Job {
         Ok(v.get("id").and_then(Value::as_str).map(str::to_owned))
     }
 
-    /// Creates several rows' objects in one request (all or none); answers (email, ID) pairs.
+    /// Creates several rows' objects in one request (all or none), sent once; answers
+    /// (email, ID) pairs.
     pub async fn create_many(
         &self,
         c: &Client,
         bodies: &[Map<String, Value>],
     ) -> clerk_api::Result<Vec<(String, String)>> {
-        let items: Vec<Value> = bodies.iter().map(obj).collect();
-        let created: Vec<Value> = match self {
-            Job::OrganizationInvitations { org, .. } => {
-                let v = c
-                    .organization_invitations(org)
-                    .create_bulk(items)
-                    .send_json()
-                    .await?;
-                v.get("data")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default()
-            }
+        let once = RetryPolicy::none();
+        Ok(match self {
+            Job::OrganizationInvitations { org, .. } => c
+                .organization_invitations(org)
+                .create_bulk(bodies)
+                .retry(once)
+                .send()
+                .await?
+                .into_iter()
+                .map(|i| (i.email_address.to_lowercase(), i.id.to_string()))
+                .collect(),
             _ => c
                 .invitations()
-                .create_bulk(items)
-                .send_json()
+                .create_bulk(bodies)
+                .retry(once)
+                .send()
                 .await?
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
-        };
-        Ok(created
-            .iter()
-            .filter_map(|i| {
-                let email = i.get("email_address")?.as_str()?.to_lowercase();
-                let id = i.get("id")?.as_str()?.to_owned();
-                Some((email, id))
-            })
-            .collect())
+                .into_iter()
+                .map(|i| (i.email_address.to_lowercase(), i.id.to_string()))
+                .collect(),
+        })
     }
 
     /// Looks for the object a row would create (after an answer was lost, or to name the one
@@ -453,14 +464,14 @@ mod tests {
     #[test]
     fn rows_get_keys_and_defaults() {
         let job = Job::OrganizationInvitations {
-            org: "org_1".into(),
+            org: OrganizationId::new_unchecked("org_1"),
             role: Some("org:member".into()),
         };
         let mut b = body(json!({"email_address": "Ada@Example.com"}));
         assert_eq!(job.prepare(&mut b).unwrap(), "ada@example.com");
         assert_eq!(b["role"], "org:member");
         let no_role = Job::OrganizationInvitations {
-            org: "org_1".into(),
+            org: OrganizationId::new_unchecked("org_1"),
             role: None,
         };
         assert!(
@@ -486,7 +497,7 @@ mod tests {
         );
 
         let m = Job::Members {
-            org: "org_1".into(),
+            org: OrganizationId::new_unchecked("org_1"),
             role: Some("org:admin".into()),
         };
         assert_eq!(

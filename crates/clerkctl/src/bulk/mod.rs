@@ -16,11 +16,12 @@ pub mod rows;
 use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use clerk_api::{Client, Error as ClerkError};
+use clerk_api::retry::{Attempt, Decision, Outcome};
+use clerk_api::{Client, Error as ClerkError, Repeat, RetryPolicy};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value, json};
@@ -31,14 +32,17 @@ use crate::fail::{CliResult, Fail, exit};
 use jobs::Job;
 use journal::{Event, Journal, State};
 
-/// Attempts per row before it is reported as failed. Each attempt after a lost answer first
-/// looks the row up, and waits a little longer than the one before (see [`backoff`]).
-const MAX_ATTEMPTS: u32 = 8;
-
-/// The wait before attempt `n` (from 1) after a lost answer: 100 ms, doubling, at most 5 s.
-fn backoff(n: u32) -> Duration {
-    Duration::from_millis(100u64 << n.saturating_sub(1).min(6)).min(Duration::from_secs(5))
-}
+/// When a job sends a row (or a batch) again: the job's own loop, the only one, since its
+/// creates go out with [`RetryPolicy::none`]. Clerk busy (429, honouring `Retry-After`; 503)
+/// or no connection: the same request again. A lost answer (timeout, 500, 502, 504): the row is
+/// looked up first, and sent again only if it is not there. Ten attempts a row, 100 ms
+/// doubling to at most 5 s between them.
+const ROW_RETRIES: RetryPolicy = RetryPolicy {
+    max_retries: 9,
+    base_delay: Duration::from_millis(100),
+    max_delay: Duration::from_secs(5),
+    max_retry_after: Duration::from_secs(120),
+};
 
 /// A row waiting to be sent.
 #[derive(Debug, Clone)]
@@ -158,6 +162,8 @@ struct Run<'a> {
     interrupted: AtomicBool,
     wait_for_hourly: bool,
     progress: ProgressBar,
+    /// Requests the job sent again (its creates are not retried by the client).
+    retries: AtomicU64,
 }
 
 enum Endpoint {
@@ -236,20 +242,47 @@ impl Run<'_> {
         self.progress.inc(1);
     }
 
-    /// Clerk did not carry the request out and asks to come back later (429, 503), still so
-    /// after the client's own retries: the row is tried again, after a longer wait, before the
-    /// job gives up.
-    fn is_busy(e: &ClerkError) -> bool {
-        matches!(e, ClerkError::Api(a) if matches!(a.status, 429 | 503))
-    }
-
     /// Errors after which no row can succeed: the job stops (exit 6), its journal intact.
+    /// Clerk still busy (429, 503) or unreachable after the job's retries is one of them.
     fn is_fatal(e: &ClerkError) -> bool {
         match e {
             ClerkError::Api(a) => matches!(a.status, 401 | 403 | 429 | 503),
             ClerkError::Transport { ambiguous, .. } => !ambiguous,
             ClerkError::Decode { .. } => false,
             _ => true,
+        }
+    }
+
+    /// Sleeps `wait` before attempt `number + 1`, counting the retry; false if the job was
+    /// halted meanwhile.
+    async fn wait_to_retry(&self, wait: Duration) -> bool {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(wait).await;
+        !self.halted()
+    }
+
+    /// After attempt `number` of a request failed with `e`: whether to send the very same
+    /// request again, having waited as [`ROW_RETRIES`] says. Only when Clerk certainly did not
+    /// carry it out (busy, or no connection); a lost answer is looked up instead.
+    async fn send_again(&self, number: u32, e: &ClerkError) -> bool {
+        if e.is_ambiguous() {
+            return false;
+        }
+        let Some(outcome) = Outcome::of(e) else {
+            return false;
+        };
+        match ROW_RETRIES.decide(&Attempt::new(number, Repeat::Once), &outcome) {
+            Decision::Retry(wait) => self.wait_to_retry(wait).await,
+            Decision::Stop => false,
+        }
+    }
+
+    /// After attempt `number` ended without a known answer: whether to try the row again
+    /// (looking it up first), having waited.
+    async fn look_again(&self, number: u32) -> bool {
+        match ROW_RETRIES.decide(&Attempt::new(number, Repeat::Safe), &Outcome::AnswerLost) {
+            Decision::Retry(wait) => self.wait_to_retry(wait).await,
+            Decision::Stop => false,
         }
     }
 
@@ -311,7 +344,7 @@ impl Run<'_> {
         match self.job.find(&self.client, &it.body).await {
             Ok(found) => Some(found),
             Err(e) => {
-                if Self::is_fatal(&e) && !Self::is_busy(&e) {
+                if Self::is_fatal(&e) {
                     self.stop(format!("looking up line {}: {e}", it.line));
                 }
                 None
@@ -350,7 +383,15 @@ impl Run<'_> {
                 }
             }
             let bodies: Vec<Map<String, Value>> = todo.iter().map(|i| i.body.clone()).collect();
-            match self.job.create_many(&self.client, &bodies).await {
+            let mut number = 0;
+            let result = loop {
+                number += 1;
+                match self.job.create_many(&self.client, &bodies).await {
+                    Err(e) if self.send_again(number, &e).await => continue,
+                    other => break other,
+                }
+            };
+            match result {
                 Ok(created) => {
                     let ids: HashMap<String, String> = created.into_iter().collect();
                     for it in &todo {
@@ -360,10 +401,10 @@ impl Run<'_> {
                         }
                     }
                 }
-                Err(e) if Self::is_fatal(&e) && !Self::is_busy(&e) => self.stop(e.to_string()),
+                Err(_) if self.halted() => {}
+                Err(e) if Self::is_fatal(&e) => self.stop(e.to_string()),
                 // The answer was lost: find what was made, send the rest one by one. A refusal
                 // of the batch (one bad row refuses all ten): send each alone to learn which.
-                // Clerk still busy: each row waits and tries again on its own.
                 Err(e) => {
                     let lost = e.is_ambiguous();
                     for it in todo {
@@ -379,20 +420,21 @@ impl Run<'_> {
     }
 
     /// Creates one row, looking it up after a lost answer before trying again.
-    async fn single(&self, mut it: Item, mut uncertain: bool) {
-        for attempt in 0..MAX_ATTEMPTS {
+    async fn single(&self, it: Item, mut uncertain: bool) {
+        let mut number = 0;
+        loop {
+            number += 1;
             if self.halted() {
                 return;
-            }
-            if attempt > 0 {
-                tokio::time::sleep(backoff(attempt)).await;
             }
             if uncertain {
                 match self.lookup(&it).await {
                     Some(Some(id)) => return self.created(&it, Some(id), true),
                     Some(None) => {}
                     None if self.halted() => return,
-                    None => continue,
+                    // The lookup itself got no answer: wait, and look again.
+                    None if self.look_again(number).await => continue,
+                    None => break,
                 }
             }
             if self.hourly.is_some() {
@@ -407,36 +449,48 @@ impl Run<'_> {
             }) {
                 return;
             }
-            match self.job.create_one(&self.client, &it.body).await {
+            let e = match self.job.create_one(&self.client, &it.body).await {
                 Ok(id) => return self.created(&it, id, false),
-                Err(e) if e.is_ambiguous() => uncertain = true,
-                // Not carried out: nothing to look up before the next attempt.
-                Err(e) if Self::is_busy(&e) && attempt + 1 < MAX_ATTEMPTS => continue,
-                Err(e) if Self::is_fatal(&e) => return self.stop(e.to_string()),
-                Err(ClerkError::Api(a)) => {
+                Err(e) => e,
+            };
+            if e.is_ambiguous() {
+                uncertain = true;
+                if self.look_again(number).await {
+                    continue;
+                }
+                break;
+            }
+            if self.send_again(number, &e).await {
+                continue;
+            }
+            if self.halted() {
+                return;
+            }
+            if Self::is_fatal(&e) {
+                return self.stop(e.to_string());
+            }
+            return match e {
+                ClerkError::Api(a) => {
                     if let Some(reason) = self.job.already_there(&a) {
                         let id = self.job.find(&self.client, &it.body).await.ok().flatten();
                         return self.skipped(&it, reason, id);
                     }
                     let code = a.code().filter(|c| !c.is_empty()).map(str::to_owned);
-                    return self.failed(
-                        &it,
-                        code,
-                        a.long_message().unwrap_or("refused").to_owned(),
-                    );
+                    self.failed(&it, code, a.long_message().unwrap_or("refused").to_owned())
                 }
-                Err(e) => return self.failed(&it, None, e.to_string()),
-            }
-            it.uncertain = true;
+                e => self.failed(&it, None, e.to_string()),
+            };
+        }
+        if self.halted() {
+            return;
         }
         self.failed(
             &it,
             Some("no_answer".into()),
-            format!("no answer after {MAX_ATTEMPTS} attempts"),
+            format!("no answer after {number} attempts"),
         );
     }
 }
-
 fn human(d: Duration) -> String {
     let s = d.as_secs();
     if s >= 3600 {
@@ -688,6 +742,7 @@ pub async fn execute(
         stopped: Mutex::new(None),
         interrupted: AtomicBool::new(false),
         progress,
+        retries: AtomicU64::new(0),
     };
     let batches: Vec<Vec<Item>> = items.chunks(job.batch()).map(<[Item]>::to_vec).collect();
     let work = futures::stream::iter(batches)
@@ -744,7 +799,7 @@ pub async fn execute(
         "failures": tally.failed,
         "journal": journal_path.display().to_string(),
         "requests": stats.requests - before.requests,
-        "retries": stats.retries - before.retries,
+        "retries": stats.retries - before.retries + run.retries.load(Ordering::Relaxed),
         "rate_limited": stats.rate_limited - before.rate_limited,
         "elapsed_ms": started.elapsed().as_millis() as u64,
     });
@@ -871,11 +926,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_up_to_five_seconds() {
-        let waits: Vec<u64> = (1..MAX_ATTEMPTS)
-            .map(|n| backoff(n).as_millis() as u64)
+    fn a_row_is_tried_ten_times_with_growing_waits() {
+        let lost = |n| {
+            ROW_RETRIES.decide(
+                &Attempt {
+                    number: n,
+                    repeat: Repeat::Safe,
+                    jitter: 1.0,
+                },
+                &Outcome::AnswerLost,
+            )
+        };
+        let waits: Vec<u64> = (1..=9)
+            .map(|n| match lost(n) {
+                Decision::Retry(w) => w.as_millis() as u64,
+                Decision::Stop => panic!("attempt {n} is retried"),
+            })
             .collect();
-        assert_eq!(waits, [100, 200, 400, 800, 1600, 3200, 5000]);
-        assert_eq!(backoff(40), Duration::from_secs(5));
+        assert_eq!(waits, [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000]);
+        assert_eq!(lost(10), Decision::Stop);
+        // A create that Clerk may have carried out is never sent again unlooked.
+        let gateway = Outcome::Answered {
+            status: 502,
+            retry_after: None,
+        };
+        assert_eq!(
+            ROW_RETRIES.decide(
+                &Attempt {
+                    number: 1,
+                    repeat: Repeat::Once,
+                    jitter: 0.0
+                },
+                &gateway
+            ),
+            Decision::Stop
+        );
     }
 }

@@ -94,7 +94,7 @@ pub async fn run(app: &mut App, cmd: AppInvitationsCmd) -> CliResult {
                 "app-invitations revoke",
                 format!("revoke invitation {id}"),
                 Subject::Invitation,
-                Some(&id),
+                Some(id.as_str()),
             )
             .destructive();
             app.guard(&c)?;

@@ -112,7 +112,10 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             body.insert("email_address".into(), Value::from(email.clone()));
             body.insert("role".into(), Value::from(role.clone()));
             if let Some(u) = inviter_user_id {
-                body.insert("inviter_user_id".into(), Value::from(input::user_id(&u)?));
+                body.insert(
+                    "inviter_user_id".into(),
+                    Value::from(input::user_id(&u)?.to_string()),
+                );
             }
             if let Some(d) = expires_in_days {
                 body.insert("expires_in_days".into(), Value::from(d));
@@ -152,14 +155,14 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
                 "invitations revoke",
                 format!("revoke invitation {inv}"),
                 Subject::OrganizationInvitation,
-                Some(&inv),
+                Some(inv.as_str()),
             )
             .destructive();
             app.guard(&c)?;
             let client = app.client().await?;
             let mut req = client.organization_invitations(&org).revoke(&inv);
             if let Some(r) = requester {
-                req = req.requesting_user_id(r);
+                req = req.requesting_user_id(&r);
             }
             change(app, Kind::OrganizationInvitation, &c, req).await
         }

@@ -100,13 +100,13 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             let user = input::user_id(&user_id)?;
             let role = input::role(&role)?;
             let mut body = metadata_body(&metadata)?;
-            body.insert("user_id".into(), Value::from(user.clone()));
+            body.insert("user_id".into(), Value::from(user.to_string()));
             body.insert("role".into(), Value::from(role.clone()));
             let c = Change::new(
                 "members add",
                 format!("add {user} to {org} as {role}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             );
             app.guard(&c)?;
             let client = app.client().await?;
@@ -128,7 +128,7 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
                 "members update",
                 format!("make {user} {role} in {org}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             );
             app.guard(&c)?;
             let client = app.client().await?;
@@ -155,7 +155,7 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
                 "members update-metadata",
                 format!("update the metadata of {user}'s membership in {org}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             );
             app.guard(&c)?;
             let client = app.client().await?;
@@ -175,7 +175,7 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
                 "members remove",
                 format!("remove {user} from {org}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             )
             .destructive();
             app.guard(&c)?;

@@ -98,7 +98,10 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
                 body.insert("slug".into(), Value::from(input::slug(&s)?));
             }
             if let Some(u) = created_by {
-                body.insert("created_by".into(), Value::from(input::user_id(&u)?));
+                body.insert(
+                    "created_by".into(),
+                    Value::from(input::user_id(&u)?.to_string()),
+                );
             }
             if let Some(n) = max_allowed_memberships {
                 body.insert("max_allowed_memberships".into(), Value::from(n));
@@ -147,7 +150,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
                 "orgs update",
                 format!("update organization {id}"),
                 Subject::Organization,
-                Some(&id),
+                Some(id.as_str()),
             );
             app.guard(&c)?;
             let client = app.client().await?;
@@ -173,7 +176,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
                 "orgs delete",
                 format!("delete organization {id} with all its memberships and invitations"),
                 Subject::Organization,
-                Some(&id),
+                Some(id.as_str()),
             )
             .destructive();
             app.guard(&c)?;
@@ -207,7 +210,7 @@ async fn org_metadata(app: &mut App, org: &str, m: &MetadataArgs, replace: bool)
         command,
         format!("{verb} the metadata of organization {id}"),
         Subject::Organization,
-        Some(&id),
+        Some(id.as_str()),
     );
     app.guard(&c)?;
     let client = app.client().await?;

@@ -21,16 +21,14 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             starting_after,
         } => {
             let filters = filter_pairs(&filter)?;
-            if let Some(cursor) = &starting_after {
-                input::user_id(cursor)?;
-            }
+            let starting_after = starting_after.as_deref().map(input::user_id).transpose()?;
             let client = app.client().await?;
             let mut req = client.users().list();
             for (k, v) in &filters {
                 req = req.param_add(k, v);
             }
             if let Some(c) = starting_after {
-                req = req.starting_after(c);
+                req = req.starting_after(&c);
             }
             let count = req.count();
             list(
@@ -75,7 +73,7 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
                 "users delete",
                 format!("delete user {id}"),
                 Subject::User,
-                Some(&id),
+                Some(id.as_str()),
             )
             .destructive();
             app.guard(&c)?;
@@ -293,7 +291,7 @@ async fn update(app: &mut App, a: UpdateUserArgs) -> CliResult {
         "users update",
         format!("update user {id}"),
         Subject::User,
-        Some(&id),
+        Some(id.as_str()),
     );
     app.guard(&c)?;
     let client = app.client().await?;
@@ -329,7 +327,7 @@ async fn metadata(app: &mut App, a: UserMetadataArgs, replace: bool) -> CliResul
         command,
         format!("{verb} the metadata of user {id}"),
         Subject::User,
-        Some(&id),
+        Some(id.as_str()),
     );
     app.guard(&c)?;
     let client: Client = app.client().await?;
@@ -353,7 +351,7 @@ async fn flag(app: &mut App, user_id: &str, action: &'static str, destructive: b
         command,
         format!("{action} user {id}"),
         Subject::User,
-        Some(&id),
+        Some(id.as_str()),
     );
     if destructive {
         c = c.destructive();

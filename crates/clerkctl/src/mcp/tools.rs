@@ -218,7 +218,7 @@ fn emails(list: &Option<Vec<String>>) -> CliResult<Vec<String>> {
     list.iter().flatten().map(|e| input::email(e)).collect()
 }
 
-fn ids(list: &Option<Vec<String>>, check: fn(&str) -> CliResult<String>) -> CliResult<Vec<String>> {
+fn ids<T>(list: &Option<Vec<String>>, check: fn(&str) -> CliResult<T>) -> CliResult<Vec<String>> {
     input::signed_ids(list.as_deref().unwrap_or_default(), check)
 }
 
@@ -600,7 +600,7 @@ impl Server {
                 "mcp update_user",
                 format!("update user {id}"),
                 Subject::User,
-                Some(&id),
+                Some(id.as_str()),
             );
             self.write(change, client.users().update(&id).body(Value::Object(body)))
                 .await
@@ -640,7 +640,7 @@ impl Server {
                 "mcp update_user_metadata",
                 format!("update the metadata of user {id}"),
                 Subject::User,
-                Some(&id),
+                Some(id.as_str()),
             );
             let req = client
                 .users()
@@ -670,7 +670,7 @@ impl Server {
                 "mcp delete_user",
                 format!("delete user {id}"),
                 Subject::User,
-                Some(&id),
+                Some(id.as_str()),
             )
             .destructive();
             self.write(change, client.users().delete(&id)).await
@@ -758,7 +758,7 @@ impl Server {
             let body = fields([
                 ("name", Some(Value::from(p.name.clone()))),
                 ("slug", p.slug.map(Value::from)),
-                ("created_by", created_by.map(Value::from)),
+                ("created_by", created_by.map(|i| Value::from(i.to_string()))),
                 (
                     "max_allowed_memberships",
                     p.max_allowed_memberships.map(Value::from),
@@ -828,7 +828,7 @@ impl Server {
                     "mcp update_organization",
                     format!("update organization {id}"),
                     Subject::Organization,
-                    Some(&id),
+                    Some(id.as_str()),
                 );
                 let req = client.organizations().update(&id).body(Value::Object(body));
                 answer = self.write(change, req).await?;
@@ -838,7 +838,7 @@ impl Server {
                     "mcp update_organization",
                     format!("update the metadata of organization {id}"),
                     Subject::Organization,
-                    Some(&id),
+                    Some(id.as_str()),
                 );
                 let req = client
                     .organizations()
@@ -875,7 +875,7 @@ impl Server {
                 "mcp delete_organization",
                 format!("delete organization {id} with all its memberships and invitations"),
                 Subject::Organization,
-                Some(&id),
+                Some(id.as_str()),
             )
             .destructive();
             self.write(change, client.organizations().delete(&id)).await
@@ -950,7 +950,7 @@ impl Server {
                 "mcp add_member",
                 format!("add {user} to {org} as {role}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             );
             self.write(change, client.memberships(&org).add(&user, &role))
                 .await
@@ -979,7 +979,7 @@ impl Server {
                 "mcp update_member",
                 format!("make {user} {role} in {org}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             );
             self.write(change, client.memberships(&org).update(&user, role))
                 .await
@@ -1007,7 +1007,7 @@ impl Server {
                 "mcp remove_member",
                 format!("remove {user} from {org}"),
                 Subject::Membership,
-                Some(&user),
+                Some(user.as_str()),
             )
             .destructive();
             self.write(change, client.memberships(&org).remove(&user))
@@ -1111,7 +1111,10 @@ impl Server {
             let body = fields([
                 ("email_address", Some(Value::from(email.clone()))),
                 ("role", Some(Value::from(role.clone()))),
-                ("inviter_user_id", inviter.map(Value::from)),
+                (
+                    "inviter_user_id",
+                    inviter.map(|i| Value::from(i.to_string())),
+                ),
                 ("expires_in_days", p.expires_in_days.map(Value::from)),
                 ("redirect_url", p.redirect_url.map(Value::from)),
                 ("notify", p.notify.map(Value::from)),
@@ -1159,12 +1162,12 @@ impl Server {
                 "mcp revoke_invitation",
                 format!("revoke invitation {inv}"),
                 Subject::OrganizationInvitation,
-                Some(&inv),
+                Some(inv.as_str()),
             )
             .destructive();
             let mut req = client.organization_invitations(&org).revoke(&inv);
             if let Some(r) = requester {
-                req = req.requesting_user_id(r);
+                req = req.requesting_user_id(&r);
             }
             self.write(change, req).await
         }
@@ -1271,7 +1274,7 @@ impl Server {
                 "mcp revoke_app_invitation",
                 format!("revoke invitation {id}"),
                 Subject::Invitation,
-                Some(&id),
+                Some(id.as_str()),
             )
             .destructive();
             self.write(change, client.invitations().revoke(&id)).await

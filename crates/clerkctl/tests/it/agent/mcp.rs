@@ -1079,7 +1079,10 @@ async fn bulk_tools_plan_run_resume_and_export() {
         json!({"organization_id": ids.initech, "out": "members.ndjson"})
     );
     assert_eq!(members["exported"], 4, "Grace, Alan, Bob and Ada");
-    let filtered = ok!("export_users", json!({"out": "bob.ndjson", "query": "bob"}));
+    let filtered = ok!(
+        "export_users",
+        json!({"out": "bob.ndjson", "query": "bob@"})
+    );
     assert_eq!(filtered["exported"], 1);
 
     let all: BTreeSet<String> = BULK_TOOLS.iter().map(|t| (*t).to_owned()).collect();

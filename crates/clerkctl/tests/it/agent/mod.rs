@@ -197,13 +197,13 @@ async fn resolve(url: &str) -> Ids {
     };
     let org = client
         .organizations()
-        .get("initech")
+        .get(clerk_api::ids::OrganizationRef::slug("initech").unwrap())
         .send_json()
         .await
         .unwrap();
     let initech = org["id"].as_str().unwrap().to_owned();
     let invitations = client
-        .organization_invitations(&initech)
+        .organization_invitations(&initech.parse().unwrap())
         .list()
         .send_json()
         .await
