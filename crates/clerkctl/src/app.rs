@@ -13,43 +13,8 @@ use serde_json::{Value, json};
 use crate::cli::{Global, Rate};
 use crate::fail::{CliResult, Fail, Subject};
 use crate::local::Local;
+use crate::ops::Change;
 use crate::output::Out;
-
-/// A command that changes something.
-#[derive(Debug, Clone)]
-pub struct Change {
-    /// `users delete`.
-    pub command: &'static str,
-    /// `delete user user_123`: what the error line and the prompt say.
-    pub doing: String,
-    pub subject: Subject,
-    /// The ID acted on, when there is one.
-    pub target: Option<String>,
-    /// Cannot be undone: asks on a terminal, needs --yes otherwise.
-    pub destructive: bool,
-}
-
-impl Change {
-    pub fn new(
-        command: &'static str,
-        doing: impl Into<String>,
-        subject: Subject,
-        target: Option<&str>,
-    ) -> Change {
-        Change {
-            command,
-            doing: doing.into(),
-            subject,
-            target: target.map(str::to_owned),
-            destructive: false,
-        }
-    }
-
-    pub fn destructive(mut self) -> Change {
-        self.destructive = true;
-        self
-    }
-}
 
 /// What became of a change: sent (Clerk's answer), or only shown (`--dry-run`).
 #[derive(Debug)]
@@ -145,8 +110,9 @@ impl App {
         }
     }
 
-    /// Read-only mode and confirmation, checked before anything is sent.
-    pub fn guard(&self, change: &Change) -> CliResult<()> {
+    /// Read-only mode and confirmation, checked before anything is sent. `command` is what
+    /// asked for the change (`users delete`, `mcp delete_user`), as the prompt names it.
+    pub fn guard(&self, command: &str, change: &Change) -> CliResult<()> {
         if self.global.read_only {
             return Err(Fail::Guard(format!(
                 "refusing to {}: read-only mode is on (--read-only or CLERKCTL_READ_ONLY); nothing was sent",
@@ -165,7 +131,7 @@ impl App {
                     self.tell_live(&key.masked(), &base);
                 }
             }
-            confirm(change)?;
+            confirm(command, change)?;
         }
         Ok(())
     }
@@ -202,10 +168,11 @@ impl App {
     /// Sends a change (after [`App::guard`]): dry run, production-key notice, audit record.
     pub async fn write<O: Operation>(
         &mut self,
+        command: &str,
         change: &Change,
         req: Request<'_, O>,
     ) -> CliResult<Option<Value>> {
-        match self.send_change(change, req).await? {
+        match self.send_change(command, change, req).await? {
             Sent::Done(v) => Ok(Some(v)),
             Sent::DryRun(prepared) => {
                 self.out
@@ -216,9 +183,11 @@ impl App {
     }
 
     /// The part of [`App::write`] that prints nothing, shared with the MCP server: read-only
-    /// mode, dry run, production-key notice (on stderr), the request, and its audit record.
+    /// mode, dry run, production-key notice (on stderr), the request, and its audit record
+    /// under `command`.
     pub async fn send_change<O: Operation>(
         &self,
+        command: &str,
         change: &Change,
         req: Request<'_, O>,
     ) -> CliResult<Sent> {
@@ -242,7 +211,14 @@ impl App {
         let prepared = req.prepare();
         let result = req.send_json().await;
         if let Some(path) = audit {
-            let record = audit_record(change, &prepared, &client, self.local.is_some(), &result);
+            let record = audit_record(
+                command,
+                change,
+                &prepared,
+                &client,
+                self.local.is_some(),
+                &result,
+            );
             append(&path, &record).map_err(|e| {
                 Fail::Other(format!(
                     "{} was done, but the audit log {} could not be written: {e}",
@@ -259,7 +235,7 @@ impl App {
     }
 
     /// Records a whole job (bulk commands) in the audit log: one line, with its outcome.
-    pub fn audit_job(&self, change: &Change, outcome: &Value) -> CliResult<()> {
+    pub fn audit_job(&self, command: &str, change: &Change, outcome: &Value) -> CliResult<()> {
         let Some(path) = self.audit_file()? else {
             return Ok(());
         };
@@ -272,7 +248,7 @@ impl App {
             .unwrap_or_default();
         let record = json!({
             "time": time,
-            "command": change.command,
+            "command": command,
             "target": change.target,
             "outcome": outcome,
             "instance": if self.local.is_some() { "local".to_owned() } else { client.base().to_string() },
@@ -328,11 +304,11 @@ fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-fn confirm(change: &Change) -> CliResult<()> {
+fn confirm(command: &str, change: &Change) -> CliResult<()> {
     if !interactive() {
         return Err(Fail::Guard(format!(
-            "`{}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
-            change.command, change.doing
+            "`{command}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
+            change.doing
         )));
     }
     eprint!("clerkctl: {}? This cannot be undone. [y/N] ", change.doing);
@@ -403,6 +379,7 @@ pub fn mask_body(body: &Value) -> Value {
 }
 
 fn audit_record(
+    command: &str,
     change: &Change,
     prepared: &clerk_api::PreparedRequest,
     client: &Client,
@@ -445,7 +422,7 @@ fn audit_record(
         .unwrap_or_default();
     json!({
         "time": time,
-        "command": change.command,
+        "command": command,
         "method": prepared.method,
         "path": path,
         "status": status,

@@ -7,6 +7,12 @@ use std::path::PathBuf;
 use clap::builder::FalseyValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::ops::invitations::AppInvitationFilters;
+use crate::ops::memberships::MemberFilters;
+use crate::ops::organization_invitations::InvitationFilters;
+use crate::ops::organizations::OrganizationFilters;
+use crate::ops::users::UserFilters;
+
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  done
@@ -139,6 +145,17 @@ pub struct PageArgs {
     pub all: bool,
 }
 
+impl PageArgs {
+    /// The page asked for (`--all` is how the command line reads it, not which page).
+    pub fn page(&self) -> crate::ops::Page {
+        crate::ops::Page {
+            limit: self.limit,
+            offset: self.offset,
+            order_by: self.order_by.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FileFormat {
     /// Comma-separated values with a header row of Clerk field names.
@@ -212,77 +229,6 @@ pub struct ExportArgs {
 pub type JsonArg = String;
 
 #[derive(Debug, Args, Clone)]
-pub struct UserFilterArgs {
-    /// Users with this email address (repeatable).
-    #[arg(long = "email-address", value_name = "EMAIL")]
-    pub email_address: Vec<String>,
-    /// Users with this phone number (repeatable).
-    #[arg(long = "phone-number", value_name = "PHONE")]
-    pub phone_number: Vec<String>,
-    /// Users with this external ID; prefix + to include, - to exclude (repeatable).
-    #[arg(long = "external-id", value_name = "ID", allow_hyphen_values = true)]
-    pub external_id: Vec<String>,
-    /// Users with this username (repeatable).
-    #[arg(long, value_name = "USERNAME")]
-    pub username: Vec<String>,
-    /// Users with this web3 wallet (repeatable).
-    #[arg(long = "web3-wallet", value_name = "WALLET")]
-    pub web3_wallet: Vec<String>,
-    /// These users; prefix + to include, - to exclude (repeatable).
-    #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
-    pub user_id: Vec<String>,
-    /// Members of this organization; prefix + to include, - to exclude (repeatable).
-    #[arg(
-        long = "organization-id",
-        value_name = "ORG_ID",
-        allow_hyphen_values = true
-    )]
-    pub organization_id: Vec<String>,
-    /// Partial match over emails, phones, usernames, wallets, IDs and names.
-    #[arg(long)]
-    pub query: Option<String>,
-    /// Partial match over email addresses.
-    #[arg(long = "email-address-query", value_name = "TEXT")]
-    pub email_address_query: Option<String>,
-    /// Partial match over phone numbers.
-    #[arg(long = "phone-number-query", value_name = "TEXT")]
-    pub phone_number_query: Option<String>,
-    /// Partial match over usernames.
-    #[arg(long = "username-query", value_name = "TEXT")]
-    pub username_query: Option<String>,
-    /// Partial match over first and last names.
-    #[arg(long = "name-query", value_name = "TEXT")]
-    pub name_query: Option<String>,
-    /// Only banned (true) or only not banned (false) users.
-    #[arg(long, value_name = "BOOL")]
-    pub banned: Option<bool>,
-    /// Last active before this time (Unix milliseconds).
-    #[arg(long = "last-active-at-before", value_name = "MS")]
-    pub last_active_at_before: Option<i64>,
-    /// Last active after this time (Unix milliseconds).
-    #[arg(long = "last-active-at-after", value_name = "MS")]
-    pub last_active_at_after: Option<i64>,
-    /// Created before this time (Unix milliseconds).
-    #[arg(long = "created-at-before", value_name = "MS")]
-    pub created_at_before: Option<i64>,
-    /// Created after this time (Unix milliseconds).
-    #[arg(long = "created-at-after", value_name = "MS")]
-    pub created_at_after: Option<i64>,
-    /// Last signed in before this time (Unix milliseconds).
-    #[arg(long = "last-sign-in-at-before", value_name = "MS")]
-    pub last_sign_in_at_before: Option<i64>,
-    /// Last signed in after this time (Unix milliseconds).
-    #[arg(long = "last-sign-in-at-after", value_name = "MS")]
-    pub last_sign_in_at_after: Option<i64>,
-    /// OAuth provider (e.g. oauth_google), with --provider-user-id.
-    #[arg(long, requires = "provider_user_id")]
-    pub provider: Option<String>,
-    /// Provider user ID (repeatable), with --provider.
-    #[arg(long = "provider-user-id", value_name = "ID", requires = "provider")]
-    pub provider_user_id: Vec<String>,
-}
-
-#[derive(Debug, Args, Clone)]
 pub struct MetadataArgs {
     /// Public metadata: a JSON object, @FILE, or - for stdin.
     #[arg(
@@ -307,7 +253,7 @@ pub enum UsersCmd {
     /// List users (newest first): clerkctl users list --email-address ada@example.com
     List {
         #[command(flatten)]
-        filter: Box<UserFilterArgs>,
+        filter: Box<UserFilters>,
         #[command(flatten)]
         page: PageArgs,
         /// Continue after this user ID (cursor paging).
@@ -317,7 +263,7 @@ pub enum UsersCmd {
     /// Count users matching the filters.
     Count {
         #[command(flatten)]
-        filter: Box<UserFilterArgs>,
+        filter: Box<UserFilters>,
     },
     /// Show one user.
     Get { user_id: String },
@@ -342,7 +288,7 @@ pub enum UsersCmd {
     /// Every user (or those matching the filters), streamed: clerkctl users export --out users.ndjson
     Export {
         #[command(flatten)]
-        filter: Box<UserFilterArgs>,
+        filter: Box<UserFilters>,
         #[command(flatten)]
         export: ExportArgs,
     },
@@ -428,25 +374,8 @@ pub struct UserMetadataArgs {
 pub enum OrgsCmd {
     /// List organizations: clerkctl orgs list --query acme --include-members-count
     List {
-        /// Exact ID, or part of a name or slug.
-        #[arg(long)]
-        query: Option<String>,
-        /// Organizations with this member; prefix + to include, - to exclude (repeatable).
-        #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
-        user_id: Vec<String>,
-        /// These organizations; prefix + to include, - to exclude (repeatable).
-        #[arg(
-            long = "organization-id",
-            value_name = "ORG_ID",
-            allow_hyphen_values = true
-        )]
-        organization_id: Vec<String>,
-        /// Include members_count.
-        #[arg(long)]
-        include_members_count: bool,
-        /// Include missing_member_with_elevated_permissions.
-        #[arg(long)]
-        include_missing_member_with_elevated_permissions: bool,
+        #[command(flatten)]
+        filter: OrganizationFilters,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -496,11 +425,11 @@ pub enum OrgsCmd {
     },
     /// Delete an organization with its memberships and invitations (asks for confirmation).
     Delete { organization_id: String },
-    /// Every organization, streamed: clerkctl orgs export --format csv --out orgs.csv
+    /// Every organization (or those matching the filters), streamed:
+    /// clerkctl orgs export --format csv --out orgs.csv
     Export {
-        /// Include members_count.
-        #[arg(long)]
-        include_members_count: bool,
+        #[command(flatten)]
+        filter: OrganizationFilters,
         #[command(flatten)]
         export: ExportArgs,
     },
@@ -541,9 +470,11 @@ pub enum MembersCmd {
         organization_id: String,
         user_id: String,
     },
-    /// Every member of an organization, streamed.
+    /// Every member of an organization (or those matching the filters), streamed.
     Export {
         organization_id: String,
+        #[command(flatten)]
+        filter: Box<MemberFilters>,
         #[command(flatten)]
         export: ExportArgs,
     },
@@ -562,51 +493,8 @@ pub enum MembersCmd {
 #[derive(Debug, Args)]
 pub struct MembersListArgs {
     pub organization_id: String,
-    /// Members with this role (repeatable).
-    #[arg(long)]
-    pub role: Vec<String>,
-    /// These users; prefix + to include, - to exclude (repeatable).
-    #[arg(long = "user-id", value_name = "USER_ID", allow_hyphen_values = true)]
-    pub user_id: Vec<String>,
-    /// Members with this email address (repeatable).
-    #[arg(long = "email-address", value_name = "EMAIL")]
-    pub email_address: Vec<String>,
-    /// Members with this phone number (repeatable).
-    #[arg(long = "phone-number", value_name = "PHONE")]
-    pub phone_number: Vec<String>,
-    /// Members with this username (repeatable).
-    #[arg(long, value_name = "USERNAME")]
-    pub username: Vec<String>,
-    /// Members with this web3 wallet (repeatable).
-    #[arg(long = "web3-wallet", value_name = "WALLET")]
-    pub web3_wallet: Vec<String>,
-    /// Partial match over the members' emails, phones, usernames, IDs and names.
-    #[arg(long)]
-    pub query: Option<String>,
-    /// Partial match over the members' email addresses.
-    #[arg(long = "email-address-query", value_name = "TEXT")]
-    pub email_address_query: Option<String>,
-    /// Partial match over the members' phone numbers.
-    #[arg(long = "phone-number-query", value_name = "TEXT")]
-    pub phone_number_query: Option<String>,
-    /// Partial match over the members' usernames.
-    #[arg(long = "username-query", value_name = "TEXT")]
-    pub username_query: Option<String>,
-    /// Partial match over the members' names.
-    #[arg(long = "name-query", value_name = "TEXT")]
-    pub name_query: Option<String>,
-    /// Members last active before this time (Unix milliseconds).
-    #[arg(long = "last-active-at-before", value_name = "MS")]
-    pub last_active_at_before: Option<i64>,
-    /// Members last active after this time (Unix milliseconds).
-    #[arg(long = "last-active-at-after", value_name = "MS")]
-    pub last_active_at_after: Option<i64>,
-    /// Memberships created before this time (Unix milliseconds).
-    #[arg(long = "created-at-before", value_name = "MS")]
-    pub created_at_before: Option<i64>,
-    /// Memberships created after this time (Unix milliseconds).
-    #[arg(long = "created-at-after", value_name = "MS")]
-    pub created_at_after: Option<i64>,
+    #[command(flatten)]
+    pub filter: MemberFilters,
     #[command(flatten)]
     pub page: PageArgs,
 }
@@ -618,15 +506,8 @@ pub enum InvitationsCmd {
     /// List an organization's invitations (or, without ORG_ID, every organization's).
     List {
         organization_id: Option<String>,
-        /// pending, accepted, revoked or expired (repeatable).
-        #[arg(long)]
-        status: Vec<String>,
-        /// Invitations to this address (with ORG_ID).
-        #[arg(long = "email-address", value_name = "EMAIL")]
-        email_address: Option<String>,
-        /// Part of the email address (without ORG_ID).
-        #[arg(long)]
-        query: Option<String>,
+        #[command(flatten)]
+        filter: InvitationFilters,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -681,12 +562,8 @@ pub enum InvitationsCmd {
 pub enum AppInvitationsCmd {
     /// List invitations (revoked ones only with --status revoked).
     List {
-        /// pending, accepted, revoked or expired.
-        #[arg(long)]
-        status: Option<String>,
-        /// Part of the email address or ID.
-        #[arg(long)]
-        query: Option<String>,
+        #[command(flatten)]
+        filter: AppInvitationFilters,
         #[command(flatten)]
         page: PageArgs,
     },

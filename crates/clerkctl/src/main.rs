@@ -5,9 +5,9 @@ mod bulk;
 mod cli;
 mod cmd;
 mod fail;
-mod input;
 mod local;
 mod mcp;
+mod ops;
 mod output;
 mod skill;
 

@@ -5,6 +5,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use clerk_api::models::{Organization, OrganizationMembership, User};
 use clerk_api::page::List;
 use clerk_api::{Client, Request};
 use futures::TryStreamExt;
@@ -14,27 +15,23 @@ use serde_json::value::RawValue;
 
 use crate::app::App;
 use crate::cli::{ExportArgs, FileFormat};
-use crate::fail::{CliResult, Fail, Subject};
+use crate::fail::{CliResult, Fail};
+use crate::ops::{Listing, Page};
 
-/// What to export.
-#[derive(Debug, Clone)]
+/// What to export: the list operation that pages through it (`ops::*::export`).
+#[derive(Debug)]
 pub enum What {
-    /// Users, with query filters.
-    Users(Vec<(&'static str, String)>),
-    Organizations {
-        include_members_count: bool,
-    },
-    Members {
-        org: clerk_api::ids::OrganizationId,
-    },
+    Users(Listing<User>),
+    Organizations(Listing<Organization>),
+    Members(Listing<OrganizationMembership>),
 }
 
 impl What {
     pub fn noun(&self) -> &'static str {
         match self {
             What::Users(_) => "users",
-            What::Organizations { .. } => "organizations",
-            What::Members { .. } => "members",
+            What::Organizations(_) => "organizations",
+            What::Members(_) => "members",
         }
     }
 }
@@ -232,8 +229,8 @@ pub async fn export(
     let noun = what.noun();
     let columns = match what {
         What::Users(_) => USER_COLUMNS,
-        What::Organizations { .. } => ORG_COLUMNS,
-        What::Members { .. } => MEMBER_COLUMNS,
+        What::Organizations(_) => ORG_COLUMNS,
+        What::Members(_) => MEMBER_COLUMNS,
     };
     let kept: Vec<Column>;
     let columns = if strip_private {
@@ -281,25 +278,13 @@ pub async fn export(
     }
 }
 
+/// The first page's request; `stream_as` pages on from it.
 fn list_request<'a>(client: &'a Client, what: &What) -> Request<'a, List<Value>> {
+    let page = Page::default();
     match what {
-        What::Users(filters) => {
-            let mut r = client.users().list().limit(500);
-            for (k, v) in filters {
-                r = r.param_add(k, v.clone());
-            }
-            r.retype()
-        }
-        What::Organizations {
-            include_members_count,
-        } => {
-            let mut r = client.organizations().list().limit(500);
-            if *include_members_count {
-                r = r.include_members_count(true);
-            }
-            r.retype()
-        }
-        What::Members { org } => client.memberships(org).list().limit(500).retype(),
+        What::Users(op) => op.request(client, &page).retype(),
+        What::Organizations(op) => op.request(client, &page).retype(),
+        What::Members(op) => op.request(client, &page).retype(),
     }
 }
 
@@ -316,14 +301,13 @@ async fn write_all(
     sink: &mut Sink,
     progress: &ProgressBar,
 ) -> CliResult<u64> {
-    let doing = "export";
-    let subject = match what {
-        What::Users(_) => Subject::User,
-        What::Organizations { .. } => Subject::Organization,
-        What::Members { .. } => Subject::Organization,
+    let (doing, subject) = match what {
+        What::Users(op) => (&op.doing, op.subject),
+        What::Organizations(op) => (&op.doing, op.subject),
+        What::Members(op) => (&op.doing, op.subject),
     };
     let fail = |error| Fail::Clerk {
-        doing: doing.into(),
+        doing: doing.clone(),
         subject,
         error,
     };

@@ -1,14 +1,15 @@
 //! The four bulk jobs: what a row is, how it is created (in bulk where Clerk allows), how an
 //! existing object is found again, and which refusals mean "already there".
 
-use clerk_api::ids::{OrganizationId, UserId};
+use clerk_api::ids::OrganizationId;
+use clerk_api::resources::{AddMember, CreateInvitation, CreateOrganizationInvitation, CreateUser};
 use clerk_api::{ApiError, Client, PreparedRequest, RetryPolicy};
 use serde_json::{Map, Value};
 
 use super::rows::Cell;
-use crate::app::Change;
-use crate::fail::Subject;
-use crate::input;
+use crate::fail::{CliResult, Fail, Subject};
+use crate::ops::{self, Change, Object, check};
+use crate::ops::{invitations, memberships, organization_invitations, users};
 
 /// Clerk's bulk endpoints take at most this many items.
 pub const BULK_SIZE: usize = 10;
@@ -29,6 +30,54 @@ pub enum Job {
         org: OrganizationId,
         role: Option<String>,
     },
+}
+
+/// A row's text field, or "" (which the operation's checks refuse).
+fn text(row: &Object, key: &str) -> String {
+    row.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The operations that create one row's object: those the single-create commands run, with
+/// the row (checked and completed by [`Job::prepare`]) as their body.
+fn org_invitation(
+    org: &OrganizationId,
+    row: &Object,
+) -> CliResult<ops::Write<CreateOrganizationInvitation>> {
+    organization_invitations::create(organization_invitations::Create {
+        organization_id: org.to_string(),
+        email_address: text(row, "email_address"),
+        role: text(row, "role"),
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+fn app_invitation(row: &Object) -> CliResult<ops::Write<CreateInvitation>> {
+    invitations::create(invitations::Create {
+        email_address: text(row, "email_address"),
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+fn user(row: &Object) -> CliResult<ops::Write<CreateUser>> {
+    users::create(users::Create {
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+fn member(org: &OrganizationId, row: &Object) -> CliResult<ops::Write<AddMember>> {
+    memberships::add(memberships::Add {
+        organization_id: org.to_string(),
+        user_id: text(row, "user_id"),
+        role: text(row, "role"),
+        other: row.clone(),
+        ..Default::default()
+    })
 }
 
 /// Clerk's hourly limits on an invitation job's two endpoints: (bulk, single) requests per hour.
@@ -55,12 +104,7 @@ impl Job {
 
     /// The job as a change: what the read-only guard refuses and the audit log records.
     pub fn change(&self) -> Change {
-        Change::new(
-            self.name(),
-            format!("run `{}`", self.name()),
-            Subject::Other,
-            None,
-        )
+        Change::new(format!("run `{}`", self.name()), Subject::Other, None)
     }
 
     /// What the job acts on (the organization), for the journal.
@@ -140,17 +184,17 @@ impl Job {
     /// Checks a row and completes it (default role, email lists); answers the row's key: what
     /// identifies its object, so a row is never created twice.
     pub fn prepare(&self, body: &mut Map<String, Value>) -> Result<String, String> {
-        let check = |r: crate::fail::CliResult<String>| -> Result<String, String> {
+        fn check<T>(r: CliResult<T>) -> Result<T, String> {
             r.map_err(|f| match f {
-                crate::fail::Fail::Usage(m) => m,
+                Fail::Usage(m) => m,
                 other => format!("{other:?}"),
             })
-        };
+        }
         match self {
             Job::OrganizationInvitations { role, .. } | Job::Members { role, .. } => {
                 match (body.get("role"), role) {
                     (Some(Value::String(r)), _) => {
-                        check(input::role(r))?;
+                        check(check::role(r))?;
                     }
                     (Some(_), _) => return Err("role must be a string such as org:member".into()),
                     (None, Some(r)) => {
@@ -163,20 +207,20 @@ impl Job {
                         .get("user_id")
                         .and_then(Value::as_str)
                         .ok_or("no user_id")?;
-                    return check(input::user_id(user).map(String::from));
+                    return check(check::user_id(user)).map(String::from);
                 }
                 let email = body
                     .get("email_address")
                     .and_then(Value::as_str)
                     .ok_or("no email_address")?;
-                check(input::email(email)).map(|e| e.to_lowercase())
+                check(check::email(email)).map(|e| e.to_lowercase())
             }
             Job::Invitations => {
                 let email = body
                     .get("email_address")
                     .and_then(Value::as_str)
                     .ok_or("no email_address")?;
-                check(input::email(email)).map(|e| e.to_lowercase())
+                check(check::email(email)).map(|e| e.to_lowercase())
             }
             Job::Users => {
                 for list in ["email_address", "phone_number", "web3_wallet"] {
@@ -200,7 +244,7 @@ impl Job {
                     }
                 };
                 for e in &emails {
-                    check(input::email(e))?;
+                    check(check::email(e))?;
                 }
                 let text = |k: &str| {
                     body.get(k)
@@ -229,77 +273,55 @@ impl Job {
     }
 
     /// The request for one row, unsent.
-    pub fn prepare_one(&self, c: &Client, body: &Map<String, Value>) -> PreparedRequest {
-        match self {
-            Job::OrganizationInvitations { org, .. } => c
-                .organization_invitations(org)
-                .create("", "")
-                .body(body)
-                .prepare(),
-            Job::Invitations => c.invitations().create("").body(body).prepare(),
-            Job::Users => c.users().create().body(body).prepare(),
-            Job::Members { org, .. } => c
-                .memberships(org)
-                .add(&UserId::new_unchecked(""), "")
-                .body(body)
-                .prepare(),
-        }
+    pub fn prepare_one(&self, c: &Client, row: &Object) -> CliResult<PreparedRequest> {
+        Ok(match self {
+            Job::OrganizationInvitations { org, .. } => {
+                org_invitation(org, row)?.request(c).prepare()
+            }
+            Job::Invitations => app_invitation(row)?.request(c).prepare(),
+            Job::Users => user(row)?.request(c).prepare(),
+            Job::Members { org, .. } => member(org, row)?.request(c).prepare(),
+        })
     }
 
     /// The request for several rows, unsent (invitation jobs only).
-    pub fn prepare_many(&self, c: &Client, bodies: &[Map<String, Value>]) -> PreparedRequest {
+    pub fn prepare_many(&self, c: &Client, bodies: &[Object]) -> PreparedRequest {
         match self {
-            Job::OrganizationInvitations { org, .. } => c
-                .organization_invitations(org)
-                .create_bulk(bodies)
+            Job::OrganizationInvitations { org, .. } => {
+                organization_invitations::create_bulk(org, bodies.to_vec())
+                    .request(c)
+                    .prepare()
+            }
+            _ => invitations::create_bulk(bodies.to_vec())
+                .request(c)
                 .prepare(),
-            _ => c.invitations().create_bulk(bodies).prepare(),
         }
     }
 
     /// Creates one row's object, sent once (the job decides about trying again); answers
     /// its ID.
-    pub async fn create_one(
-        &self,
-        c: &Client,
-        body: &Map<String, Value>,
-    ) -> clerk_api::Result<Option<String>> {
+    pub async fn create_one(&self, c: &Client, row: &Object) -> clerk_api::Result<Option<String>> {
+        let invalid = |f: Fail| clerk_api::Error::Invalid(f.line());
         let once = RetryPolicy::none();
-        let v = match self {
+        let id = match self {
             Job::OrganizationInvitations { org, .. } => {
-                c.organization_invitations(org)
-                    .create("", "")
-                    .body(body)
-                    .retry(once)
-                    .send_json()
-                    .await?
+                let op = org_invitation(org, row).map_err(invalid)?;
+                op.request(c).retry(once).send().await?.id.to_string()
             }
             Job::Invitations => {
-                c.invitations()
-                    .create("")
-                    .body(body)
-                    .retry(once)
-                    .send_json()
-                    .await?
+                let op = app_invitation(row).map_err(invalid)?;
+                op.request(c).retry(once).send().await?.id.to_string()
             }
             Job::Users => {
-                c.users()
-                    .create()
-                    .body(body)
-                    .retry(once)
-                    .send_json()
-                    .await?
+                let op = user(row).map_err(invalid)?;
+                op.request(c).retry(once).send().await?.id.to_string()
             }
             Job::Members { org, .. } => {
-                c.memberships(org)
-                    .add(&UserId::new_unchecked(""), "")
-                    .body(body)
-                    .retry(once)
-                    .send_json()
-                    .await?
+                let op = member(org, row).map_err(invalid)?;
+                op.request(c).retry(once).send().await?.id.to_string()
             }
         };
-        Ok(v.get("id").and_then(Value::as_str).map(str::to_owned))
+        Ok(Some(id))
     }
 
     /// Creates several rows' objects in one request (all or none), sent once; answers
@@ -307,22 +329,22 @@ impl Job {
     pub async fn create_many(
         &self,
         c: &Client,
-        bodies: &[Map<String, Value>],
+        bodies: &[Object],
     ) -> clerk_api::Result<Vec<(String, String)>> {
         let once = RetryPolicy::none();
         Ok(match self {
-            Job::OrganizationInvitations { org, .. } => c
-                .organization_invitations(org)
-                .create_bulk(bodies)
-                .retry(once)
-                .send()
-                .await?
-                .into_iter()
-                .map(|i| (i.email_address.to_lowercase(), i.id.to_string()))
-                .collect(),
-            _ => c
-                .invitations()
-                .create_bulk(bodies)
+            Job::OrganizationInvitations { org, .. } => {
+                organization_invitations::create_bulk(org, bodies.to_vec())
+                    .request(c)
+                    .retry(once)
+                    .send()
+                    .await?
+                    .into_iter()
+                    .map(|i| (i.email_address.to_lowercase(), i.id.to_string()))
+                    .collect()
+            }
+            _ => invitations::create_bulk(bodies.to_vec())
+                .request(c)
                 .retry(once)
                 .send()
                 .await?
@@ -334,69 +356,35 @@ impl Job {
 
     /// Looks for the object a row would create (after an answer was lost, or to name the one
     /// that exists); answers its ID.
-    pub async fn find(
-        &self,
-        c: &Client,
-        body: &Map<String, Value>,
-    ) -> clerk_api::Result<Option<String>> {
-        let first_id = |v: &Value| -> Option<String> {
-            let items = v
-                .get("data")
-                .and_then(Value::as_array)
-                .or_else(|| v.as_array())?;
-            items.first()?.get("id")?.as_str().map(str::to_owned)
-        };
+    pub async fn find(&self, c: &Client, body: &Object) -> clerk_api::Result<Option<String>> {
+        let page = ops::Page::default();
         match self {
             Job::OrganizationInvitations { org, .. } => {
                 let Some(email) = email_of(body) else {
                     return Ok(None);
                 };
-                let v = c
-                    .organization_invitations(org)
-                    .list()
-                    .status(["pending"])
-                    .email_address(email)
-                    .send_json()
+                let found = organization_invitations::find_pending(org, &email)
+                    .request(c, &page)
+                    .send()
                     .await?;
-                Ok(first_id(&v))
+                Ok(found.data.first().map(|i| i.id.to_string()))
             }
             Job::Invitations => {
                 let Some(email) = email_of(body) else {
                     return Ok(None);
                 };
-                let v = c
-                    .invitations()
-                    .list()
-                    .status("pending")
-                    .query(email.clone())
-                    .limit(500)
-                    .send_json()
+                let found = invitations::find_pending(&email)
+                    .request(c, &page)
+                    .send()
                     .await?;
-                let items = v
-                    .get("data")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                Ok(items
+                Ok(found
+                    .data
                     .iter()
-                    .find(|i| {
-                        i.get("email_address")
-                            .and_then(Value::as_str)
-                            .is_some_and(|e| e.eq_ignore_ascii_case(&email))
-                    })
-                    .and_then(|i| i.get("id")?.as_str().map(str::to_owned)))
+                    .find(|i| i.email_address.eq_ignore_ascii_case(&email))
+                    .map(|i| i.id.to_string()))
             }
             Job::Users => {
-                if let Some(ext) = body
-                    .get("external_id")
-                    .and_then(Value::as_str)
-                    .filter(|s| !s.is_empty())
-                {
-                    let v = c.users().list().external_id([ext]).send_json().await?;
-                    if let Some(id) = first_id(&v) {
-                        return Ok(Some(id));
-                    }
-                }
+                let external_id = body.get("external_id").and_then(Value::as_str);
                 let emails: Vec<String> = body
                     .get("email_address")
                     .and_then(Value::as_array)
@@ -407,23 +395,27 @@ impl Job {
                             .collect()
                     })
                     .unwrap_or_default();
-                if !emails.is_empty() {
-                    let v = c.users().list().email_address(emails).send_json().await?;
-                    return Ok(first_id(&v));
+                for lookup in users::find(external_id, &emails) {
+                    let found = lookup.request(c, &page).send().await?;
+                    if let Some(u) = found.data.first() {
+                        return Ok(Some(u.id.to_string()));
+                    }
                 }
                 Ok(None)
             }
             Job::Members { org, .. } => {
-                let Some(user) = body.get("user_id").and_then(Value::as_str) else {
+                let Some(user) = body
+                    .get("user_id")
+                    .and_then(Value::as_str)
+                    .and_then(|u| check::user_id(u).ok())
+                else {
                     return Ok(None);
                 };
-                let v = c
-                    .memberships(org)
-                    .list()
-                    .user_id([user])
-                    .send_json()
+                let found = memberships::find(org, &user)
+                    .request(c, &page)
+                    .send()
                     .await?;
-                Ok(first_id(&v))
+                Ok(found.data.first().map(|m| m.id.to_string()))
             }
         }
     }

@@ -562,7 +562,7 @@ impl Report {
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
 /// second Ctrl-C at once.
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
-    app.guard(&job.change())?;
+    app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
     let (rows, bad) = rows::read(&args.file, format, job.cell())?;
     app.set_rate(args.pacing.rate);
@@ -701,7 +701,7 @@ pub async fn execute(
         + tally.failed.len() as u64;
 
     if options.dry_run {
-        return Ok(plan(client, job, &items, tally));
+        return plan(client, job, &items, tally);
     }
     let journal = journal.expect("opened unless dry run");
     if options.talk {
@@ -812,7 +812,7 @@ pub async fn execute(
         "journal": summary["journal"],
         "requests": summary["requests"],
     });
-    app.audit_job(&job.change(), &outcome)?;
+    app.audit_job(job.name(), &job.change(), &outcome)?;
     Ok(Report::Summary(summary))
 }
 
@@ -849,7 +849,7 @@ fn estimate(client: &Client, job: &Job, rows: usize, no_hourly: bool) {
 }
 
 /// The requests a job would send, one per batch, and what it would leave out.
-fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> Report {
+fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> CliResult<Report> {
     let requests = items
         .chunks(job.batch())
         .map(|batch| {
@@ -859,19 +859,19 @@ fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> Report {
                     &batch.iter().map(|i| i.body.clone()).collect::<Vec<_>>(),
                 )
             } else {
-                job.prepare_one(client, &batch[0].body)
+                job.prepare_one(client, &batch[0].body)?
             };
             let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
-            json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request})
+            Ok(json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))
         })
-        .collect();
-    Report::Plan {
+        .collect::<CliResult<_>>()?;
+    Ok(Report::Plan {
         requests,
         rows: items.len(),
         already_done: tally.already_done,
         skipped: tally.skipped.len(),
         bad: tally.failed,
-    }
+    })
 }
 
 fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {

@@ -4,10 +4,10 @@
 use clerk_api::RequestSpec;
 use http::Method;
 
-use crate::app::{App, Change};
+use crate::app::App;
 use crate::cli::ApiArgs;
 use crate::fail::{CliResult, Subject, usage};
-use crate::input;
+use crate::ops::Change;
 use crate::output::Kind;
 
 pub async fn run(app: &mut App, args: ApiArgs) -> CliResult {
@@ -48,7 +48,7 @@ pub async fn run(app: &mut App, args: ApiArgs) -> CliResult {
                 "GET requests take no body: pass parameters with -q KEY=VALUE",
             ));
         }
-        spec.body = Some(input::json_arg("--data", raw)?);
+        spec.body = Some(super::args::json_arg("--data", raw)?);
     }
     let doing = format!("{method} {path}");
     if method == Method::GET {
@@ -59,14 +59,14 @@ pub async fn run(app: &mut App, args: ApiArgs) -> CliResult {
         }
         return Ok(());
     }
-    let mut c = Change::new("api", doing, Subject::Other, None);
+    let mut c = Change::new(doing, Subject::Other, None);
     if method == Method::DELETE {
         c = c.destructive();
     }
-    app.guard(&c)?;
+    app.guard("api", &c)?;
     let client = app.client().await?;
     let req = client.request(spec);
-    if let Some(v) = app.write(&c, req).await? {
+    if let Some(v) = app.write("api", &c, req).await? {
         app.out.object(Kind::Raw, &v)?;
     }
     Ok(())

@@ -1,8 +1,10 @@
-//! Command implementations: each checks its input, builds the request with the client, and
-//! prints the answer.
+//! The command line's adapter: each command turns its arguments into an operation's input
+//! (`crate::ops`), runs the operation through `App` (guards, dry run, audit), and prints the
+//! answer. What an operation checks and sends is decided in `ops`, never here.
 
 mod api;
 mod app_invitations;
+mod args;
 mod emulator;
 mod invitations;
 mod members;
@@ -13,16 +15,16 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
-use clerk_api::Request;
-use clerk_api::page::List;
+use clerk_api::page::HasId;
 use clerk_api::request::Operation;
-use clerk_api::resources::CountUsers;
 use futures::TryStreamExt;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::app::App;
 use crate::cli::{Cli, Command, Format, PageArgs};
 use crate::fail::{CliResult, Fail, Subject, usage};
+use crate::ops;
 use crate::output::Kind;
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -111,14 +113,9 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
             "reset empties the built-in emulator's state: run it as `clerkctl --local reset`",
         ));
     }
-    let change = crate::app::Change::new(
-        "reset",
-        "empty the local emulator's state",
-        Subject::Other,
-        None,
-    )
-    .destructive();
-    app.guard(&change)?;
+    let change =
+        ops::Change::new("empty the local emulator's state", Subject::Other, None).destructive();
+    app.guard("reset", &change)?;
     if app.global.dry_run {
         eprintln!("clerkctl: would empty the local emulator's state");
         return Ok(());
@@ -133,6 +130,7 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
         crate::local::load_demo(local.engine())?;
     }
     app.audit_job(
+        "reset",
         &change,
         &serde_json::json!({"status": "done", "demo": demo}),
     )?;
@@ -148,41 +146,16 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
     Ok(())
 }
 
-/// Applies --limit, --offset and --order-by.
-fn paged<'a, T>(mut req: Request<'a, List<T>>, page: &PageArgs) -> Request<'a, List<T>>
+/// Runs a list: one page (with its total), or with --all every page, streamed.
+async fn list<T>(app: &mut App, kind: Kind, op: ops::Listing<T>, page: &PageArgs) -> CliResult
 where
-    T: serde::de::DeserializeOwned + clerk_api::page::HasId + Send + 'a,
+    T: DeserializeOwned + HasId + Send + 'static,
 {
-    if let Some(l) = page.limit {
-        req = req.limit(l);
-    }
-    if let Some(o) = page.offset {
-        req = req.offset(o);
-    }
-    if let Some(o) = &page.order_by {
-        req = req.order_by(o.clone());
-    }
-    req
-}
-
-/// Runs a list command: one page (with its total), or with --all every page, streamed.
-/// `count` gives the total for lists that answer a bare array (users).
-async fn list<'a, T>(
-    app: &mut App,
-    kind: Kind,
-    subject: Subject,
-    doing: &str,
-    req: Request<'a, List<T>>,
-    page: &PageArgs,
-    count: Option<Request<'a, CountUsers>>,
-) -> CliResult
-where
-    T: serde::de::DeserializeOwned + clerk_api::page::HasId + Send + 'a,
-{
-    let req = paged(req, page);
+    let client = app.client().await?;
+    let req = op.request(&client, &page.page());
     let fail = |error| Fail::Clerk {
-        doing: doing.to_owned(),
-        subject,
+        doing: op.doing.clone(),
+        subject: op.subject,
         error,
     };
     if app.global.dry_run {
@@ -211,7 +184,7 @@ where
         }
         _ => (Vec::new(), None),
     };
-    let total = match (total, count) {
+    let total = match (total, op.count(&client)) {
         (Some(t), _) => Some(t),
         (None, Some(count)) if app.out.format() != Format::Ndjson => {
             Some(count.send().await.map_err(fail)?)
@@ -223,33 +196,27 @@ where
 }
 
 /// Runs a read that answers one object and prints it.
-async fn show<O: Operation>(
-    app: &mut App,
-    kind: Kind,
-    subject: Subject,
-    doing: String,
-    req: Request<'_, O>,
-) -> CliResult {
-    if let Some(v) = app.read(doing, subject, req).await? {
+async fn show<A: Operation>(app: &mut App, kind: Kind, op: ops::Read<A>) -> CliResult {
+    let client = app.client().await?;
+    let req = op.request(&client);
+    if let Some(v) = app.read(op.doing, op.subject, req).await? {
         app.out.object(kind, &v)?;
     }
     Ok(())
 }
 
-/// Runs a change and prints what Clerk answered.
-async fn change<O: Operation>(
+/// Runs a change (guard first: read-only mode, confirmation) and prints what Clerk answered.
+async fn change<A: Operation>(
     app: &mut App,
+    command: &'static str,
     kind: Kind,
-    change: &crate::app::Change,
-    req: Request<'_, O>,
+    op: ops::Write<A>,
 ) -> CliResult {
-    if let Some(v) = app.write(change, req).await? {
+    app.guard(command, &op.change)?;
+    let client = app.client().await?;
+    let req = op.request(&client);
+    if let Some(v) = app.write(command, &op.change, req).await? {
         app.out.object(kind, &v)?;
     }
     Ok(())
-}
-
-/// Helper for commands that must fail cleanly when there is nothing to send.
-fn nothing_to_send(what: &str) -> Fail {
-    usage(format!("nothing to change: give at least one of {what}"))
 }

@@ -1,9 +1,10 @@
 //! `clerkctl mcp`: the CLI's operations as the tools of a Model Context Protocol server on
 //! stdio, built on rmcp (the official Rust MCP SDK).
 //!
-//! It shares everything with the CLI except the printing: the same client and key handling
-//! (`App::client`), input checks (`input`), read-only guard, dry run, production-key notice
-//! and audit log (`App::send_change`), and the same exit-code classes and hints (`Fail`).
+//! It shares everything with the CLI except the printing: the same operations (`ops`: input
+//! checks, filters, requests), client and key handling (`App::client`), read-only guard, dry
+//! run, production-key notice and audit log (`App::send_change`), and the same exit-code
+//! classes and hints (`Fail`).
 //! stdout carries the protocol and nothing else; notices and logs go to stderr.
 
 mod params;
@@ -26,7 +27,8 @@ pub use tools::{EXPORTS, Server};
 pub const HELP: &str = "\
 Tools:
   users            list_users get_user get_user_count create_user update_user
-                   update_user_metadata delete_user import_users export_users
+                   update_user_metadata delete_user ban_user unban_user lock_user
+                   unlock_user import_users export_users
   organizations    list_organizations get_organization create_organization
                    update_organization delete_organization export_organizations
   members          list_members add_member update_member remove_member
@@ -63,6 +65,10 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "update_user",
             "update_user_metadata",
             "delete_user",
+            "ban_user",
+            "unban_user",
+            "lock_user",
+            "unlock_user",
             "import_users",
             "export_users",
         ],
@@ -291,6 +297,57 @@ mod tests {
         assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 7);
         assert!(only(&["delete_user"], true).is_err());
         assert!(only(&["nope"], false).is_err());
+    }
+
+    /// Every filter of a command-line list (or export) is a parameter of the matching tool,
+    /// under the same name: Clerk's query parameter's.
+    #[test]
+    fn every_list_filter_of_the_command_line_is_a_parameter_of_its_tool() {
+        use clap::CommandFactory;
+        let pairs: &[(&[&str], &str)] = &[
+            (&["users", "list"], "list_users"),
+            (&["users", "count"], "get_user_count"),
+            (&["users", "export"], "export_users"),
+            (&["orgs", "list"], "list_organizations"),
+            (&["orgs", "export"], "export_organizations"),
+            (&["members", "list"], "list_members"),
+            (&["members", "export"], "export_members"),
+            (&["invitations", "list"], "list_invitations"),
+            (&["app-invitations", "list"], "list_app_invitations"),
+        ];
+        // The command line's own: every page in one stream (a tool answers a page at a time),
+        // and pacing (the server's --rate paces every tool).
+        const CLI_ONLY: &[&str] = &["all", "rate"];
+        let cli = crate::cli::Cli::command();
+        let tools = Server::tool_router().list_all();
+        let mut checked = 0;
+        for (path, tool) in pairs {
+            let mut cmd = &cli;
+            for p in *path {
+                cmd = cmd.find_subcommand(p).expect("the command exists");
+            }
+            let schema = &tools
+                .iter()
+                .find(|t| t.name == *tool)
+                .unwrap_or_else(|| panic!("{tool} exists"))
+                .input_schema;
+            let props = schema["properties"].as_object().expect("properties");
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_global_set() || CLI_ONLY.contains(&id) {
+                    continue;
+                }
+                assert!(
+                    props.contains_key(id),
+                    "`clerkctl {}` takes --{} but {tool} has no {id} parameter",
+                    path.join(" "),
+                    arg.get_long().unwrap_or(id)
+                );
+                checked += 1;
+            }
+        }
+        // users list alone has 21 filters: the walk did look at the flags.
+        assert!(checked > 80, "{checked}");
     }
 
     #[test]

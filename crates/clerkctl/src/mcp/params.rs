@@ -1,33 +1,25 @@
 //! The tools' inputs. Every field has a doc comment: it becomes the field's `description` in the
 //! tool's JSON Schema, which is all an agent knows about it. Unknown fields are refused, so a
-//! misspelt filter fails instead of being ignored.
+//! misspelt filter fails instead of being ignored. The lists' filters are `ops`'s filter sets,
+//! flattened in: the same ones the command line's list commands take.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
-/// A JSON object (metadata).
-pub type Object = Map<String, Value>;
+pub use crate::ops::Object;
+pub use crate::ops::invitations::AppInvitationFilters;
+pub use crate::ops::memberships::MemberFilters;
+pub use crate::ops::organization_invitations::InvitationFilters;
+pub use crate::ops::organizations::OrganizationFilters;
+pub use crate::ops::users::UserFilters;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListUsers {
-    /// Partial match over email addresses, phone numbers, usernames, IDs and names.
-    pub query: Option<String>,
-    /// Only users with one of these exact email addresses.
-    pub email_address: Option<Vec<String>>,
-    /// Only users with one of these phone numbers (E.164, e.g. +15555550100).
-    pub phone_number: Option<Vec<String>>,
-    /// Only users with one of these usernames.
-    pub username: Option<Vec<String>>,
-    /// Only users with one of these external IDs (your own IDs for them).
-    pub external_id: Option<Vec<String>>,
-    /// Only these users (IDs like user_2xhF...).
-    pub user_id: Option<Vec<String>>,
-    /// Only members of these organizations (IDs like org_2xhF...).
-    pub organization_id: Option<Vec<String>>,
-    /// true: only banned users; false: only users who are not banned.
-    pub banned: Option<bool>,
+    #[serde(flatten)]
+    pub filters: UserFilters,
+    /// Continue after this user (user_...): the cursor, with the default order.
+    pub starting_after: Option<String>,
     /// Sort by a field, - for descending, + for ascending: -created_at (the default),
     /// +created_at, -last_sign_in_at, -last_active_at, +email_address, +first_name, ...
     pub order_by: Option<String>,
@@ -48,19 +40,6 @@ pub struct GetUser {
     pub user_id: String,
     /// Keep only these fields, e.g. ["id", "email_addresses", "public_metadata"].
     pub fields: Option<Vec<String>>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CountUsersParams {
-    /// Count only users matching this partial text (emails, phones, usernames, IDs, names).
-    pub query: Option<String>,
-    /// Count only users with one of these exact email addresses.
-    pub email_address: Option<Vec<String>>,
-    /// Count only members of these organizations (IDs like org_2xhF...).
-    pub organization_id: Option<Vec<String>>,
-    /// true: count only banned users; false: only users who are not banned.
-    pub banned: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -130,12 +109,8 @@ pub struct UserId {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizations {
-    /// An exact organization ID, or part of a name or slug.
-    pub query: Option<String>,
-    /// Only organizations these users belong to (IDs like user_2xhF...).
-    pub user_id: Option<Vec<String>>,
-    /// Add members_count to each organization.
-    pub include_members_count: Option<bool>,
+    #[serde(flatten)]
+    pub filters: OrganizationFilters,
     /// Sort by a field, - for descending, + for ascending: -created_at (the default),
     /// +name, -members_count.
     pub order_by: Option<String>,
@@ -207,14 +182,8 @@ pub struct OrganizationId {
 pub struct ListMembers {
     /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
     pub organization_id: String,
-    /// Only members with one of these roles, e.g. ["org:admin"].
-    pub role: Option<Vec<String>>,
-    /// Only these users (IDs like user_2xhF...).
-    pub user_id: Option<Vec<String>>,
-    /// Only members with one of these email addresses.
-    pub email_address: Option<Vec<String>>,
-    /// Partial match over the members' emails, phones, usernames, IDs and names.
-    pub query: Option<String>,
+    #[serde(flatten)]
+    pub filters: MemberFilters,
     /// Sort by a field, - for descending, + for ascending: -created_at, +first_name, ...
     pub order_by: Option<String>,
     /// Members per page, 1 to 500 (Clerk's default is 10).
@@ -261,12 +230,11 @@ pub struct RemoveMember {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListInvitations {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
-    pub organization_id: String,
-    /// Only invitations in these states: pending, accepted, revoked, expired.
-    pub status: Option<Vec<String>>,
-    /// Only invitations to this email address.
-    pub email_address: Option<String>,
+    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk; leave it out to list
+    /// every organization's invitations.
+    pub organization_id: Option<String>,
+    #[serde(flatten)]
+    pub filters: InvitationFilters,
     /// Sort by a field, - for descending, + for ascending: -created_at (the default),
     /// +created_at (oldest first), +email_address.
     pub order_by: Option<String>,
@@ -327,11 +295,8 @@ pub struct RevokeInvitation {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListAppInvitations {
-    /// Only invitations in this state: pending, accepted, revoked or expired (revoked ones
-    /// are listed only when asked for).
-    pub status: Option<String>,
-    /// Part of the email address or ID.
-    pub query: Option<String>,
+    #[serde(flatten)]
+    pub filters: AppInvitationFilters,
     /// Sort by a field, - for descending, + for ascending: -created_at (the default),
     /// +created_at, +email_address.
     pub order_by: Option<String>,
@@ -361,6 +326,8 @@ pub struct CreateAppInvitation {
     pub ignore_existing: Option<bool>,
     /// false: create the invitation without emailing it (true by default).
     pub notify: Option<bool>,
+    /// The email template: invitation (the default) or waitlist_invitation.
+    pub template_slug: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -488,14 +455,8 @@ pub struct ExportUsers {
     pub out: String,
     /// ndjson (the default) or csv.
     pub format: Option<ExportFormat>,
-    /// Only users matching this partial text (emails, phones, usernames, IDs, names).
-    pub query: Option<String>,
-    /// Only users with one of these exact email addresses.
-    pub email_address: Option<Vec<String>>,
-    /// Only members of these organizations (IDs like org_2xhF...).
-    pub organization_id: Option<Vec<String>>,
-    /// true: only banned users; false: only users who are not banned.
-    pub banned: Option<bool>,
+    #[serde(flatten)]
+    pub filters: UserFilters,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -506,8 +467,8 @@ pub struct ExportOrganizations {
     pub out: String,
     /// ndjson (the default) or csv.
     pub format: Option<ExportFormat>,
-    /// Include each organization's members_count.
-    pub include_members_count: Option<bool>,
+    #[serde(flatten)]
+    pub filters: OrganizationFilters,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -520,4 +481,6 @@ pub struct ExportMembers {
     pub out: String,
     /// ndjson (the default) or csv.
     pub format: Option<ExportFormat>,
+    #[serde(flatten)]
+    pub filters: MemberFilters,
 }

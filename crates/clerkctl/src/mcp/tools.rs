@@ -1,40 +1,44 @@
-//! The tools. Each checks its input as the CLI does, builds the request with the client,
-//! and answers Clerk's JSON as structured content; a failure is a tool error (`isError`)
-//! carrying Clerk's status, code and message and the CLI's hint, never a protocol error.
+//! The tools: the MCP server's adapter. Each turns its parameters into an operation's input
+//! (`crate::ops`), runs it through `App` (read-only guard, dry run, audit), and answers Clerk's
+//! JSON as structured content; a failure is a tool error (`isError`) carrying Clerk's status,
+//! code and message and the CLI's hint, never a protocol error. What an operation checks and
+//! sends is decided in `ops`, never here.
 //!
 //! Annotations follow the MCP definitions: `readOnlyHint` for tools that change nothing;
 //! `destructiveHint` for tools that overwrite or remove what is there (updates, deletes,
-//! removals, revocations) and not for those that only add; `idempotentHint` where a second
-//! identical call changes nothing more (Clerk refuses a second delete, add or revoke of the
-//! same thing); `openWorldHint` only where the call reaches people outside the instance
-//! (invitations email the address).
+//! removals, revocations, bans and locks) and not for those that only add or that give access
+//! back (unban, unlock); `idempotentHint` where a second identical call changes nothing more
+//! (Clerk refuses a second delete, add or revoke of the same thing); `openWorldHint` only
+//! where the call reaches people outside the instance (invitations email the address).
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use clerk_api::page::{HasId, List};
+use clerk_api::Client;
+use clerk_api::page::HasId;
 use clerk_api::request::Operation;
-use clerk_api::resources::CountUsers;
-use clerk_api::{Client, Request};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::{ErrorData, tool, tool_handler, tool_router};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
-
-use std::path::PathBuf;
-use std::time::Duration;
+use serde_json::{Value, json};
 
 use super::params::*;
-use crate::app::{App, Change, Sent};
+use crate::app::{App, Sent};
 use crate::bulk::export::What;
 use crate::bulk::jobs::Job;
 use crate::bulk::rows::{self, Row};
 use crate::bulk::{self, Input, Options, Report};
 use crate::cli::FileFormat;
-use crate::fail::{CliResult, Fail, Subject, usage};
-use crate::input;
+use crate::fail::{CliResult, Fail, usage};
+use crate::ops::users::Access;
+use crate::ops::{
+    self, Object, invitations, memberships, nothing_to_change, organization_invitations,
+    organizations, users,
+};
 
 type ToolResult = Result<CallToolResult, ErrorData>;
 
@@ -119,158 +123,112 @@ impl Server {
         })
     }
 
-    async fn read<O: Operation>(
+    /// A read of one object, with `fields` kept.
+    async fn read<A: Operation>(
         &self,
-        doing: String,
-        subject: Subject,
-        req: Request<'_, O>,
-    ) -> Answer {
-        req.send_json().await.map_err(|error| {
-            Failure::Fail(Fail::Clerk {
-                doing,
-                subject,
-                error,
-            })
-        })
+        op: CliResult<ops::Read<A>>,
+        fields: &Option<Vec<String>>,
+    ) -> ToolResult {
+        let r = async {
+            let op = op?;
+            let v = op
+                .request(self.client()?)
+                .send_json()
+                .await
+                .map_err(|error| Fail::Clerk {
+                    doing: op.doing.clone(),
+                    subject: op.subject,
+                    error,
+                })?;
+            Ok(keep(v, fields))
+        }
+        .await;
+        self.answer(r)
     }
 
     /// A change, through the CLI's path: read-only guard, dry run, audit record.
-    async fn write<O: Operation>(&self, change: Change, req: Request<'_, O>) -> Answer {
-        match self.app.send_change(&change, req).await? {
+    async fn send<A: Operation>(&self, command: &str, op: ops::Write<A>) -> Answer {
+        let req = op.request(self.client()?);
+        match self.app.send_change(command, &op.change, req).await? {
             Sent::Done(v) => Ok(v),
             Sent::DryRun(prepared) => Ok(json!({"dry_run": true, "request": prepared})),
         }
     }
 
+    async fn write<A: Operation>(&self, command: &str, op: CliResult<ops::Write<A>>) -> ToolResult {
+        let r = async { self.send(command, op?).await }.await;
+        self.answer(r)
+    }
+
     /// One page of a list as `{"data": [...], "total_count": N}`, with `fields` kept.
-    async fn list<'a, T>(
-        &self,
-        doing: &str,
-        subject: Subject,
-        mut req: Request<'a, List<T>>,
-        page: Page,
-        count: Option<Request<'a, CountUsers>>,
-    ) -> Answer
+    async fn list<T>(&self, op: CliResult<ops::Listing<T>>, page: Page) -> ToolResult
     where
-        T: DeserializeOwned + HasId + Send + 'a,
+        T: DeserializeOwned + HasId + Send + 'static,
     {
-        if let Some(l) = page.limit {
-            if !(1..=500).contains(&l) {
-                return Err(usage(format!("limit {l} is outside 1 to 500")).into());
-            }
-            req = req.limit(l);
-        }
-        if let Some(o) = page.offset {
-            req = req.offset(o);
-        }
-        if let Some(o) = page.order_by {
-            req = req.order_by(o);
-        }
-        let fail = |error| {
-            Failure::Fail(Fail::Clerk {
-                doing: doing.to_owned(),
-                subject,
-                error,
-            })
-        };
-        let (items, total) = match req.send_json().await.map_err(fail)? {
-            Value::Array(items) => (items, None),
-            Value::Object(mut m) => {
-                let total = m.get("total_count").cloned();
-                match m.remove("data") {
-                    Some(Value::Array(items)) => (items, total),
-                    _ => (Vec::new(), total),
+        let r = async {
+            let op = op?;
+            let client = self.client()?;
+            let Page { page, fields } = page;
+            let req = op.request(client, &page.checked()?);
+            let fail = |error| {
+                Failure::Fail(Fail::Clerk {
+                    doing: op.doing.clone(),
+                    subject: op.subject,
+                    error,
+                })
+            };
+            let (items, total) = match req.send_json().await.map_err(fail)? {
+                Value::Array(items) => (items, None),
+                Value::Object(mut m) => {
+                    let total = m.get("total_count").cloned();
+                    match m.remove("data") {
+                        Some(Value::Array(items)) => (items, total),
+                        _ => (Vec::new(), total),
+                    }
                 }
-            }
-            _ => (Vec::new(), None),
-        };
-        let total = match (total, count) {
-            (Some(t), _) => t,
-            (None, Some(count)) => json!(count.send().await.map_err(fail)?),
-            (None, None) => Value::Null,
-        };
-        let items: Vec<Value> = match &page.fields {
-            Some(f) if !f.is_empty() => {
-                items.iter().map(|i| crate::output::project(i, f)).collect()
-            }
-            _ => items,
-        };
-        Ok(json!({"data": items, "total_count": total}))
+                _ => (Vec::new(), None),
+            };
+            let total = match (total, op.count(client)) {
+                (Some(t), _) => t,
+                (None, Some(count)) => json!(count.send().await.map_err(fail)?),
+                (None, None) => Value::Null,
+            };
+            let items: Vec<Value> = items.iter().map(|i| keep(i.clone(), &fields)).collect();
+            Ok(json!({"data": items, "total_count": total}))
+        }
+        .await;
+        self.answer(r)
     }
 }
 
 /// Paging and projection, common to every list.
 struct Page {
-    limit: Option<u32>,
-    offset: Option<u64>,
-    order_by: Option<String>,
+    page: ops::Page,
     fields: Option<Vec<String>>,
+}
+
+impl Page {
+    fn new(
+        limit: Option<u32>,
+        offset: Option<u64>,
+        order_by: Option<String>,
+        fields: Option<Vec<String>>,
+    ) -> Page {
+        Page {
+            page: ops::Page {
+                limit,
+                offset,
+                order_by,
+            },
+            fields,
+        }
+    }
 }
 
 fn keep(v: Value, fields: &Option<Vec<String>>) -> Value {
     match fields {
         Some(f) if !f.is_empty() => crate::output::project(&v, f),
         _ => v,
-    }
-}
-
-fn emails(list: &Option<Vec<String>>) -> CliResult<Vec<String>> {
-    list.iter().flatten().map(|e| input::email(e)).collect()
-}
-
-fn ids<T>(list: &Option<Vec<String>>, check: fn(&str) -> CliResult<T>) -> CliResult<Vec<String>> {
-    input::signed_ids(list.as_deref().unwrap_or_default(), check)
-}
-
-/// The user filters that counting and exporting share, checked, as query pairs.
-fn user_filters(
-    email_address: &Option<Vec<String>>,
-    organization_id: &Option<Vec<String>>,
-    query: &Option<String>,
-    banned: Option<bool>,
-) -> CliResult<Vec<(&'static str, String)>> {
-    let mut filters: Vec<(&'static str, String)> = Vec::new();
-    filters.extend(
-        emails(email_address)?
-            .into_iter()
-            .map(|e| ("email_address", e)),
-    );
-    filters.extend(
-        ids(organization_id, input::org_id)?
-            .into_iter()
-            .map(|v| ("organization_id", v)),
-    );
-    if let Some(q) = query {
-        filters.push(("query", q.clone()));
-    }
-    if let Some(b) = banned {
-        filters.push(("banned", b.to_string()));
-    }
-    Ok(filters)
-}
-
-/// Body fields from optional values.
-fn fields<const N: usize>(pairs: [(&str, Option<Value>); N]) -> Map<String, Value> {
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-        .collect()
-}
-
-fn obj(m: Option<Object>) -> Option<Value> {
-    m.map(Value::Object)
-}
-
-fn nothing_to_change(what: &str) -> Failure {
-    usage(format!("nothing to change: give at least one of {what}")).into()
-}
-
-fn check_slug(slug: &Option<String>) -> CliResult {
-    match slug {
-        Some(s) if !clerk_api::ids::is_slug(s) => Err(usage(format!(
-            "slug {s:?} may contain only lowercase letters, digits and -"
-        ))),
-        _ => Ok(()),
     }
 }
 
@@ -315,7 +273,7 @@ impl Server {
     /// Runs a bulk job for a tool: rows inline or from a file, the CLI's runner, journal and
     /// audit record; stops at the call's time limit or an hourly limit rather than waiting.
     async fn bulk(&self, job: Job, call: BulkCall) -> Answer {
-        self.app.guard(&job.change())?;
+        self.app.guard(job.name(), &job.change())?;
         let (rows, bad, default_journal) = match (call.rows, call.file) {
             (Some(rows), None) => {
                 if rows.is_empty() {
@@ -437,57 +395,13 @@ impl Server {
     // ---- users -------------------------------------------------------------------------------
 
     #[tool(
-        description = "List or search the instance's users, newest first, one page at a time: {\"data\": [users], \"total_count\": N}. Use fields to keep answers small, and offset to page.",
+        description = "List or search the instance's users, newest first, one page at a time: {\"data\": [users], \"total_count\": N}. Takes every filter of `clerkctl users list`, under Clerk's names. Use fields to keep answers small, and offset (or starting_after) to page.",
         annotations(title = "List users", read_only_hint = true, open_world_hint = false)
     )]
     async fn list_users(&self, Parameters(p): Parameters<ListUsers>) -> ToolResult {
-        let r = async {
-            let mut filters: Vec<(&str, String)> = Vec::new();
-            filters.extend(
-                emails(&p.email_address)?
-                    .into_iter()
-                    .map(|e| ("email_address", e)),
-            );
-            for (k, list) in [
-                ("phone_number", &p.phone_number),
-                ("username", &p.username),
-                ("external_id", &p.external_id),
-            ] {
-                filters.extend(list.iter().flatten().map(|v| (k, v.clone())));
-            }
-            filters.extend(
-                ids(&p.user_id, input::user_id)?
-                    .into_iter()
-                    .map(|v| ("user_id", v)),
-            );
-            filters.extend(
-                ids(&p.organization_id, input::org_id)?
-                    .into_iter()
-                    .map(|v| ("organization_id", v)),
-            );
-            if let Some(q) = &p.query {
-                filters.push(("query", q.clone()));
-            }
-            if let Some(b) = p.banned {
-                filters.push(("banned", b.to_string()));
-            }
-            let client = self.client()?;
-            let mut req = client.users().list();
-            for (k, v) in &filters {
-                req = req.param_add(k, v);
-            }
-            let count = req.count();
-            let page = Page {
-                limit: p.limit,
-                offset: p.offset,
-                order_by: p.order_by,
-                fields: p.fields,
-            };
-            self.list("users list", Subject::User, req, page, Some(count))
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = users::list(&p.filters, p.starting_after.as_deref());
+        self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
+            .await
     }
 
     #[tool(
@@ -495,38 +409,15 @@ impl Server {
         annotations(title = "Get a user", read_only_hint = true, open_world_hint = false)
     )]
     async fn get_user(&self, Parameters(p): Parameters<GetUser>) -> ToolResult {
-        let r = async {
-            let id = input::user_id(&p.user_id)?;
-            let client = self.client()?;
-            let v = self
-                .read(
-                    format!("users get {id}"),
-                    Subject::User,
-                    client.users().get(&id),
-                )
-                .await?;
-            Ok(keep(v, &p.fields))
-        }
-        .await;
-        self.answer(r)
+        self.read(users::get(&p.user_id), &p.fields).await
     }
 
     #[tool(
-        description = "Count the instance's users, all of them or those matching the filters: {\"object\": \"total_count\", \"total_count\": N}. Also the cheapest check that the key works.",
+        description = "Count the instance's users, all of them or those matching the filters (those of list_users): {\"object\": \"total_count\", \"total_count\": N}. Also the cheapest check that the key works.",
         annotations(title = "Count users", read_only_hint = true, open_world_hint = false)
     )]
-    async fn get_user_count(&self, Parameters(p): Parameters<CountUsersParams>) -> ToolResult {
-        let r = async {
-            let filters = user_filters(&p.email_address, &p.organization_id, &p.query, p.banned)?;
-            let client = self.client()?;
-            let mut req = client.users().count();
-            for (k, v) in &filters {
-                req = req.param_add(k, v);
-            }
-            self.read("users count".into(), Subject::User, req).await
-        }
-        .await;
-        self.answer(r)
+    async fn get_user_count(&self, Parameters(p): Parameters<users::UserFilters>) -> ToolResult {
+        self.read(users::count(&p), &None).await
     }
 
     #[tool(
@@ -540,30 +431,20 @@ impl Server {
         )
     )]
     async fn create_user(&self, Parameters(p): Parameters<CreateUser>) -> ToolResult {
-        let r = async {
-            let emails = emails(&p.email_address)?;
-            let body = fields([
-                ("email_address", (!emails.is_empty()).then(|| json!(emails))),
-                ("phone_number", p.phone_number.map(|v| json!(v))),
-                ("username", p.username.map(Value::from)),
-                ("first_name", p.first_name.map(Value::from)),
-                ("last_name", p.last_name.map(Value::from)),
-                ("external_id", p.external_id.map(Value::from)),
-                ("public_metadata", obj(p.public_metadata)),
-                ("private_metadata", obj(p.private_metadata)),
-                ("unsafe_metadata", obj(p.unsafe_metadata)),
-                (
-                    "skip_password_requirement",
-                    p.skip_password_requirement.map(Value::from),
-                ),
-            ]);
-            let client = self.client()?;
-            let change = Change::new("mcp create_user", "create a user", Subject::User, None);
-            self.write(change, client.users().create().body(Value::Object(body)))
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = users::create(users::Create {
+            email_address: p.email_address.unwrap_or_default(),
+            phone_number: p.phone_number.unwrap_or_default(),
+            username: p.username,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            external_id: p.external_id,
+            public_metadata: p.public_metadata,
+            private_metadata: p.private_metadata,
+            unsafe_metadata: p.unsafe_metadata,
+            skip_password_requirement: p.skip_password_requirement,
+            ..users::Create::default()
+        });
+        self.write("mcp create_user", op).await
     }
 
     #[tool(
@@ -577,36 +458,17 @@ impl Server {
         )
     )]
     async fn update_user(&self, Parameters(p): Parameters<UpdateUser>) -> ToolResult {
-        let r = async {
-            let id = input::user_id(&p.user_id)?;
-            let body = fields([
-                ("first_name", p.first_name.map(Value::from)),
-                ("last_name", p.last_name.map(Value::from)),
-                ("username", p.username.map(Value::from)),
-                ("external_id", p.external_id.map(Value::from)),
-                (
-                    "primary_email_address_id",
-                    p.primary_email_address_id.map(Value::from),
-                ),
-                ("locale", p.locale.map(Value::from)),
-            ]);
-            if body.is_empty() {
-                return Err(nothing_to_change(
-                    "first_name, last_name, username, external_id, primary_email_address_id, locale",
-                ));
-            }
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp update_user",
-                format!("update user {id}"),
-                Subject::User,
-                Some(id.as_str()),
-            );
-            self.write(change, client.users().update(&id).body(Value::Object(body)))
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = users::update(users::Update {
+            user_id: p.user_id,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            username: p.username,
+            external_id: p.external_id,
+            primary_email_address_id: p.primary_email_address_id,
+            locale: p.locale,
+            other: Object::new(),
+        });
+        self.write("mcp update_user", op).await
     }
 
     #[tool(
@@ -623,33 +485,16 @@ impl Server {
         &self,
         Parameters(p): Parameters<UpdateUserMetadata>,
     ) -> ToolResult {
-        let r = async {
-            let id = input::user_id(&p.user_id)?;
-            let body = fields([
-                ("public_metadata", obj(p.public_metadata)),
-                ("private_metadata", obj(p.private_metadata)),
-                ("unsafe_metadata", obj(p.unsafe_metadata)),
-            ]);
-            if body.is_empty() {
-                return Err(nothing_to_change(
-                    "public_metadata, private_metadata, unsafe_metadata",
-                ));
-            }
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp update_user_metadata",
-                format!("update the metadata of user {id}"),
-                Subject::User,
-                Some(id.as_str()),
-            );
-            let req = client
-                .users()
-                .update_metadata(&id)
-                .body(Value::Object(body));
-            self.write(change, req).await
-        }
-        .await;
-        self.answer(r)
+        let op = users::metadata(
+            users::Metadata {
+                user_id: p.user_id,
+                public_metadata: p.public_metadata,
+                private_metadata: p.private_metadata,
+                unsafe_metadata: p.unsafe_metadata,
+            },
+            false,
+        );
+        self.write("mcp update_user_metadata", op).await
     }
 
     #[tool(
@@ -663,26 +508,74 @@ impl Server {
         )
     )]
     async fn delete_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        let r = async {
-            let id = input::user_id(&p.user_id)?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp delete_user",
-                format!("delete user {id}"),
-                Subject::User,
-                Some(id.as_str()),
-            )
-            .destructive();
-            self.write(change, client.users().delete(&id)).await
-        }
-        .await;
-        self.answer(r)
+        self.write("mcp delete_user", users::delete(&p.user_id))
+            .await
+    }
+
+    #[tool(
+        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true.",
+        annotations(
+            title = "Ban a user",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn ban_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
+        self.write("mcp ban_user", users::access(&p.user_id, Access::Ban))
+            .await
+    }
+
+    #[tool(
+        description = "Lift a user's ban, so they can sign in again. Answers the user, with banned false.",
+        annotations(
+            title = "Unban a user",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn unban_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
+        self.write("mcp unban_user", users::access(&p.user_id, Access::Unban))
+            .await
+    }
+
+    #[tool(
+        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true.",
+        annotations(
+            title = "Lock a user",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn lock_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
+        self.write("mcp lock_user", users::access(&p.user_id, Access::Lock))
+            .await
+    }
+
+    #[tool(
+        description = "Unlock a user, so they can sign in again. Answers the user, with locked false.",
+        annotations(
+            title = "Unlock a user",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn unlock_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
+        self.write("mcp unlock_user", users::access(&p.user_id, Access::Unlock))
+            .await
     }
 
     // ---- organizations -------------------------------------------------------------------------
 
     #[tool(
-        description = "List or search organizations, newest first, one page at a time: {\"data\": [organizations], \"total_count\": N}.",
+        description = "List or search organizations, newest first, one page at a time: {\"data\": [organizations], \"total_count\": N}. Takes every filter of `clerkctl orgs list`.",
         annotations(
             title = "List organizations",
             read_only_hint = true,
@@ -690,27 +583,9 @@ impl Server {
         )
     )]
     async fn list_organizations(&self, Parameters(p): Parameters<ListOrganizations>) -> ToolResult {
-        let r = async {
-            let users = ids(&p.user_id, input::user_id)?;
-            let client = self.client()?;
-            let mut req = client.organizations().list().user_id(users);
-            if let Some(q) = p.query {
-                req = req.query(q);
-            }
-            if p.include_members_count == Some(true) {
-                req = req.include_members_count(true);
-            }
-            let page = Page {
-                limit: p.limit,
-                offset: p.offset,
-                order_by: p.order_by,
-                fields: p.fields,
-            };
-            self.list("orgs list", Subject::Organization, req, page, None)
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = organizations::list(&p.filters);
+        self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
+            .await
     }
 
     #[tool(
@@ -722,20 +597,8 @@ impl Server {
         )
     )]
     async fn get_organization(&self, Parameters(p): Parameters<GetOrganization>) -> ToolResult {
-        let r = async {
-            let id = input::org_id_or_slug(&p.organization)?;
-            let client = self.client()?;
-            let mut req = client.organizations().get(&id);
-            if p.include_members_count == Some(true) {
-                req = req.include_members_count(true);
-            }
-            let v = self
-                .read(format!("orgs get {id}"), Subject::Organization, req)
-                .await?;
-            Ok(keep(v, &p.fields))
-        }
-        .await;
-        self.answer(r)
+        let op = organizations::get(&p.organization, p.include_members_count == Some(true));
+        self.read(op, &p.fields).await
     }
 
     #[tool(
@@ -752,35 +615,15 @@ impl Server {
         &self,
         Parameters(p): Parameters<CreateOrganization>,
     ) -> ToolResult {
-        let r = async {
-            check_slug(&p.slug)?;
-            let created_by = p.created_by.as_deref().map(input::user_id).transpose()?;
-            let body = fields([
-                ("name", Some(Value::from(p.name.clone()))),
-                ("slug", p.slug.map(Value::from)),
-                ("created_by", created_by.map(|i| Value::from(i.to_string()))),
-                (
-                    "max_allowed_memberships",
-                    p.max_allowed_memberships.map(Value::from),
-                ),
-                ("public_metadata", obj(p.public_metadata)),
-                ("private_metadata", obj(p.private_metadata)),
-            ]);
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp create_organization",
-                "create an organization",
-                Subject::Organization,
-                None,
-            );
-            let req = client
-                .organizations()
-                .create(p.name)
-                .body(Value::Object(body));
-            self.write(change, req).await
-        }
-        .await;
-        self.answer(r)
+        let op = organizations::create(organizations::Create {
+            name: p.name,
+            slug: p.slug,
+            created_by: p.created_by,
+            max_allowed_memberships: p.max_allowed_memberships,
+            public_metadata: p.public_metadata,
+            private_metadata: p.private_metadata,
+        });
+        self.write("mcp create_organization", op).await
     }
 
     #[tool(
@@ -797,61 +640,48 @@ impl Server {
         &self,
         Parameters(p): Parameters<UpdateOrganization>,
     ) -> ToolResult {
+        // One tool over two operations: the settings, then the metadata.
         let r = async {
-            let id = input::org_id(&p.organization_id)?;
-            check_slug(&p.slug)?;
-            let body = fields([
-                ("name", p.name.map(Value::from)),
-                ("slug", p.slug.map(Value::from)),
-                (
-                    "max_allowed_memberships",
-                    p.max_allowed_memberships.map(Value::from),
-                ),
-                (
-                    "admin_delete_enabled",
-                    p.admin_delete_enabled.map(Value::from),
-                ),
-            ]);
-            let metadata = fields([
-                ("public_metadata", obj(p.public_metadata)),
-                ("private_metadata", obj(p.private_metadata)),
-            ]);
-            if body.is_empty() && metadata.is_empty() {
+            let settings = organizations::Update {
+                organization_id: p.organization_id.clone(),
+                name: p.name,
+                slug: p.slug,
+                max_allowed_memberships: p.max_allowed_memberships,
+                admin_delete_enabled: p.admin_delete_enabled,
+            };
+            let metadata = organizations::Metadata {
+                organization_id: p.organization_id,
+                public_metadata: p.public_metadata,
+                private_metadata: p.private_metadata,
+            };
+            if settings.is_empty() && metadata.is_empty() {
+                ops::check::org_id(&metadata.organization_id)?;
                 return Err(nothing_to_change(
                     "name, slug, max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata",
-                ));
+                )
+                .into());
             }
-            let client = self.client()?;
-            let mut answer = Value::Null;
-            if !body.is_empty() {
-                let change = Change::new(
-                    "mcp update_organization",
-                    format!("update organization {id}"),
-                    Subject::Organization,
-                    Some(id.as_str()),
-                );
-                let req = client.organizations().update(&id).body(Value::Object(body));
-                answer = self.write(change, req).await?;
-            }
-            if !metadata.is_empty() {
-                let change = Change::new(
-                    "mcp update_organization",
-                    format!("update the metadata of organization {id}"),
-                    Subject::Organization,
-                    Some(id.as_str()),
-                );
-                let req = client
-                    .organizations()
-                    .update_metadata(&id)
-                    .body(Value::Object(metadata));
-                let second = self.write(change, req).await?;
-                answer = if answer.get("dry_run").is_some() {
-                    json!({"dry_run": true, "requests": [answer["request"], second["request"]]})
-                } else {
-                    second
-                };
-            }
-            Ok(answer)
+            let settings = (!settings.is_empty())
+                .then(|| organizations::update(settings))
+                .transpose()?;
+            let metadata = (!metadata.is_empty())
+                .then(|| organizations::metadata(metadata, false))
+                .transpose()?;
+            let command = "mcp update_organization";
+            let first = match settings {
+                Some(op) => Some(self.send(command, op).await?),
+                None => None,
+            };
+            let Some(op) = metadata else {
+                return Ok(first.unwrap_or_default());
+            };
+            let second = self.send(command, op).await?;
+            Ok(match first {
+                Some(first) if first.get("dry_run").is_some() => {
+                    json!({"dry_run": true, "requests": [first["request"], second["request"]]})
+                }
+                _ => second,
+            })
         }
         .await;
         self.answer(r)
@@ -868,66 +698,20 @@ impl Server {
         )
     )]
     async fn delete_organization(&self, Parameters(p): Parameters<OrganizationId>) -> ToolResult {
-        let r = async {
-            let id = input::org_id(&p.organization_id)?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp delete_organization",
-                format!("delete organization {id} with all its memberships and invitations"),
-                Subject::Organization,
-                Some(id.as_str()),
-            )
-            .destructive();
-            self.write(change, client.organizations().delete(&id)).await
-        }
-        .await;
-        self.answer(r)
+        let op = organizations::delete(&p.organization_id);
+        self.write("mcp delete_organization", op).await
     }
 
     // ---- memberships ---------------------------------------------------------------------------
 
     #[tool(
-        description = "List an organization's members with their roles, one page at a time: {\"data\": [memberships], \"total_count\": N}. Each membership's public_user_data holds the user's ID, name and identifier.",
+        description = "List an organization's members with their roles, one page at a time: {\"data\": [memberships], \"total_count\": N}. Takes every filter of `clerkctl members list`. Each membership's public_user_data holds the user's ID, name and identifier.",
         annotations(title = "List members", read_only_hint = true, open_world_hint = false)
     )]
     async fn list_members(&self, Parameters(p): Parameters<ListMembers>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let roles: Vec<String> = p
-                .role
-                .iter()
-                .flatten()
-                .map(|r| input::role(r))
-                .collect::<CliResult<_>>()?;
-            let users = ids(&p.user_id, input::user_id)?;
-            let emails = emails(&p.email_address)?;
-            let client = self.client()?;
-            let mut req = client
-                .memberships(&org)
-                .list()
-                .role(roles)
-                .user_id(users)
-                .email_address(emails);
-            if let Some(q) = p.query {
-                req = req.query(q);
-            }
-            let page = Page {
-                limit: p.limit,
-                offset: p.offset,
-                order_by: p.order_by,
-                fields: p.fields,
-            };
-            self.list(
-                &format!("members list {org}"),
-                Subject::Membership,
-                req,
-                page,
-                None,
-            )
+        let op = memberships::list(&p.organization_id, &p.filters);
+        self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
-        }
-        .await;
-        self.answer(r)
     }
 
     #[tool(
@@ -941,22 +725,13 @@ impl Server {
         )
     )]
     async fn add_member(&self, Parameters(p): Parameters<AddMember>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let user = input::user_id(&p.user_id)?;
-            let role = input::role(&p.role)?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp add_member",
-                format!("add {user} to {org} as {role}"),
-                Subject::Membership,
-                Some(user.as_str()),
-            );
-            self.write(change, client.memberships(&org).add(&user, &role))
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = memberships::add(memberships::Add {
+            organization_id: p.organization_id,
+            user_id: p.user_id,
+            role: p.role,
+            ..memberships::Add::default()
+        });
+        self.write("mcp add_member", op).await
     }
 
     #[tool(
@@ -970,22 +745,8 @@ impl Server {
         )
     )]
     async fn update_member(&self, Parameters(p): Parameters<UpdateMember>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let user = input::user_id(&p.user_id)?;
-            let role = input::role(&p.role)?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp update_member",
-                format!("make {user} {role} in {org}"),
-                Subject::Membership,
-                Some(user.as_str()),
-            );
-            self.write(change, client.memberships(&org).update(&user, role))
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = memberships::update(&p.organization_id, &p.user_id, &p.role);
+        self.write("mcp update_member", op).await
     }
 
     #[tool(
@@ -999,28 +760,14 @@ impl Server {
         )
     )]
     async fn remove_member(&self, Parameters(p): Parameters<RemoveMember>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let user = input::user_id(&p.user_id)?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp remove_member",
-                format!("remove {user} from {org}"),
-                Subject::Membership,
-                Some(user.as_str()),
-            )
-            .destructive();
-            self.write(change, client.memberships(&org).remove(&user))
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = memberships::remove(&p.organization_id, &p.user_id);
+        self.write("mcp remove_member", op).await
     }
 
     // ---- organization invitations --------------------------------------------------------------
 
     #[tool(
-        description = "List an organization's invitations, newest first, one page at a time: {\"data\": [invitations], \"total_count\": N}. Filter by status (pending, accepted, revoked, expired) or email address.",
+        description = "List an organization's invitations (or, without organization_id, every organization's), newest first, one page at a time: {\"data\": [invitations], \"total_count\": N}. Filter by status (pending, accepted, revoked, expired), email address (with organization_id) or part of the address (query, without organization_id).",
         annotations(
             title = "List organization invitations",
             read_only_hint = true,
@@ -1028,40 +775,9 @@ impl Server {
         )
     )]
     async fn list_invitations(&self, Parameters(p): Parameters<ListInvitations>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let statuses: Vec<String> = p
-                .status
-                .iter()
-                .flatten()
-                .map(|s| input::status(s))
-                .collect::<CliResult<_>>()?;
-            let email = p.email_address.as_deref().map(input::email).transpose()?;
-            let client = self.client()?;
-            let mut req = client
-                .organization_invitations(&org)
-                .list()
-                .status(statuses);
-            if let Some(e) = email {
-                req = req.email_address(e);
-            }
-            let page = Page {
-                limit: p.limit,
-                offset: p.offset,
-                order_by: p.order_by,
-                fields: p.fields,
-            };
-            self.list(
-                &format!("invitations list {org}"),
-                Subject::Organization,
-                req,
-                page,
-                None,
-            )
+        let op = organization_invitations::list(p.organization_id.as_deref(), &p.filters);
+        self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
-        }
-        .await;
-        self.answer(r)
     }
 
     #[tool(
@@ -1073,19 +789,8 @@ impl Server {
         )
     )]
     async fn get_invitation(&self, Parameters(p): Parameters<GetInvitation>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let inv = input::org_invitation_id(&p.invitation_id)?;
-            let client = self.client()?;
-            self.read(
-                format!("invitations get {org} {inv}"),
-                Subject::OrganizationInvitation,
-                client.organization_invitations(&org).get(&inv),
-            )
-            .await
-        }
-        .await;
-        self.answer(r)
+        let op = organization_invitations::get(&p.organization_id, &p.invitation_id);
+        self.read(op, &None).await
     }
 
     #[tool(
@@ -1099,43 +804,19 @@ impl Server {
         )
     )]
     async fn create_invitation(&self, Parameters(p): Parameters<CreateInvitation>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let email = input::email(&p.email_address)?;
-            let role = input::role(&p.role)?;
-            let inviter = p
-                .inviter_user_id
-                .as_deref()
-                .map(input::user_id)
-                .transpose()?;
-            let body = fields([
-                ("email_address", Some(Value::from(email.clone()))),
-                ("role", Some(Value::from(role.clone()))),
-                (
-                    "inviter_user_id",
-                    inviter.map(|i| Value::from(i.to_string())),
-                ),
-                ("expires_in_days", p.expires_in_days.map(Value::from)),
-                ("redirect_url", p.redirect_url.map(Value::from)),
-                ("notify", p.notify.map(Value::from)),
-                ("public_metadata", obj(p.public_metadata)),
-                ("private_metadata", obj(p.private_metadata)),
-            ]);
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp create_invitation",
-                format!("invite {email} to {org}"),
-                Subject::Organization,
-                None,
-            );
-            let req = client
-                .organization_invitations(&org)
-                .create(&email, role)
-                .body(Value::Object(body));
-            self.write(change, req).await
-        }
-        .await;
-        self.answer(r)
+        let op = organization_invitations::create(organization_invitations::Create {
+            organization_id: p.organization_id,
+            email_address: p.email_address,
+            role: p.role,
+            inviter_user_id: p.inviter_user_id,
+            expires_in_days: p.expires_in_days,
+            redirect_url: p.redirect_url,
+            notify: p.notify,
+            public_metadata: p.public_metadata,
+            private_metadata: p.private_metadata,
+            other: Object::new(),
+        });
+        self.write("mcp create_invitation", op).await
     }
 
     #[tool(
@@ -1149,30 +830,12 @@ impl Server {
         )
     )]
     async fn revoke_invitation(&self, Parameters(p): Parameters<RevokeInvitation>) -> ToolResult {
-        let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let inv = input::org_invitation_id(&p.invitation_id)?;
-            let requester = p
-                .requesting_user_id
-                .as_deref()
-                .map(input::user_id)
-                .transpose()?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp revoke_invitation",
-                format!("revoke invitation {inv}"),
-                Subject::OrganizationInvitation,
-                Some(inv.as_str()),
-            )
-            .destructive();
-            let mut req = client.organization_invitations(&org).revoke(&inv);
-            if let Some(r) = requester {
-                req = req.requesting_user_id(&r);
-            }
-            self.write(change, req).await
-        }
-        .await;
-        self.answer(r)
+        let op = organization_invitations::revoke(
+            &p.organization_id,
+            &p.invitation_id,
+            p.requesting_user_id.as_deref(),
+        );
+        self.write("mcp revoke_invitation", op).await
     }
 
     // ---- application invitations ---------------------------------------------------------------
@@ -1189,27 +852,9 @@ impl Server {
         &self,
         Parameters(p): Parameters<ListAppInvitations>,
     ) -> ToolResult {
-        let r = async {
-            let status = p.status.as_deref().map(input::status).transpose()?;
-            let client = self.client()?;
-            let mut req = client.invitations().list();
-            if let Some(s) = status {
-                req = req.status(s);
-            }
-            if let Some(q) = p.query {
-                req = req.query(q);
-            }
-            let page = Page {
-                limit: p.limit,
-                offset: p.offset,
-                order_by: p.order_by,
-                fields: p.fields,
-            };
-            self.list("app-invitations list", Subject::Invitation, req, page, None)
-                .await
-        }
-        .await;
-        self.answer(r)
+        let op = invitations::list(&p.filters);
+        self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
+            .await
     }
 
     #[tool(
@@ -1226,31 +871,17 @@ impl Server {
         &self,
         Parameters(p): Parameters<CreateAppInvitation>,
     ) -> ToolResult {
-        let r = async {
-            let email = input::email(&p.email_address)?;
-            let body = fields([
-                ("email_address", Some(Value::from(email.clone()))),
-                ("public_metadata", obj(p.public_metadata)),
-                ("redirect_url", p.redirect_url.map(Value::from)),
-                ("expires_in_days", p.expires_in_days.map(Value::from)),
-                ("ignore_existing", p.ignore_existing.map(Value::from)),
-                ("notify", p.notify.map(Value::from)),
-            ]);
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp create_app_invitation",
-                format!("invite {email} to sign up"),
-                Subject::Invitation,
-                None,
-            );
-            let req = client
-                .invitations()
-                .create(&email)
-                .body(Value::Object(body));
-            self.write(change, req).await
-        }
-        .await;
-        self.answer(r)
+        let op = invitations::create(invitations::Create {
+            email_address: p.email_address,
+            public_metadata: p.public_metadata,
+            redirect_url: p.redirect_url,
+            expires_in_days: p.expires_in_days,
+            ignore_existing: p.ignore_existing,
+            notify: p.notify,
+            template_slug: p.template_slug,
+            other: Object::new(),
+        });
+        self.write("mcp create_app_invitation", op).await
     }
 
     #[tool(
@@ -1267,20 +898,8 @@ impl Server {
         &self,
         Parameters(p): Parameters<AppInvitationId>,
     ) -> ToolResult {
-        let r = async {
-            let id = input::invitation_id(&p.invitation_id)?;
-            let client = self.client()?;
-            let change = Change::new(
-                "mcp revoke_app_invitation",
-                format!("revoke invitation {id}"),
-                Subject::Invitation,
-                Some(id.as_str()),
-            )
-            .destructive();
-            self.write(change, client.invitations().revoke(&id)).await
-        }
-        .await;
-        self.answer(r)
+        let op = invitations::revoke(&p.invitation_id);
+        self.write("mcp revoke_app_invitation", op).await
     }
 
     // ---- bulk jobs and exports -----------------------------------------------------------------
@@ -1300,8 +919,8 @@ impl Server {
         Parameters(p): Parameters<BulkInvitations>,
     ) -> ToolResult {
         let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let role = p.role.as_deref().map(input::role).transpose()?;
+            let org = ops::check::org_id(&p.organization_id)?;
+            let role = p.role.as_deref().map(ops::check::role).transpose()?;
             let job = Job::OrganizationInvitations { org, role };
             let call = BulkCall {
                 rows: p.rows,
@@ -1378,8 +997,8 @@ impl Server {
     )]
     async fn add_members_bulk(&self, Parameters(p): Parameters<BulkMembers>) -> ToolResult {
         let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            let role = p.role.as_deref().map(input::role).transpose()?;
+            let org = ops::check::org_id(&p.organization_id)?;
+            let role = p.role.as_deref().map(ops::check::role).transpose()?;
             let call = BulkCall {
                 rows: p.rows,
                 file: p.file,
@@ -1395,7 +1014,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Export every user (or those matching the filters) to a new local file, as ndjson (Clerk's objects) or CSV, paging through all of them. Changes nothing in Clerk; answers the file's path and how many users it holds. private_metadata is left out unless the server allows it.",
+        description = "Export every user (or those matching the filters of list_users) to a new local file, as ndjson (Clerk's objects) or CSV, paging through all of them. Changes nothing in Clerk; answers the file's path and how many users it holds. private_metadata is left out unless the server allows it.",
         annotations(
             title = "Export users to a file",
             read_only_hint = false,
@@ -1406,15 +1025,15 @@ impl Server {
     )]
     async fn export_users(&self, Parameters(p): Parameters<ExportUsers>) -> ToolResult {
         let r = async {
-            let filters = user_filters(&p.email_address, &p.organization_id, &p.query, p.banned)?;
-            self.export(What::Users(filters), &p.out, p.format).await
+            let what = What::Users(users::export(&p.filters)?);
+            self.export(what, &p.out, p.format).await
         }
         .await;
         self.answer(r)
     }
 
     #[tool(
-        description = "Export every organization to a new local file, as ndjson (Clerk's objects) or CSV. Changes nothing in Clerk; answers the file's path and how many organizations it holds.",
+        description = "Export every organization (or those matching the filters of list_organizations) to a new local file, as ndjson (Clerk's objects) or CSV. Changes nothing in Clerk; answers the file's path and how many organizations it holds.",
         annotations(
             title = "Export organizations to a file",
             read_only_hint = false,
@@ -1427,15 +1046,16 @@ impl Server {
         &self,
         Parameters(p): Parameters<ExportOrganizations>,
     ) -> ToolResult {
-        let what = What::Organizations {
-            include_members_count: p.include_members_count.unwrap_or(false),
-        };
-        let r = self.export(what, &p.out, p.format).await;
+        let r = async {
+            let what = What::Organizations(organizations::export(&p.filters)?);
+            self.export(what, &p.out, p.format).await
+        }
+        .await;
         self.answer(r)
     }
 
     #[tool(
-        description = "Export every member of an organization to a new local file, as ndjson (Clerk's membership objects) or CSV. Changes nothing in Clerk; answers the file's path and how many members it holds.",
+        description = "Export every member of an organization (or those matching the filters of list_members) to a new local file, as ndjson (Clerk's membership objects) or CSV. Changes nothing in Clerk; answers the file's path and how many members it holds.",
         annotations(
             title = "Export an organization's members to a file",
             read_only_hint = false,
@@ -1446,8 +1066,8 @@ impl Server {
     )]
     async fn export_members(&self, Parameters(p): Parameters<ExportMembers>) -> ToolResult {
         let r = async {
-            let org = input::org_id(&p.organization_id)?;
-            self.export(What::Members { org }, &p.out, p.format).await
+            let what = What::Members(memberships::export(&p.organization_id, &p.filters)?);
+            self.export(what, &p.out, p.format).await
         }
         .await;
         self.answer(r)

@@ -26,6 +26,11 @@ const TOOLS: &[Annotated] = &[
     ("update_user", false, Some(true), Some(true), false),
     ("update_user_metadata", false, Some(true), Some(true), false),
     ("delete_user", false, Some(true), Some(true), false),
+    // Ban and lock take access away; unban and unlock give it back and remove nothing.
+    ("ban_user", false, Some(true), Some(true), false),
+    ("unban_user", false, Some(false), Some(true), false),
+    ("lock_user", false, Some(true), Some(true), false),
+    ("unlock_user", false, Some(false), Some(true), false),
     ("list_organizations", true, None, None, false),
     ("get_organization", true, None, None, false),
     (
@@ -347,6 +352,16 @@ async fn calls_every_tool_against_the_emulator() {
         merged["public_metadata"],
         json!({"team": "blue", "plan": "pro"})
     );
+    let banned = ok!("ban_user", json!({"user_id": alice_id}));
+    assert_eq!(banned["banned"], true);
+    let only_banned = ok!("list_users", json!({"banned": true, "fields": ["id"]}));
+    assert_eq!(only_banned["data"], json!([{"id": alice_id}]));
+    let unbanned = ok!("unban_user", json!({"user_id": alice_id}));
+    assert_eq!(unbanned["banned"], false);
+    let locked = ok!("lock_user", json!({"user_id": alice_id}));
+    assert_eq!(locked["locked"], true);
+    let unlocked = ok!("unlock_user", json!({"user_id": alice_id}));
+    assert_eq!(unlocked["locked"], false);
 
     // Organizations.
     let orgs = ok!(
@@ -477,6 +492,10 @@ async fn calls_every_tool_against_the_emulator() {
             "mcp create_user",
             "mcp update_user",
             "mcp update_user_metadata",
+            "mcp ban_user",
+            "mcp unban_user",
+            "mcp lock_user",
+            "mcp unlock_user",
             "mcp create_organization",
             "mcp update_organization",
             "mcp update_organization",
@@ -498,6 +517,70 @@ async fn calls_every_tool_against_the_emulator() {
     assert!(!stderr.contains(KEY), "the key is not on stderr: {stderr}");
 }
 
+/// The list tools take the command line's filters (the same set, from `ops`), and Clerk applies
+/// them: a sample of those the tools did not offer before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_tools_take_the_command_lines_filters() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let s = Session::start(&instance, &["--read-only", "mcp"], &[]).await;
+    let by_name = s
+        .ok(
+            "list_users",
+            json!({"name_query": "turing", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(by_name["data"], json!([{"id": ids.alan}]));
+    assert_eq!(by_name["total_count"], 1);
+    let counted = s
+        .ok(
+            "get_user_count",
+            json!({"user_id": [format!("-{}", ids.ada)], "email_address_query": "example.com"}),
+        )
+        .await;
+    assert_eq!(counted["total_count"], 2, "everyone but Ada");
+    let admins = s
+        .ok(
+            "list_members",
+            json!({"organization_id": ids.initech, "role": ["org:admin"], "fields": ["public_user_data.user_id"]}),
+        )
+        .await;
+    assert_eq!(
+        admins["data"],
+        json!([{"public_user_data": {"user_id": ids.grace}}])
+    );
+    let everywhere = s
+        .ok(
+            "list_invitations",
+            json!({"query": "margaret", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(everywhere["data"], json!([{"id": ids.margaret_invitation}]));
+    let orgs = s
+        .ok(
+            "list_organizations",
+            json!({"user_id": [ids.alan], "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(orgs["data"], json!([{"id": ids.initech}]));
+    // Checked as the command line checks them, before anything is sent.
+    let bad = s
+        .err(
+            "list_members",
+            json!({"organization_id": ids.initech, "role": ["admin"]}),
+        )
+        .await;
+    assert_eq!(bad["exit_code"], 2, "{bad}");
+    let bad = s
+        .err(
+            "list_invitations",
+            json!({"organization_id": ids.initech, "query": "margaret"}),
+        )
+        .await;
+    assert_eq!(bad["exit_code"], 2, "{bad}");
+    s.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_lists_only_the_tools_that_read() {
     let instance = Instance::start();
@@ -513,16 +596,26 @@ async fn read_only_lists_only_the_tools_that_read() {
             t.name
         );
     }
-    // A hidden tool cannot be called by name either.
+    // A hidden tool cannot be called by name either: deleting, and taking or giving back a
+    // user's access.
     let args: Map<String, Value> = json!({"user_id": instance.ids.ada})
         .as_object()
         .unwrap()
         .clone();
-    let refused = s
-        .client
-        .call_tool(CallToolRequestParams::new("delete_user").with_arguments(args))
-        .await;
-    assert!(refused.is_err(), "delete_user is not served: {refused:?}");
+    for hidden in [
+        "delete_user",
+        "ban_user",
+        "unban_user",
+        "lock_user",
+        "unlock_user",
+    ] {
+        assert!(!names.contains(hidden), "{hidden} is not listed");
+        let refused = s
+            .client
+            .call_tool(CallToolRequestParams::new(hidden).with_arguments(args.clone()))
+            .await;
+        assert!(refused.is_err(), "{hidden} is not served: {refused:?}");
+    }
     s.ok("get_user", json!({"user_id": instance.ids.ada})).await;
     s.close().await;
 

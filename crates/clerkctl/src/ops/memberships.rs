@@ -1,0 +1,331 @@
+//! Organization memberships: list, add, change a role, merge metadata, remove.
+
+use clerk_api::Request;
+use clerk_api::ids::{OrganizationId, UserId};
+use clerk_api::models::OrganizationMembership;
+use clerk_api::page::List;
+use clerk_api::request::One;
+use clerk_api::resources::{AddMember, UpdateMember, UpdateMemberMetadata};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Change, Listing, Object, Write, check, nothing_to_change, set_some};
+use crate::fail::{CliResult, Subject};
+
+/// The filters of `members list` and `members export` (and of the MCP tools `list_members` and
+/// `export_members`): Clerk's query parameters for `GET /organizations/{id}/memberships`.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFilters {
+    /// Only members with one of these roles, e.g. ["org:admin"].
+    #[arg(long, help = "Members with this role (repeatable)")]
+    #[serde(default)]
+    pub role: Vec<String>,
+    /// Only these users (IDs like user_2xhF...); prefix one with - to exclude it instead.
+    #[arg(
+        long = "user-id",
+        value_name = "USER_ID",
+        allow_hyphen_values = true,
+        help = "These users; prefix + to include, - to exclude (repeatable)"
+    )]
+    #[serde(default)]
+    pub user_id: Vec<String>,
+    /// Only members with one of these email addresses.
+    #[arg(
+        long = "email-address",
+        value_name = "EMAIL",
+        help = "Members with this email address (repeatable)"
+    )]
+    #[serde(default)]
+    pub email_address: Vec<String>,
+    /// Only members with one of these phone numbers (E.164).
+    #[arg(
+        long = "phone-number",
+        value_name = "PHONE",
+        help = "Members with this phone number (repeatable)"
+    )]
+    #[serde(default)]
+    pub phone_number: Vec<String>,
+    /// Only members with one of these usernames.
+    #[arg(
+        long,
+        value_name = "USERNAME",
+        help = "Members with this username (repeatable)"
+    )]
+    #[serde(default)]
+    pub username: Vec<String>,
+    /// Only members with one of these web3 wallet addresses.
+    #[arg(
+        long = "web3-wallet",
+        value_name = "WALLET",
+        help = "Members with this web3 wallet (repeatable)"
+    )]
+    #[serde(default)]
+    pub web3_wallet: Vec<String>,
+    /// Partial match over the members' emails, phones, usernames, IDs and names.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// Partial match over the members' email addresses.
+    #[arg(long = "email-address-query", value_name = "TEXT")]
+    pub email_address_query: Option<String>,
+    /// Partial match over the members' phone numbers.
+    #[arg(long = "phone-number-query", value_name = "TEXT")]
+    pub phone_number_query: Option<String>,
+    /// Partial match over the members' usernames.
+    #[arg(long = "username-query", value_name = "TEXT")]
+    pub username_query: Option<String>,
+    /// Partial match over the members' names.
+    #[arg(long = "name-query", value_name = "TEXT")]
+    pub name_query: Option<String>,
+    /// Members last active before this time (Unix milliseconds).
+    #[arg(long = "last-active-at-before", value_name = "MS")]
+    pub last_active_at_before: Option<i64>,
+    /// Members last active after this time (Unix milliseconds).
+    #[arg(long = "last-active-at-after", value_name = "MS")]
+    pub last_active_at_after: Option<i64>,
+    /// Memberships created before this time (Unix milliseconds).
+    #[arg(long = "created-at-before", value_name = "MS")]
+    pub created_at_before: Option<i64>,
+    /// Memberships created after this time (Unix milliseconds).
+    #[arg(long = "created-at-after", value_name = "MS")]
+    pub created_at_after: Option<i64>,
+}
+
+impl MemberFilters {
+    fn checked(&self) -> CliResult<MemberFilters> {
+        Ok(MemberFilters {
+            role: check::roles(&self.role)?,
+            user_id: check::signed_ids(&self.user_id, check::user_id)?,
+            email_address: check::emails(&self.email_address)?,
+            ..self.clone()
+        })
+    }
+
+    fn apply<'c>(
+        &self,
+        req: Request<'c, List<OrganizationMembership>>,
+    ) -> Request<'c, List<OrganizationMembership>> {
+        let f = self.clone();
+        let mut req = req
+            .role(f.role)
+            .user_id(f.user_id)
+            .email_address(f.email_address)
+            .phone_number(f.phone_number)
+            .username(f.username)
+            .web3_wallet(f.web3_wallet);
+        set_some!(req,
+            query: f.query,
+            email_address_query: f.email_address_query,
+            phone_number_query: f.phone_number_query,
+            username_query: f.username_query,
+            name_query: f.name_query,
+            last_active_at_before: f.last_active_at_before,
+            last_active_at_after: f.last_active_at_after,
+            created_at_before: f.created_at_before,
+            created_at_after: f.created_at_after,
+        );
+        req
+    }
+}
+
+/// `members list`.
+pub fn list(
+    organization_id: &str,
+    filters: &MemberFilters,
+) -> CliResult<Listing<OrganizationMembership>> {
+    let org = check::org_id(organization_id)?;
+    let filters = filters.checked()?;
+    Ok(Listing::new(
+        format!("members list {org}"),
+        Subject::Membership,
+        move |c| filters.apply(c.memberships(&org).list()),
+    ))
+}
+
+/// The list request of an export: every member matching the filters, 500 a page.
+pub fn export(
+    organization_id: &str,
+    filters: &MemberFilters,
+) -> CliResult<Listing<OrganizationMembership>> {
+    let org = check::org_id(organization_id)?;
+    let filters = filters.checked()?;
+    Ok(Listing::new("export", Subject::Organization, move |c| {
+        filters.apply(c.memberships(&org).list()).limit(500)
+    }))
+}
+
+/// The membership of one user, for a bulk job's lookup.
+pub fn find(org: &OrganizationId, user: &UserId) -> Listing<OrganizationMembership> {
+    let (org, user) = (org.clone(), user.clone());
+    Listing::new("members list", Subject::Membership, move |c| {
+        c.memberships(&org).list().user_id([user.as_str()])
+    })
+}
+
+/// A new membership: Clerk's add-member fields.
+#[derive(Debug, Clone, Default)]
+pub struct Add {
+    pub organization_id: String,
+    pub user_id: String,
+    /// The role key: org:admin, org:member, or a custom org:... role.
+    pub role: String,
+    pub public_metadata: Option<Object>,
+    pub private_metadata: Option<Object>,
+    /// Any other fields of Clerk's body (a bulk row), under the fields above.
+    pub other: Object,
+}
+
+/// `members add`.
+pub fn add(input: Add) -> CliResult<Write<AddMember>> {
+    let org = check::org_id(&input.organization_id)?;
+    let user = check::user_id(&input.user_id)?;
+    let role = check::role(&input.role)?;
+    let change = Change::new(
+        format!("add {user} to {org} as {role}"),
+        Subject::Membership,
+        Some(user.as_str()),
+    );
+    Ok(Write::new(change, move |c| {
+        let mut req = c.memberships(&org).add(&user, &role).body(&input.other);
+        set_some!(req,
+            public_metadata: input.public_metadata.as_ref(),
+            private_metadata: input.private_metadata.as_ref(),
+        );
+        req
+    }))
+}
+
+/// `members update`: a member's new role.
+pub fn update(organization_id: &str, user_id: &str, role: &str) -> CliResult<Write<UpdateMember>> {
+    let org = check::org_id(organization_id)?;
+    let user = check::user_id(user_id)?;
+    let role = check::role(role)?;
+    let change = Change::new(
+        format!("make {user} {role} in {org}"),
+        Subject::Membership,
+        Some(user.as_str()),
+    );
+    Ok(Write::new(change, move |c| {
+        c.memberships(&org).update(&user, &role)
+    }))
+}
+
+/// Metadata to merge into a membership's.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub organization_id: String,
+    pub user_id: String,
+    pub public_metadata: Option<Object>,
+    pub private_metadata: Option<Object>,
+}
+
+impl Metadata {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.public_metadata.is_none() && self.private_metadata.is_none()
+    }
+}
+
+/// `members update-metadata` (a deep merge; `null` removes a key).
+pub fn metadata(input: Metadata) -> CliResult<Write<UpdateMemberMetadata>> {
+    let org = check::org_id(&input.organization_id)?;
+    let user = check::user_id(&input.user_id)?;
+    if input.is_empty() {
+        return Err(nothing_to_change("public_metadata, private_metadata"));
+    }
+    let change = Change::new(
+        format!("update the metadata of {user}'s membership in {org}"),
+        Subject::Membership,
+        Some(user.as_str()),
+    );
+    Ok(Write::new(change, move |c| {
+        let mut req = c.memberships(&org).update_metadata(&user);
+        set_some!(req,
+            public_metadata: input.public_metadata.as_ref(),
+            private_metadata: input.private_metadata.as_ref(),
+        );
+        req
+    }))
+}
+
+/// `members remove`.
+pub fn remove(
+    organization_id: &str,
+    user_id: &str,
+) -> CliResult<Write<One<OrganizationMembership>>> {
+    let org = check::org_id(organization_id)?;
+    let user = check::user_id(user_id)?;
+    let change = Change::new(
+        format!("remove {user} from {org}"),
+        Subject::Membership,
+        Some(user.as_str()),
+    )
+    .destructive();
+    Ok(Write::new(change, move |c| {
+        c.memberships(&org).remove(&user)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{Page, query, test_client};
+    use serde_json::json;
+
+    #[test]
+    fn filters_reach_the_query_and_are_checked() {
+        let f = MemberFilters {
+            role: vec!["org:admin".into()],
+            email_address: vec!["a@b.co".into()],
+            name_query: Some("ada".into()),
+            created_at_after: Some(7),
+            ..Default::default()
+        };
+        let c = test_client();
+        let req = list("org_1", &f).unwrap().request(&c, &Page::default());
+        assert_eq!(req.spec().path, "/organizations/org_1/memberships");
+        assert_eq!(
+            query(&req),
+            [
+                "role=org:admin",
+                "email_address=a@b.co",
+                "name_query=ada",
+                "created_at_after=7"
+            ]
+        );
+        let bad_role = MemberFilters {
+            role: vec!["admin".into()],
+            ..Default::default()
+        };
+        assert!(list("org_1", &bad_role).is_err());
+        assert!(list("acme", &MemberFilters::default()).is_err());
+    }
+
+    #[test]
+    fn add_keeps_a_rows_other_fields() {
+        let op = add(Add {
+            organization_id: "org_1".into(),
+            user_id: "user_1".into(),
+            role: "org:member".into(),
+            other: json!({"user_id": "user_1", "role": "org:member", "private_metadata": {"k": 1}})
+                .as_object()
+                .unwrap()
+                .clone(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            op.request(&test_client()).spec().body,
+            Some(json!({"user_id": "user_1", "role": "org:member", "private_metadata": {"k": 1}}))
+        );
+        assert!(
+            add(Add {
+                organization_id: "org_1".into(),
+                user_id: "user_1".into(),
+                role: "member".into(),
+                ..Default::default()
+            })
+            .is_err()
+        );
+    }
+}

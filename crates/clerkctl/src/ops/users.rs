@@ -1,0 +1,692 @@
+//! Users: list, count, get, create, update, metadata, delete, ban, unban, lock, unlock.
+
+use clerk_api::Request;
+use clerk_api::models::{DeletedObject, User};
+use clerk_api::page::List;
+use clerk_api::request::One;
+use clerk_api::resources::{CountUsers, CreateUser, UpdateUser, UserMetadata};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Change, Listing, Object, Read, Write, check, nothing_to_change, set_some};
+use crate::fail::{CliResult, Subject, usage};
+
+/// The filters of `users list`, `users count` and `users export` (and of the MCP tools
+/// `list_users`, `get_user_count` and `export_users`): Clerk's query parameters for
+/// `GET /users` and `GET /users/count`. Each field's doc comment describes it to agents; its
+/// `help` to people.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserFilters {
+    /// Only users with one of these exact email addresses.
+    #[arg(
+        long = "email-address",
+        value_name = "EMAIL",
+        help = "Users with this email address (repeatable)"
+    )]
+    #[serde(default)]
+    pub email_address: Vec<String>,
+    /// Only users with one of these phone numbers (E.164, e.g. +15555550100).
+    #[arg(
+        long = "phone-number",
+        value_name = "PHONE",
+        help = "Users with this phone number (repeatable)"
+    )]
+    #[serde(default)]
+    pub phone_number: Vec<String>,
+    /// Only users with one of these external IDs (your own IDs for them); prefix one with -
+    /// to exclude it, with + to include it.
+    #[arg(
+        long = "external-id",
+        value_name = "ID",
+        allow_hyphen_values = true,
+        help = "Users with this external ID; prefix + to include, - to exclude (repeatable)"
+    )]
+    #[serde(default)]
+    pub external_id: Vec<String>,
+    /// Only users with one of these usernames.
+    #[arg(
+        long,
+        value_name = "USERNAME",
+        help = "Users with this username (repeatable)"
+    )]
+    #[serde(default)]
+    pub username: Vec<String>,
+    /// Only users with one of these web3 wallet addresses.
+    #[arg(
+        long = "web3-wallet",
+        value_name = "WALLET",
+        help = "Users with this web3 wallet (repeatable)"
+    )]
+    #[serde(default)]
+    pub web3_wallet: Vec<String>,
+    /// Only these users (IDs like user_2xhF...); prefix one with - to exclude it instead.
+    #[arg(
+        long = "user-id",
+        value_name = "USER_ID",
+        allow_hyphen_values = true,
+        help = "These users; prefix + to include, - to exclude (repeatable)"
+    )]
+    #[serde(default)]
+    pub user_id: Vec<String>,
+    /// Only members of these organizations (IDs like org_2xhF...); prefix one with - to
+    /// exclude its members instead.
+    #[arg(
+        long = "organization-id",
+        value_name = "ORG_ID",
+        allow_hyphen_values = true,
+        help = "Members of this organization; prefix + to include, - to exclude (repeatable)"
+    )]
+    #[serde(default)]
+    pub organization_id: Vec<String>,
+    /// Partial match over email addresses, phone numbers, usernames, web3 wallets, IDs and
+    /// names.
+    #[arg(
+        long,
+        help = "Partial match over emails, phones, usernames, wallets, IDs and names"
+    )]
+    pub query: Option<String>,
+    /// Partial match over email addresses.
+    #[arg(long = "email-address-query", value_name = "TEXT")]
+    pub email_address_query: Option<String>,
+    /// Partial match over phone numbers.
+    #[arg(long = "phone-number-query", value_name = "TEXT")]
+    pub phone_number_query: Option<String>,
+    /// Partial match over usernames.
+    #[arg(long = "username-query", value_name = "TEXT")]
+    pub username_query: Option<String>,
+    /// Partial match over first and last names.
+    #[arg(long = "name-query", value_name = "TEXT")]
+    pub name_query: Option<String>,
+    /// true: only banned users; false: only users who are not banned.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        help = "Only banned (true) or only not banned (false) users"
+    )]
+    pub banned: Option<bool>,
+    /// Only users last active before this time (Unix milliseconds).
+    #[arg(
+        long = "last-active-at-before",
+        value_name = "MS",
+        help = "Last active before this time (Unix milliseconds)"
+    )]
+    pub last_active_at_before: Option<i64>,
+    /// Only users last active after this time (Unix milliseconds).
+    #[arg(
+        long = "last-active-at-after",
+        value_name = "MS",
+        help = "Last active after this time (Unix milliseconds)"
+    )]
+    pub last_active_at_after: Option<i64>,
+    /// Only users created before this time (Unix milliseconds).
+    #[arg(
+        long = "created-at-before",
+        value_name = "MS",
+        help = "Created before this time (Unix milliseconds)"
+    )]
+    pub created_at_before: Option<i64>,
+    /// Only users created after this time (Unix milliseconds).
+    #[arg(
+        long = "created-at-after",
+        value_name = "MS",
+        help = "Created after this time (Unix milliseconds)"
+    )]
+    pub created_at_after: Option<i64>,
+    /// Only users who last signed in before this time (Unix milliseconds).
+    #[arg(
+        long = "last-sign-in-at-before",
+        value_name = "MS",
+        help = "Last signed in before this time (Unix milliseconds)"
+    )]
+    pub last_sign_in_at_before: Option<i64>,
+    /// Only users who last signed in after this time (Unix milliseconds).
+    #[arg(
+        long = "last-sign-in-at-after",
+        value_name = "MS",
+        help = "Last signed in after this time (Unix milliseconds)"
+    )]
+    pub last_sign_in_at_after: Option<i64>,
+    /// An OAuth provider, e.g. oauth_google; give provider_user_id with it.
+    #[arg(
+        long,
+        requires = "provider_user_id",
+        help = "OAuth provider (e.g. oauth_google), with --provider-user-id"
+    )]
+    pub provider: Option<String>,
+    /// The users' IDs at the OAuth provider; give provider with them.
+    #[arg(
+        long = "provider-user-id",
+        value_name = "ID",
+        requires = "provider",
+        help = "Provider user ID (repeatable), with --provider"
+    )]
+    #[serde(default)]
+    pub provider_user_id: Vec<String>,
+}
+
+impl UserFilters {
+    /// Checks the filters and sets them on a users list request.
+    fn checked(&self) -> CliResult<UserFilters> {
+        if self.provider.is_some() == self.provider_user_id.is_empty() {
+            return Err(usage(
+                "provider and provider_user_id go together: give both, or neither",
+            ));
+        }
+        Ok(UserFilters {
+            email_address: check::emails(&self.email_address)?,
+            user_id: check::signed_ids(&self.user_id, check::user_id)?,
+            organization_id: check::signed_ids(&self.organization_id, check::org_id)?,
+            ..self.clone()
+        })
+    }
+
+    fn apply<'c>(&self, req: Request<'c, List<User>>) -> Request<'c, List<User>> {
+        let f = self.clone();
+        let mut req = req
+            .email_address(f.email_address)
+            .phone_number(f.phone_number)
+            .external_id(f.external_id)
+            .username(f.username)
+            .web3_wallet(f.web3_wallet)
+            .user_id(f.user_id)
+            .organization_id(f.organization_id);
+        set_some!(req,
+            query: f.query,
+            email_address_query: f.email_address_query,
+            phone_number_query: f.phone_number_query,
+            username_query: f.username_query,
+            name_query: f.name_query,
+            provider: f.provider,
+        );
+        req = req.provider_user_id(f.provider_user_id);
+        set_some!(req,
+            banned: f.banned,
+            last_active_at_before: f.last_active_at_before,
+            last_active_at_after: f.last_active_at_after,
+            created_at_before: f.created_at_before,
+            created_at_after: f.created_at_after,
+            last_sign_in_at_before: f.last_sign_in_at_before,
+            last_sign_in_at_after: f.last_sign_in_at_after,
+        );
+        req
+    }
+}
+
+/// `users list`: a page of users (or all of them), newest first unless ordered otherwise;
+/// `starting_after` continues after a user (the cursor).
+pub fn list(filters: &UserFilters, starting_after: Option<&str>) -> CliResult<Listing<User>> {
+    let filters = filters.checked()?;
+    let after = starting_after.map(check::user_id).transpose()?;
+    let counted = filters.clone();
+    Ok(Listing::new("users list", Subject::User, move |c| {
+        let req = filters.apply(c.users().list());
+        match &after {
+            Some(a) => req.starting_after(a),
+            None => req,
+        }
+    })
+    .with_count(move |c| counted.apply(c.users().list()).count()))
+}
+
+/// `users count`.
+pub fn count(filters: &UserFilters) -> CliResult<Read<CountUsers>> {
+    let filters = filters.checked()?;
+    Ok(Read::new("users count", Subject::User, move |c| {
+        filters.apply(c.users().list()).count()
+    }))
+}
+
+/// The list request of an export: every user matching the filters, 500 a page.
+pub fn export(filters: &UserFilters) -> CliResult<Listing<User>> {
+    let filters = filters.checked()?;
+    Ok(Listing::new("export", Subject::User, move |c| {
+        filters.apply(c.users().list()).limit(500)
+    }))
+}
+
+/// `users get`.
+pub fn get(user_id: &str) -> CliResult<Read<One<User>>> {
+    let id = check::user_id(user_id)?;
+    Ok(Read::new(
+        format!("users get {id}"),
+        Subject::User,
+        move |c| c.users().get(&id),
+    ))
+}
+
+/// What a new user is made of: Clerk's create-user fields.
+#[derive(Debug, Clone, Default)]
+pub struct Create {
+    /// Email addresses; the first becomes the primary one.
+    pub email_address: Vec<String>,
+    pub phone_number: Vec<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub external_id: Option<String>,
+    pub password: Option<String>,
+    pub skip_password_checks: bool,
+    pub skip_password_requirement: Option<bool>,
+    pub public_metadata: Option<Object>,
+    pub private_metadata: Option<Object>,
+    pub unsafe_metadata: Option<Object>,
+    /// Any other fields of Clerk's body (`--data`, a bulk row), under the fields above.
+    pub other: Object,
+}
+
+/// `users create`.
+pub fn create(input: Create) -> CliResult<Write<CreateUser>> {
+    let emails = check::emails(&input.email_address)?;
+    let Create {
+        phone_number,
+        username,
+        first_name,
+        last_name,
+        external_id,
+        password,
+        skip_password_checks,
+        skip_password_requirement,
+        public_metadata,
+        private_metadata,
+        unsafe_metadata,
+        other,
+        ..
+    } = input;
+    let change = Change::new("create a user", Subject::User, None);
+    Ok(Write::new(change, move |c| {
+        let mut req = c.users().create().body(&other);
+        if !emails.is_empty() {
+            req = req.email_address(emails.clone());
+        }
+        if !phone_number.is_empty() {
+            req = req.phone_number(phone_number.clone());
+        }
+        set_some!(req,
+            username: username.clone(),
+            first_name: first_name.clone(),
+            last_name: last_name.clone(),
+            external_id: external_id.clone(),
+            password: password.clone(),
+            skip_password_checks: skip_password_checks.then_some(true),
+            skip_password_requirement: skip_password_requirement,
+            public_metadata: public_metadata.as_ref(),
+            private_metadata: private_metadata.as_ref(),
+            unsafe_metadata: unsafe_metadata.as_ref(),
+        );
+        req
+    }))
+}
+
+/// A user's profile fields to change: Clerk's update-user fields.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    pub user_id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub external_id: Option<String>,
+    /// The ID (idn_...) of one of the user's verified email addresses.
+    pub primary_email_address_id: Option<String>,
+    pub locale: Option<String>,
+    /// Any other fields of Clerk's update-user body (`--data`), under the fields above.
+    pub other: Object,
+}
+
+impl Update {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.first_name,
+            &self.last_name,
+            &self.username,
+            &self.external_id,
+            &self.primary_email_address_id,
+            &self.locale,
+        ]
+        .iter()
+        .all(|v| v.is_none())
+            && self.other.is_empty()
+    }
+}
+
+/// `users update`: profile fields; metadata is changed with [`metadata`].
+pub fn update(input: Update) -> CliResult<Write<UpdateUser>> {
+    let id = check::user_id(&input.user_id)?;
+    if input.is_empty() {
+        return Err(nothing_to_change(
+            "first_name, last_name, username, external_id, primary_email_address_id, locale",
+        ));
+    }
+    if input.other.keys().any(|k| k.ends_with("_metadata")) {
+        return Err(usage(
+            "metadata is not updated with `users update`: use `clerkctl users update-metadata USER_ID --public-metadata '{...}'` (merge) or `users replace-metadata` (replace)",
+        ));
+    }
+    let primary = input
+        .primary_email_address_id
+        .as_deref()
+        .map(check::identification_id)
+        .transpose()?;
+    let change = Change::new(
+        format!("update user {id}"),
+        Subject::User,
+        Some(id.as_str()),
+    );
+    let Update {
+        first_name,
+        last_name,
+        username,
+        external_id,
+        locale,
+        other,
+        ..
+    } = input;
+    Ok(Write::new(change, move |c| {
+        let mut req = c.users().update(&id).body(&other);
+        set_some!(req,
+            first_name: first_name.clone(),
+            last_name: last_name.clone(),
+            username: username.clone(),
+            external_id: external_id.clone(),
+            locale: locale.clone(),
+            primary_email_address_id: primary.as_ref(),
+        );
+        req
+    }))
+}
+
+/// Metadata to merge into (or put in place of) a user's.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub user_id: String,
+    pub public_metadata: Option<Object>,
+    pub private_metadata: Option<Object>,
+    pub unsafe_metadata: Option<Object>,
+}
+
+impl Metadata {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.public_metadata.is_none()
+            && self.private_metadata.is_none()
+            && self.unsafe_metadata.is_none()
+    }
+}
+
+/// `users update-metadata` (a deep merge; `null` removes a key) or, with `replace`,
+/// `users replace-metadata` (each field given replaces the stored one).
+pub fn metadata(input: Metadata, replace: bool) -> CliResult<Write<UserMetadata>> {
+    let id = check::user_id(&input.user_id)?;
+    if input.is_empty() {
+        return Err(nothing_to_change(
+            "public_metadata, private_metadata, unsafe_metadata",
+        ));
+    }
+    let verb = if replace { "replace" } else { "update" };
+    let change = Change::new(
+        format!("{verb} the metadata of user {id}"),
+        Subject::User,
+        Some(id.as_str()),
+    );
+    Ok(Write::new(change, move |c| {
+        let mut req = if replace {
+            c.users().replace_metadata(&id)
+        } else {
+            c.users().update_metadata(&id)
+        };
+        set_some!(req,
+            public_metadata: input.public_metadata.as_ref(),
+            private_metadata: input.private_metadata.as_ref(),
+            unsafe_metadata: input.unsafe_metadata.as_ref(),
+        );
+        req
+    }))
+}
+
+/// `users delete`.
+pub fn delete(user_id: &str) -> CliResult<Write<One<DeletedObject>>> {
+    let id = check::user_id(user_id)?;
+    let change = Change::new(
+        format!("delete user {id}"),
+        Subject::User,
+        Some(id.as_str()),
+    )
+    .destructive();
+    Ok(Write::new(change, move |c| c.users().delete(&id)))
+}
+
+/// What `users ban|unban|lock|unlock` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// End the user's sessions and block sign-in.
+    Ban,
+    /// Lift a ban.
+    Unban,
+    /// Lock the user out of signing in.
+    Lock,
+    /// Lift a lock.
+    Unlock,
+}
+
+impl Access {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Access::Ban => "ban",
+            Access::Unban => "unban",
+            Access::Lock => "lock",
+            Access::Unlock => "unlock",
+        }
+    }
+
+    /// Ban and lock take a user's access away: confirmed first.
+    pub fn destructive(self) -> bool {
+        matches!(self, Access::Ban | Access::Lock)
+    }
+}
+
+/// `users ban|unban|lock|unlock`.
+pub fn access(user_id: &str, access: Access) -> CliResult<Write<One<User>>> {
+    let id = check::user_id(user_id)?;
+    let mut change = Change::new(
+        format!("{} user {id}", access.verb()),
+        Subject::User,
+        Some(id.as_str()),
+    );
+    if access.destructive() {
+        change = change.destructive();
+    }
+    Ok(Write::new(change, move |c| {
+        let users = c.users();
+        match access {
+            Access::Ban => users.ban(&id),
+            Access::Unban => users.unban(&id),
+            Access::Lock => users.lock(&id),
+            Access::Unlock => users.unlock(&id),
+        }
+    }))
+}
+
+/// The users a bulk import's row may have made already: by external ID, then by email
+/// addresses (each is unique, so the first page says).
+pub fn find(external_id: Option<&str>, emails: &[String]) -> Vec<Listing<User>> {
+    let mut lookups = Vec::new();
+    if let Some(ext) = external_id.filter(|e| !e.is_empty()) {
+        let ext = ext.to_owned();
+        lookups.push(Listing::new("users list", Subject::User, move |c| {
+            c.users().list().external_id([ext.clone()])
+        }));
+    }
+    if !emails.is_empty() {
+        let emails = emails.to_vec();
+        lookups.push(Listing::new("users list", Subject::User, move |c| {
+            c.users().list().email_address(emails.clone())
+        }));
+    }
+    lookups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{Page, query, test_client};
+    use serde_json::json;
+
+    #[test]
+    fn every_filter_reaches_the_query_under_clerks_name() {
+        let filters = UserFilters {
+            email_address: vec!["a@b.co".into(), "c@d.co".into()],
+            phone_number: vec!["+15555550100".into()],
+            external_id: vec!["-crm-1".into()],
+            username: vec!["ada".into()],
+            web3_wallet: vec!["0xabc".into()],
+            user_id: vec!["-user_1".into()],
+            organization_id: vec!["org_1".into()],
+            query: Some("q".into()),
+            email_address_query: Some("e".into()),
+            phone_number_query: Some("p".into()),
+            username_query: Some("u".into()),
+            name_query: Some("n".into()),
+            banned: Some(false),
+            last_active_at_before: Some(1),
+            last_active_at_after: Some(2),
+            created_at_before: Some(3),
+            created_at_after: Some(4),
+            last_sign_in_at_before: Some(5),
+            last_sign_in_at_after: Some(6),
+            provider: Some("oauth_google".into()),
+            provider_user_id: vec!["g-1".into()],
+        };
+        let c = test_client();
+        let listing = list(&filters, Some("user_9")).unwrap();
+        let q = query(&listing.request(&c, &Page::default()));
+        assert_eq!(
+            q,
+            [
+                "email_address=a@b.co",
+                "email_address=c@d.co",
+                "phone_number=+15555550100",
+                "external_id=-crm-1",
+                "username=ada",
+                "web3_wallet=0xabc",
+                "user_id=-user_1",
+                "organization_id=org_1",
+                "query=q",
+                "email_address_query=e",
+                "phone_number_query=p",
+                "username_query=u",
+                "name_query=n",
+                "provider=oauth_google",
+                "provider_user_id=g-1",
+                "banned=false",
+                "last_active_at_before=1",
+                "last_active_at_after=2",
+                "created_at_before=3",
+                "created_at_after=4",
+                "last_sign_in_at_before=5",
+                "last_sign_in_at_after=6",
+                "starting_after=user_9",
+            ]
+        );
+        // The count carries the same filters, and no paging.
+        let count = listing.count(&c).unwrap();
+        assert_eq!(count.spec().path, "/users/count");
+        assert_eq!(query(&count).len(), q.len() - 1);
+        assert_eq!(
+            query(&super::count(&filters).unwrap().request(&c)),
+            query(&count)
+        );
+    }
+
+    #[test]
+    fn filters_are_checked() {
+        let bad = |f: UserFilters| list(&f, None).unwrap_err();
+        assert!(matches!(
+            bad(UserFilters {
+                email_address: vec!["nope".into()],
+                ..Default::default()
+            }),
+            crate::fail::Fail::Usage(_)
+        ));
+        bad(UserFilters {
+            organization_id: vec!["user_1".into()],
+            ..Default::default()
+        });
+        bad(UserFilters {
+            provider: Some("oauth_google".into()),
+            ..Default::default()
+        });
+        assert!(list(&UserFilters::default(), Some("org_1")).is_err());
+    }
+
+    #[test]
+    fn create_sets_named_fields_over_other_ones() {
+        let op = create(Create {
+            email_address: vec!["ada@example.com".into()],
+            first_name: Some("Ada".into()),
+            public_metadata: Some(json!({"plan": "pro"}).as_object().unwrap().clone()),
+            other: json!({"first_name": "Augusta", "created_at": "2012-10-20T07:15:20.902Z"})
+                .as_object()
+                .unwrap()
+                .clone(),
+            ..Default::default()
+        })
+        .unwrap();
+        let c = test_client();
+        let req = op.request(&c);
+        assert_eq!(
+            req.spec().body,
+            Some(json!({
+                "first_name": "Ada",
+                "created_at": "2012-10-20T07:15:20.902Z",
+                "email_address": ["ada@example.com"],
+                "public_metadata": {"plan": "pro"}
+            }))
+        );
+        assert!(!op.change.destructive);
+    }
+
+    #[test]
+    fn updates_need_something_to_change_and_no_metadata() {
+        assert!(
+            update(Update {
+                user_id: "user_1".into(),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        let with_metadata = Update {
+            user_id: "user_1".into(),
+            other: json!({"public_metadata": {}}).as_object().unwrap().clone(),
+            ..Default::default()
+        };
+        assert!(update(with_metadata).is_err());
+        assert!(
+            metadata(
+                Metadata {
+                    user_id: "user_1".into(),
+                    ..Default::default()
+                },
+                false
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn ban_and_lock_are_destructive_their_undoing_is_not() {
+        let c = test_client();
+        for (a, path, destructive) in [
+            (Access::Ban, "/users/user_1/ban", true),
+            (Access::Unban, "/users/user_1/unban", false),
+            (Access::Lock, "/users/user_1/lock", true),
+            (Access::Unlock, "/users/user_1/unlock", false),
+        ] {
+            let op = access("user_1", a).unwrap();
+            assert_eq!(op.request(&c).spec().path, path);
+            assert_eq!(op.change.destructive, destructive, "{a:?}");
+            assert_eq!(op.change.target.as_deref(), Some("user_1"));
+        }
+        assert!(access("org_1", Access::Ban).is_err());
+    }
+}
