@@ -15,6 +15,7 @@ use crate::fail::{CliResult, Fail, Subject};
 use crate::local::Local;
 use crate::ops::Change;
 use crate::output::Out;
+use crate::term::Stderr;
 
 /// What became of a change: sent (Clerk's answer), or only shown (`--dry-run`).
 #[derive(Debug)]
@@ -26,6 +27,8 @@ pub enum Sent {
 pub struct App {
     pub global: Global,
     pub out: Out,
+    /// Messages, notices and prompts: stderr, or a buffer in tests.
+    pub err: Stderr,
     client: Option<Client>,
     local: Option<Local>,
     told_live: AtomicBool,
@@ -34,11 +37,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(global: Global) -> App {
-        let out = Out::new(global.output, global.fields.clone());
+    /// An app whose messages go to `err` (the process's stderr, or a buffer in tests).
+    pub fn with_stderr(global: Global, err: Stderr) -> App {
+        let out = Out::new(global.output, global.fields.clone(), err.clone());
         App {
             global,
             out,
+            err,
             client: None,
             local: None,
             told_live: AtomicBool::new(false),
@@ -120,7 +125,7 @@ impl App {
             )));
         }
         if change.destructive && !self.global.dry_run && !self.global.yes {
-            if interactive() && !self.global.local {
+            if interactive(&self.err) && !self.global.local {
                 // Whoever answers the prompt must know it is production before saying yes.
                 if let Ok(key) = SecretKey::from_env()
                     && key.kind() == KeyKind::Live
@@ -131,7 +136,7 @@ impl App {
                     self.tell_live(&key.masked(), &base);
                 }
             }
-            confirm(command, change)?;
+            confirm(&self.err, command, change)?;
         }
         Ok(())
     }
@@ -139,7 +144,9 @@ impl App {
     /// Names the production key on stderr, once per command.
     fn tell_live(&self, masked: &str, base: &str) {
         if !self.told_live.swap(true, Ordering::Relaxed) {
-            eprintln!("clerkctl: using a production key ({masked}) against {base}");
+            self.err.say(format_args!(
+                "using a production key ({masked}) against {base}"
+            ));
         }
     }
 
@@ -300,19 +307,21 @@ impl App {
 
 /// Whether there is someone to ask: a terminal on stdin to read the answer and on stderr to
 /// show the question.
-fn interactive() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+fn interactive(err: &Stderr) -> bool {
+    std::io::stdin().is_terminal() && err.is_terminal()
 }
 
-fn confirm(command: &str, change: &Change) -> CliResult<()> {
-    if !interactive() {
+fn confirm(err: &Stderr, command: &str, change: &Change) -> CliResult<()> {
+    if !interactive(err) {
         return Err(Fail::Guard(format!(
             "`{command}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
             change.doing
         )));
     }
-    eprint!("clerkctl: {}? This cannot be undone. [y/N] ", change.doing);
-    let _ = std::io::stderr().flush();
+    err.ask(format_args!(
+        "{}? This cannot be undone. [y/N] ",
+        change.doing
+    ));
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
@@ -345,37 +354,6 @@ fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
                 .filter(|h| !h.is_empty())
                 .map(|h| PathBuf::from(h).join(fallback))
         })
-}
-
-/// Body fields whose values never reach the audit log.
-const SECRET_FIELDS: &[&str] = &["password", "password_digest", "totp_secret", "backup_codes"];
-
-/// A request body fit for the audit log: secrets and private metadata values masked.
-pub fn mask_body(body: &Value) -> Value {
-    match body {
-        Value::Array(items) => Value::Array(items.iter().map(mask_body).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let masked = if SECRET_FIELDS.contains(&k.as_str()) {
-                        json!("[masked]")
-                    } else if k == "private_metadata" {
-                        match v {
-                            Value::Object(m) => Value::Object(
-                                m.keys().map(|k| (k.clone(), json!("[masked]"))).collect(),
-                            ),
-                            Value::Null => Value::Null,
-                            _ => json!("[masked]"),
-                        }
-                    } else {
-                        v.clone()
-                    };
-                    (k.clone(), masked)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
 }
 
 fn audit_record(
@@ -431,7 +409,7 @@ fn audit_record(
         "trace_id": trace,
         "instance": if local { "local".to_owned() } else { client.base().to_string() },
         "key": client.masked_key(),
-        "body": prepared.body.as_ref().map(mask_body),
+        "body": prepared.body.as_ref().map(crate::redact::mask_body),
     })
 }
 
@@ -449,18 +427,36 @@ fn append(path: &std::path::Path, record: &Value) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    fn app(args: &[&str]) -> (App, crate::term::Captured) {
+        let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+        let (err, said) = Stderr::buffer();
+        (App::with_stderr(cli.global, err), said)
+    }
 
     #[test]
-    fn audit_bodies_mask_secrets_and_private_metadata() {
-        let body = json!({"password": "hunter22", "private_metadata": {"ssn": "123"}, "public_metadata": {"plan": "pro"}});
+    fn a_production_key_is_named_once_per_command() {
+        let (app, said) = app(&["clerkctl", "users", "list"]);
+        app.tell_live("sk_live_…wxyz", "https://api.clerk.com/v1");
+        app.tell_live("sk_live_…wxyz", "https://api.clerk.com/v1");
         assert_eq!(
-            mask_body(&body),
-            json!({"password": "[masked]", "private_metadata": {"ssn": "[masked]"}, "public_metadata": {"plan": "pro"}})
+            said.text(),
+            "clerkctl: using a production key (sk_live_…wxyz) against https://api.clerk.com/v1\n"
         );
-        let bulk = json!([{"email_address": "a@b.co", "private_metadata": {"k": 1}}]);
-        assert_eq!(
-            mask_body(&bulk),
-            json!([{"email_address": "a@b.co", "private_metadata": {"k": "[masked]"}}])
-        );
+    }
+
+    #[test]
+    fn read_only_refuses_before_anything_is_said_or_sent() {
+        let (app, said) = app(&["clerkctl", "--read-only", "users", "list"]);
+        let change = Change::new(
+            "delete user user_1",
+            crate::fail::Subject::User,
+            Some("user_1"),
+        )
+        .destructive();
+        let refused = app.guard("users delete", &change).unwrap_err();
+        assert!(refused.line().contains("read-only"), "{}", refused.line());
+        assert_eq!(said.text(), "", "no prompt, no notice");
     }
 }

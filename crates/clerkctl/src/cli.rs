@@ -13,24 +13,6 @@ use crate::ops::organization_invitations::InvitationFilters;
 use crate::ops::organizations::OrganizationFilters;
 use crate::ops::users::UserFilters;
 
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  done
-  1  unexpected error, or the network failed
-  2  usage or input refused before any request was sent
-  3  authentication: no key, or Clerk answered 401 or 403
-  4  not found (404)
-  5  refused by Clerk (400, 402, 409, 422)
-  6  rate-limited (429), or Clerk still failing (502, 503, 504) after retries
-  7  refused by a safety guard (--read-only, or a destructive command without --yes)
-
-Configuration:
-  CLERK_SECRET_KEY   the instance's secret key (sk_test_... or sk_live_...)
-  CLERK_API_URL      Backend API origin (default https://api.clerk.com; /v1 is appended)
-  CLERKCTL_READ_ONLY set to 1 to refuse every change
-  NO_COLOR           set to disable colour in tables
-Try it with no Clerk account: clerkctl --local users list";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "clerkctl",
@@ -39,7 +21,7 @@ Try it with no Clerk account: clerkctl --local users list";
     long_about = "Manage a Clerk instance's users, organizations, memberships and invitations \
 through Clerk's Backend API. Run any command with --local to use a built-in emulator with demo \
 data instead of a Clerk instance.",
-    after_help = EXIT_CODES_HELP,
+    after_help = crate::help::EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {
@@ -681,7 +663,7 @@ pub struct EmulatorArgs {
 // ---- agent interfaces ------------------------------------------------------------------------------
 
 #[derive(Debug, Args)]
-#[command(after_help = crate::mcp::HELP)]
+#[command(after_help = crate::help::MCP)]
 pub struct McpArgs {
     /// Offer only these tools: groups (users, organizations, members, invitations,
     /// app_invitations) or tool names, comma-separated.

@@ -1,10 +1,11 @@
 //! What can go wrong in a command, its exit code, and the hint that says what to do next.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clerk_api::Error as ClerkError;
 use serde_json::{Value, json};
+
+use crate::term::Stderr;
 
 /// Documented exit codes (see `clerkctl --help`).
 pub mod exit {
@@ -105,7 +106,7 @@ pub fn command_line(e: clap::Error) -> ExitCode {
         .map(|l| l.strip_prefix("error: ").unwrap_or(l))
         .collect::<Vec<_>>()
         .join(" ");
-    Fail::Usage(message).report(true)
+    Fail::Usage(message).report(true, &Stderr::new())
 }
 
 /// Whether `-o json|ndjson` was given, or no `-o` and stdout is not a terminal: the output the
@@ -358,18 +359,41 @@ impl Fail {
     }
 
     /// Reports on stderr (one line, or JSON) and gives the exit code.
-    pub fn report(&self, json: bool) -> ExitCode {
+    pub fn report(&self, json: bool, err: &Stderr) -> ExitCode {
         match self {
             Fail::ClosedPipe => return ExitCode::SUCCESS,
             Fail::Quiet(code) => return ExitCode::from(*code),
             _ => {}
         }
-        let mut err = std::io::stderr().lock();
-        let _ = if json {
-            writeln!(err, "{}", self.to_json())
+        if json {
+            err.line(self.to_json());
         } else {
-            writeln!(err, "clerkctl: {}", self.line())
-        };
+            err.say(self.line());
+        }
         ExitCode::from(self.exit_code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_is_one_line_with_its_hint_or_one_json_object() {
+        let fail = usage("\"acme\" is not an organization ID");
+        let (err, said) = Stderr::buffer();
+        assert_eq!(fail.report(false, &err), ExitCode::from(exit::USAGE));
+        assert_eq!(said.text(), format!("clerkctl: {}\n", fail.line()));
+
+        let (err, said) = Stderr::buffer();
+        fail.report(true, &err);
+        let text = said.text();
+        assert_eq!(text.lines().count(), 1);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["exit_code"], 2);
+
+        let (err, said) = Stderr::buffer();
+        assert_eq!(Fail::ClosedPipe.report(false, &err), ExitCode::SUCCESS);
+        assert_eq!(said.text(), "", "a closed pipe ends quietly");
     }
 }

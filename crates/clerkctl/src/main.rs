@@ -5,19 +5,29 @@ mod bulk;
 mod cli;
 mod cmd;
 mod fail;
+mod help;
 mod local;
+mod logging;
 mod mcp;
 mod ops;
 mod output;
+mod redact;
 mod skill;
+mod term;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use cli::{Cli, Command};
+
 fn main() -> ExitCode {
-    match cli::Cli::try_parse() {
-        Ok(cli) => cmd::run(cli),
+    match Cli::try_parse() {
+        Ok(Cli { global, command }) => match command {
+            Command::Mcp(args) => mcp::run(global, args),
+            Command::Skill(cmd) => skill::run(&global, cmd),
+            command => cmd::run(global, command),
+        },
         Err(e) => fail::command_line(e),
     }
 }

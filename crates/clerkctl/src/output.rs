@@ -7,6 +7,7 @@ use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
 use serde_json::Value;
 
 use crate::cli::Format;
+use crate::term::Stderr;
 
 /// What is being printed, which decides the table's columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,8 @@ pub struct Out {
     /// The width tables must fit; `None` lays them out unwrapped.
     width: Option<u16>,
     w: BufWriter<Stdout>,
+    /// For notes to the reader, which are not data.
+    err: Stderr,
 }
 
 impl std::fmt::Debug for Out {
@@ -50,7 +53,7 @@ impl std::fmt::Debug for Out {
 }
 
 impl Out {
-    pub fn new(format: Option<Format>, fields: Option<Vec<String>>) -> Out {
+    pub fn new(format: Option<Format>, fields: Option<Vec<String>>, err: Stderr) -> Out {
         let tty = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || std::env::var("TERM").is_ok_and(|t| t == "dumb");
@@ -66,6 +69,7 @@ impl Out {
             color: tty && !no_color,
             width: if tty { terminal_width() } else { None },
             w: BufWriter::new(std::io::stdout()),
+            err,
         }
     }
 
@@ -288,10 +292,10 @@ impl ListWriter {
                     if total > self.count {
                         // A note for the reader, not data: stderr, so `| wc -l` counts rows.
                         out.w.flush()?;
-                        eprintln!(
+                        out.err.line(format_args!(
                             "{} of {total} shown; use --offset, --limit or --all for more",
                             self.count
-                        );
+                        ));
                     }
                 }
             }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{Format, Global, SkillCmd, SkillInstallArgs, SkillPackageArgs};
 use crate::fail::{CliResult, Fail, usage};
+use crate::term::Stderr;
 
 /// The skill's name: its folder's name, and `name` in its frontmatter.
 pub const NAME: &str = "clerk-api";
@@ -59,13 +60,14 @@ pub fn run(global: &Global, cmd: SkillCmd) -> ExitCode {
         Some(f) => f != Format::Table,
         None => !std::io::stdout().is_terminal(),
     };
+    let err = Stderr::new();
     let result = match cmd {
-        SkillCmd::Install(args) => install(&args),
-        SkillCmd::Package(args) => package(&args),
+        SkillCmd::Install(args) => install(&args, &err),
+        SkillCmd::Package(args) => package(&args, &err),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(fail) => fail.report(json_errors),
+        Err(fail) => fail.report(json_errors, &err),
     }
 }
 
@@ -139,7 +141,7 @@ fn io_fail(what: &str, path: &Path, e: std::io::Error) -> Fail {
     Fail::Other(format!("cannot {what} {}: {e}", path.display()))
 }
 
-fn install(args: &SkillInstallArgs) -> CliResult {
+fn install(args: &SkillInstallArgs, err: &Stderr) -> CliResult {
     let dir = install_dir(args)?;
     let manifest_path = dir.join(MANIFEST);
     // What clerkctl wrote last time, file by file.
@@ -218,16 +220,16 @@ fn install(args: &SkillInstallArgs) -> CliResult {
         serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
     )
     .map_err(|e| io_fail("write", &manifest_path, e))?;
-    eprintln!(
-        "clerkctl: installed the {NAME} skill in {} ({} written, {unchanged} unchanged)",
+    err.say(format_args!(
+        "installed the {NAME} skill in {} ({} written, {unchanged} unchanged)",
         dir.display(),
         write.len(),
-    );
+    ));
     println!("{}", dir.display());
     Ok(())
 }
 
-fn package(args: &SkillPackageArgs) -> CliResult {
+fn package(args: &SkillPackageArgs, err: &Stderr) -> CliResult {
     let binary = if args.with_binary {
         if !cfg!(target_os = "linux") {
             return Err(usage(
@@ -274,8 +276,8 @@ fn package(args: &SkillPackageArgs) -> CliResult {
         }
     };
     std::fs::rename(&tmp, &args.out).map_err(|e| io_fail("write", &args.out, e))?;
-    eprintln!(
-        "clerkctl: packaged the {NAME} skill{} in {} ({:.1} MB); upload it at claude.ai (Settings, Skills) or to the Claude API (POST /v1/skills)",
+    err.say(format_args!(
+        "packaged the {NAME} skill{} in {} ({:.1} MB); upload it at claude.ai (Settings, Skills) or to the Claude API (POST /v1/skills)",
         if binary.is_some() {
             " with this clerkctl binary"
         } else {
@@ -283,7 +285,7 @@ fn package(args: &SkillPackageArgs) -> CliResult {
         },
         args.out.display(),
         size as f64 / 1_000_000.0
-    );
+    ));
     println!("{}", args.out.display());
     Ok(())
 }

@@ -1,22 +1,21 @@
 //! Exports: every user (through the `starting_after` cursor), organization or member, streamed
 //! page by page in constant memory, as ndjson (Clerk's objects exactly as they came) or CSV.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clerk_api::models::{Organization, OrganizationMembership, User};
 use clerk_api::page::List;
 use clerk_api::{Client, Request};
 use futures::TryStreamExt;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::app::App;
-use crate::cli::{ExportArgs, FileFormat};
+use crate::cli::FileFormat;
 use crate::fail::{CliResult, Fail};
 use crate::ops::{Listing, Page};
+use crate::term::Stderr;
 
 /// What to export: the list operation that pages through it (`ops::*::export`).
 #[derive(Debug)]
@@ -179,52 +178,16 @@ impl Sink {
     }
 }
 
-pub async fn run(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
-    app.set_rate(args.pacing.rate);
-    let client = app.client().await?;
-    let noun = what.noun();
-    if app.global.dry_run {
-        let first = first_page(&client, &what);
-        app.out
-            .request(&serde_json::to_value(first).unwrap_or_default())?;
-        eprintln!(
-            "clerkctl: dry run: the export would page through every {noun} starting with this request; nothing was sent"
-        );
-        return Ok(());
-    }
-    let started = Instant::now();
-    let n = export(
-        &client,
-        &what,
-        args.format,
-        args.out.as_deref(),
-        false,
-        true,
-    )
-    .await?;
-    let secs = started.elapsed().as_secs_f64();
-    let place = args
-        .out
-        .as_ref()
-        .map(|p| format!(" to {}", p.display()))
-        .unwrap_or_default();
-    eprintln!(
-        "clerkctl: exported {n} {noun}{place} in {secs:.1}s ({:.0}/s)",
-        n as f64 / secs.max(1e-9)
-    );
-    Ok(())
-}
-
 /// Writes every object of `what` to `out` (completed atomically: nothing is left at `out` if
 /// the export fails) or stdout, and answers how many. `strip_private` leaves
-/// `private_metadata` out; `talk` shows progress on stderr when it is a terminal.
+/// `private_metadata` out; `talk` shows progress there, when it is a terminal.
 pub async fn export(
     client: &Client,
     what: &What,
     format: FileFormat,
     out: Option<&Path>,
     strip_private: bool,
-    talk: bool,
+    talk: Option<&Stderr>,
 ) -> CliResult<u64> {
     let noun = what.noun();
     let columns = match what {
@@ -243,16 +206,13 @@ pub async fn export(
     } else {
         columns
     };
-    let progress = if talk && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} {msg}  {per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_message(noun);
-        bar
-    } else {
-        ProgressBar::hidden()
+    let progress = match talk {
+        Some(err) => {
+            let bar = err.progress(None, "{spinner} {pos} {msg}  {per_sec}");
+            bar.set_message(noun);
+            bar
+        }
+        None => ProgressBar::hidden(),
     };
     let mut sink = Sink::open(out)?;
     let result = write_all(
@@ -288,7 +248,8 @@ fn list_request<'a>(client: &'a Client, what: &What) -> Request<'a, List<Value>>
     }
 }
 
-fn first_page(client: &Client, what: &What) -> clerk_api::PreparedRequest {
+/// The first request an export sends (what a dry run shows).
+pub fn first_page(client: &Client, what: &What) -> clerk_api::PreparedRequest {
     list_request(client, what).prepare()
 }
 
@@ -319,7 +280,7 @@ async fn write_all(
                 if strip_private {
                     let mut v: Value = serde_json::from_str(item.get())
                         .map_err(|e| Fail::Other(format!("cannot read an exported object: {e}")))?;
-                    crate::mcp::strip_private_metadata(&mut v);
+                    crate::redact::strip_private_metadata(&mut v);
                     serde_json::to_writer(&mut sink.w, &v)
                         .map_err(|e| Fail::Other(format!("cannot write the export: {e}")))?;
                 } else {

@@ -63,6 +63,8 @@ pub struct Journal {
     path: PathBuf,
     file: std::fs::File,
     states: HashMap<String, State>,
+    /// Lines a crash cut short: their rows are looked up rather than trusted.
+    damaged: usize,
 }
 
 impl Journal {
@@ -115,12 +117,6 @@ impl Journal {
                 }
             }
         }
-        if damaged > 0 {
-            eprintln!(
-                "clerkctl: {damaged} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
-                path.display()
-            );
-        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Fail::Other(format!("cannot create {}: {e}", dir.display())))?;
@@ -134,6 +130,7 @@ impl Journal {
             path: path.to_owned(),
             file,
             states,
+            damaged,
         };
         if existing
             .as_deref()
@@ -156,6 +153,11 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How many lines a crash cut short.
+    pub fn damaged(&self) -> usize {
+        self.damaged
     }
 
     pub fn state(&self, key: &str) -> Option<&State> {

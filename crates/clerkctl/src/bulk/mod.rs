@@ -14,7 +14,6 @@ pub mod journal;
 pub mod rows;
 
 use std::collections::{HashMap, VecDeque};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,12 +22,12 @@ use std::time::{Duration, Instant};
 use clerk_api::retry::{Attempt, Decision, Outcome};
 use clerk_api::{Client, Error as ClerkError, Repeat, RetryPolicy};
 use futures::StreamExt;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::{Map, Value, json};
 
 use crate::app::App;
-use crate::cli::{BulkArgs, Format};
 use crate::fail::{CliResult, Fail, exit};
+use crate::term::Stderr;
 use jobs::Job;
 use journal::{Event, Journal, State};
 
@@ -162,6 +161,7 @@ struct Run<'a> {
     interrupted: AtomicBool,
     wait_for_hourly: bool,
     progress: ProgressBar,
+    err: Stderr,
     /// Requests the job sent again (its creates are not retried by the client).
     retries: AtomicU64,
 }
@@ -180,8 +180,10 @@ impl Run<'_> {
     fn stop(&self, why: String) {
         let mut s = self.stopped.lock().expect("not poisoned");
         if s.is_none() {
-            self.progress
-                .suspend(|| eprintln!("clerkctl: {} stopped: {why}", self.job.name()));
+            self.progress.suspend(|| {
+                self.err
+                    .say(format_args!("{} stopped: {why}", self.job.name()))
+            });
             *s = Some(why);
         }
     }
@@ -325,10 +327,10 @@ impl Run<'_> {
                 if !h.told {
                     h.told = true;
                     self.progress.suspend(|| {
-                        eprintln!(
-                            "clerkctl: Clerk's hourly limit on invitation creates is reached; waiting {} (Ctrl-C stops; run again to resume)",
+                        self.err.say(format_args!(
+                            "Clerk's hourly limit on invitation creates is reached; waiting {} (Ctrl-C stops; run again to resume)",
                             human(wait)
-                        )
+                        ))
                     });
                 }
                 wait
@@ -559,77 +561,6 @@ impl Report {
     }
 }
 
-/// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
-/// second Ctrl-C at once.
-pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
-    app.guard(job.name(), &job.change())?;
-    let format = rows::format_of(&args.file, args.format)?;
-    let (rows, bad) = rows::read(&args.file, format, job.cell())?;
-    app.set_rate(args.pacing.rate);
-    let client = app.client().await?;
-    let input = Input {
-        rows,
-        bad,
-        journal: args
-            .journal
-            .clone()
-            .unwrap_or_else(|| journal::default_path(&args.file)),
-    };
-    let options = Options {
-        concurrency: args.concurrency,
-        hourly_limits: !args.no_hourly_limits,
-        wait_for_hourly: true,
-        talk: true,
-        dry_run: app.global.dry_run,
-        book: None,
-    };
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tokio::spawn(async {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        });
-        None
-    };
-    let report = execute(app, &client, &job, input, &options, interrupt).await?;
-    match &report {
-        Report::Plan {
-            requests,
-            rows,
-            already_done,
-            skipped,
-            bad,
-        } => {
-            let mut writer = app.out.list_writer(crate::output::Kind::Raw);
-            for r in requests {
-                writer.item(&mut app.out, r)?;
-            }
-            writer.end(&mut app.out, None)?;
-            eprintln!(
-                "clerkctl: dry run of `{}`: {rows} rows would be sent in {} requests; {already_done} already done, {skipped} skipped, {} bad rows; nothing was sent",
-                job.name(),
-                requests.len(),
-                bad.len(),
-            );
-            for f in bad {
-                eprintln!(
-                    "clerkctl: line {}: {}",
-                    f["line"],
-                    f["reason"].as_str().unwrap_or("")
-                );
-            }
-        }
-        Report::Summary(summary) => print_summary(app, &job, summary)?,
-    }
-    match report.exit_code() {
-        exit::OK => Ok(()),
-        code => Err(Fail::Quiet(code)),
-    }
-}
-
 /// Runs a job (or plans it, with `dry_run`) and records it in the audit log. `interrupt`
 /// resolving stops it after the requests in flight, with the reason it gives (`None` for
 /// Ctrl-C); the journal keeps what was done for the next run.
@@ -656,7 +587,15 @@ pub async fn execute(
     let journal = if options.dry_run {
         None
     } else {
-        Some(Journal::open(&journal_path, job.name(), job.target())?)
+        let journal = Journal::open(&journal_path, job.name(), job.target())?;
+        if journal.damaged() > 0 {
+            app.err.say(format_args!(
+                "{} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
+                journal.damaged(),
+                journal_path.display()
+            ));
+        }
+        Some(journal)
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut items = Vec::new();
@@ -704,23 +643,19 @@ pub async fn execute(
         return plan(client, job, &items, tally);
     }
     let journal = journal.expect("opened unless dry run");
+    let err = &app.err;
     if options.talk {
         for b in &bad {
-            eprintln!("clerkctl: line {}: {}", b.line, b.reason);
+            err.say(format_args!("line {}: {}", b.line, b.reason));
         }
-        estimate(client, job, items.len(), !options.hourly_limits);
+        estimate(err, client, job, items.len(), !options.hourly_limits);
     }
 
-    let progress = if options.talk && std::io::stderr().is_terminal() && !items.is_empty() {
-        let bar =
-            ProgressBar::with_draw_target(Some(items.len() as u64), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
+    let progress = if options.talk && !items.is_empty() {
+        err.progress(
+            Some(items.len() as u64),
+            "{spinner} {bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}",
+        )
     } else {
         ProgressBar::hidden()
     };
@@ -742,6 +677,7 @@ pub async fn execute(
         stopped: Mutex::new(None),
         interrupted: AtomicBool::new(false),
         progress,
+        err: err.clone(),
         retries: AtomicU64::new(0),
     };
     let batches: Vec<Vec<Item>> = items.chunks(job.batch()).map(<[Item]>::to_vec).collect();
@@ -757,7 +693,7 @@ pub async fn execute(
             why = interrupt => {
                 run.interrupted.store(true, Ordering::Relaxed);
                 let line = why.as_deref().unwrap_or("interrupted");
-                run.progress.suspend(|| eprintln!("clerkctl: {line}: stopping after the requests in flight; run the same job again to carry on"));
+                run.progress.suspend(|| err.say(format_args!("{line}: stopping after the requests in flight; run the same job again to carry on")));
                 interrupted_because = why;
                 work.await;
             }
@@ -817,7 +753,7 @@ pub async fn execute(
 }
 
 /// Says how long a job will take when Clerk's limits make it longer than a minute.
-fn estimate(client: &Client, job: &Job, rows: usize, no_hourly: bool) {
+fn estimate(err: &Stderr, client: &Client, job: &Job, rows: usize, no_hourly: bool) {
     if rows == 0 {
         return;
     }
@@ -840,11 +776,11 @@ fn estimate(client: &Client, job: &Job, rows: usize, no_hourly: bool) {
         }
     }
     if secs > 60.0 {
-        eprintln!(
-            "clerkctl: {rows} rows need about {requests} requests; at {} this takes about {}",
+        err.say(format_args!(
+            "{rows} rows need about {requests} requests; at {} this takes about {}",
             why.unwrap_or_default(),
             human(Duration::from_secs_f64(secs))
-        );
+        ));
     }
 }
 
@@ -874,56 +810,38 @@ fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> CliResult<R
     })
 }
 
-fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
-    if app.out.format() != Format::Table {
-        app.out.request(s)?;
-        return Ok(());
-    }
-    let target = s["target"]
-        .as_str()
-        .map(|t| format!(" {t}"))
-        .unwrap_or_default();
-    let mut text = format!(
-        "{}{target}: {} rows: {} {} created, {} skipped, {} failed",
-        job.name(),
-        s["rows"],
-        s["created"],
-        job.noun(),
-        s["skipped"],
-        s["failed"]
-    );
-    if s["already_done"].as_u64().unwrap_or(0) > 0 {
-        text.push_str(&format!(", {} done in an earlier run", s["already_done"]));
-    }
-    if s["not_done"].as_u64().unwrap_or(0) > 0 {
-        text.push_str(&format!(", {} not done", s["not_done"]));
-    }
-    text.push_str(&format!(
-        " ({}; journal {})",
-        s["status"].as_str().unwrap_or(""),
-        s["journal"].as_str().unwrap_or("")
-    ));
-    let mut lines = vec![text];
-    for (label, list) in [("failed", &s["failures"]), ("skipped", &s["skips"])] {
-        for r in list.as_array().into_iter().flatten() {
-            lines.push(format!(
-                "  line {}: {label}: {}{}",
-                r["line"],
-                r["reason"].as_str().unwrap_or(""),
-                r["key"]
-                    .as_str()
-                    .map(|k| format!(" ({k})"))
-                    .unwrap_or_default()
-            ));
-        }
-    }
-    app.out.raw_text(&lines.join("\n"))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_job_says_how_long_it_will_take_and_a_short_one_says_nothing() {
+        let client = crate::ops::test_client();
+        let paced = Client::builder()
+            .secret_key(clerk_api::SecretKey::new("sk_test_bulk_unit_tests_0000"))
+            .api_url("http://127.0.0.1:9")
+            .unwrap()
+            .rate_limit(clerk_api::RateLimit::DEVELOPMENT)
+            .build()
+            .unwrap();
+        let (err, said) = Stderr::buffer();
+        estimate(&err, &paced, &Job::Users, 50, true);
+        estimate(&err, &client, &Job::Users, 100_000, true);
+        assert_eq!(said.text(), "", "under a minute, or no limit to wait for");
+        estimate(&err, &paced, &Job::Users, 5_000, true);
+        assert_eq!(
+            said.text(),
+            "clerkctl: 5000 rows need about 5000 requests; at 100 requests per 10s this takes about 8m20s\n"
+        );
+        let (err, said) = Stderr::buffer();
+        estimate(&err, &client, &Job::Invitations, 2_000, false);
+        assert!(
+            said.text()
+                .contains("Clerk's hourly limits on invitation creates"),
+            "{}",
+            said.text()
+        );
+    }
 
     #[test]
     fn a_row_is_tried_ten_times_with_growing_waits() {

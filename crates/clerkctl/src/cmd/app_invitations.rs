@@ -40,7 +40,7 @@ pub async fn run(app: &mut App, cmd: AppInvitationsCmd) -> CliResult {
             change(app, "app-invitations revoke", Kind::Invitation, op).await
         }
         AppInvitationsCmd::Bulk { bulk } => {
-            crate::bulk::run(app, crate::bulk::jobs::Job::Invitations, &bulk).await
+            super::bulk::run(app, crate::bulk::jobs::Job::Invitations, &bulk).await
         }
     }
 }

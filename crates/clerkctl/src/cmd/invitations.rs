@@ -72,7 +72,7 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
         } => {
             let org = ops::check::org_id(&organization_id)?;
             let role = role.as_deref().map(ops::check::role).transpose()?;
-            crate::bulk::run(
+            super::bulk::run(
                 app,
                 crate::bulk::jobs::Job::OrganizationInvitations { org, role },
                 &bulk,

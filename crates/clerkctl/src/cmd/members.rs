@@ -75,7 +75,7 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             export,
         } => {
             let op = memberships::export(&organization_id, &filter)?;
-            crate::bulk::export::run(app, crate::bulk::export::What::Members(op), &export).await
+            super::bulk::export(app, crate::bulk::export::What::Members(op), &export).await
         }
         MembersCmd::AddBulk {
             organization_id,
@@ -84,7 +84,7 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
         } => {
             let org = ops::check::org_id(&organization_id)?;
             let role = role.as_deref().map(ops::check::role).transpose()?;
-            crate::bulk::run(app, crate::bulk::jobs::Job::Members { org, role }, &bulk).await
+            super::bulk::run(app, crate::bulk::jobs::Job::Members { org, role }, &bulk).await
         }
     }
 }

@@ -5,6 +5,7 @@
 mod api;
 mod app_invitations;
 mod args;
+mod bulk;
 mod emulator;
 mod invitations;
 mod members;
@@ -22,17 +23,16 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::app::App;
-use crate::cli::{Cli, Command, Format, PageArgs};
+use crate::cli::{Cli, Command, Format, Global, PageArgs};
 use crate::fail::{CliResult, Fail, Subject, usage};
 use crate::ops;
 use crate::output::Kind;
 
-pub fn run(cli: Cli) -> ExitCode {
-    let Cli { global, command } = cli;
+/// Runs a command of the command line (every command but `mcp` and `skill`, which `main`
+/// gives to their own modules).
+pub fn run(global: Global, command: Command) -> ExitCode {
     match command {
         Command::Emulator(args) => return emulator::run(args),
-        Command::Mcp(args) => return crate::mcp::run(global, args),
-        Command::Skill(cmd) => return crate::skill::run(&global, cmd),
         Command::Completions(args) => {
             // Generated into memory first: clap_complete panics when stdout is closed
             // (`clerkctl completions bash | head`), and a closed pipe must end quietly.
@@ -42,23 +42,24 @@ pub fn run(cli: Cli) -> ExitCode {
             let mut stdout = std::io::stdout().lock();
             return match stdout.write_all(&script).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => Fail::from(e).report(false),
+                Err(e) => Fail::from(e).report(false, &crate::term::Stderr::new()),
             };
         }
         _ => {}
     }
-    init_logging();
+    let err = crate::term::Stderr::new();
+    crate::logging::init(&err);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("clerkctl: cannot start the async runtime: {e}");
+            err.say(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::from(crate::fail::exit::UNEXPECTED);
         }
     };
-    let mut app = App::new(global);
+    let mut app = App::with_stderr(global, err);
     let result = runtime.block_on(async {
         let r = dispatch(&mut app, command).await;
         app.finish().await;
@@ -66,7 +67,7 @@ pub fn run(cli: Cli) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(fail) => fail.report(app.out.json_errors()),
+        Err(fail) => fail.report(app.out.json_errors(), &app.err),
     }
 }
 
@@ -79,32 +80,16 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::AppInvitations(cmd) => app_invitations::run(app, cmd).await,
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
-        Command::Emulator(_) | Command::Completions(_) | Command::Mcp(_) | Command::Skill(_) => {
+        Command::Emulator(_) | Command::Completions(_) => {
             unreachable!("handled before the runtime starts")
         }
+        Command::Mcp(_) | Command::Skill(_) => unreachable!("main runs them"),
     }
 }
 
-/// Warnings (retries) on stderr; `CLERKCTL_LOG=debug` shows more.
-pub(crate) fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CLERKCTL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("clerk_api=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(stderr_colour())
-        .with_target(false)
-        .without_time()
-        .try_init();
-}
-
-/// Colour on stderr only for a terminal, and never with `NO_COLOR` or `TERM=dumb`: escape codes
-/// in a log file or a CI log are noise.
+/// Whether stderr may be coloured (for `clerkctl emulator`'s own logs).
 pub fn stderr_colour() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").is_ok_and(|t| t != "dumb")
+    crate::term::Stderr::new().colour()
 }
 
 async fn reset(app: &mut App, demo: bool) -> CliResult {
@@ -117,7 +102,7 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
         ops::Change::new("empty the local emulator's state", Subject::Other, None).destructive();
     app.guard("reset", &change)?;
     if app.global.dry_run {
-        eprintln!("clerkctl: would empty the local emulator's state");
+        app.err.say("would empty the local emulator's state");
         return Ok(());
     }
     app.client().await?;
@@ -134,15 +119,15 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
         &change,
         &serde_json::json!({"status": "done", "demo": demo}),
     )?;
-    eprintln!(
-        "clerkctl: emptied {}{}",
+    app.err.say(format_args!(
+        "emptied {}{}",
         local.path().display(),
         if demo {
             " and loaded the demo company"
         } else {
             ""
         }
-    );
+    ));
     Ok(())
 }
 

@@ -98,7 +98,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
         }
         OrgsCmd::Export { filter, export } => {
             let what = crate::bulk::export::What::Organizations(organizations::export(&filter)?);
-            crate::bulk::export::run(app, what, &export).await
+            super::bulk::export(app, what, &export).await
         }
     }
 }

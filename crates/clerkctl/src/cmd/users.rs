@@ -34,10 +34,10 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
         UsersCmd::Unlock { user_id } => access(app, "users unlock", &user_id, Access::Unlock).await,
         UsersCmd::Export { filter, export } => {
             let what = crate::bulk::export::What::Users(users::export(&filter)?);
-            crate::bulk::export::run(app, what, &export).await
+            super::bulk::export(app, what, &export).await
         }
         UsersCmd::Import { bulk } => {
-            crate::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await
+            super::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await
         }
     }
 }

@@ -21,36 +21,9 @@ use serde_json::Value;
 use crate::app::App;
 use crate::cli::{Global, McpArgs};
 use crate::fail::{CliResult, usage};
+use crate::term::Stderr;
 
 pub use tools::{EXPORTS, Server};
-
-pub const HELP: &str = "\
-Tools:
-  users            list_users get_user get_user_count create_user update_user
-                   update_user_metadata delete_user ban_user unban_user lock_user
-                   unlock_user import_users export_users
-  organizations    list_organizations get_organization create_organization
-                   update_organization delete_organization export_organizations
-  members          list_members add_member update_member remove_member
-                   add_members_bulk export_members
-  invitations      list_invitations get_invitation create_invitation revoke_invitation
-                   create_invitations_bulk (organization invitations)
-  app_invitations  list_app_invitations create_app_invitation revoke_app_invitation
-                   create_app_invitations_bulk
-
-With --read-only only the tools that change nothing in Clerk are listed: those that read,
-and the exports (which write a new local file). With --dry-run the tools that change
-anything answer the request they would send, and send nothing. The bulk tools run the same
-jobs as the CLI's bulk commands (journal, reconciliation, pacing to --rate or the instance's
-limit); a call stops at its max_seconds or at Clerk's hourly invitation limits, and calling
-again with the same arguments carries on. The key comes from
-CLERK_SECRET_KEY (and CLERK_API_URL), as for every command; --local serves the built-in
-emulator instead. Each change is appended to the audit log, as the CLI does. stdout carries
-the protocol; notices and logs go to stderr (CLERKCTL_LOG=debug for more).
-
-Claude Code:     claude mcp add clerk --env CLERK_SECRET_KEY=sk_test_... -- clerkctl mcp
-Claude Desktop:  {\"mcpServers\": {\"clerk\": {\"command\": \"clerkctl\", \"args\": [\"mcp\"],
-                  \"env\": {\"CLERK_SECRET_KEY\": \"sk_test_...\"}}}}";
 
 /// The tool groups `--tools` takes, with the names people may use for them.
 pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
@@ -168,10 +141,11 @@ pub fn select(tools: Option<&[String]>, read_only: bool) -> CliResult<BTreeSet<S
 
 /// `clerkctl mcp`: serves until the client closes stdin.
 pub fn run(global: Global, args: McpArgs) -> ExitCode {
-    crate::cmd::init_logging();
+    let err = Stderr::new();
+    crate::logging::init(&err);
     let selected = match select(args.tools.as_deref(), global.read_only) {
         Ok(s) => s,
-        Err(fail) => return fail.report(false),
+        Err(fail) => return fail.report(false, &err),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -180,11 +154,12 @@ pub fn run(global: Global, args: McpArgs) -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("clerkctl: cannot start the async runtime: {e}");
+            err.say(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::from(crate::fail::exit::UNEXPECTED);
         }
     };
     let code = runtime.block_on(serve(
+        err,
         global,
         args.pacing.rate,
         args.allow_private_metadata,
@@ -196,13 +171,14 @@ pub fn run(global: Global, args: McpArgs) -> ExitCode {
 }
 
 async fn serve(
+    err: Stderr,
     global: Global,
     rate: Option<crate::cli::Rate>,
     allow_private: bool,
     selected: BTreeSet<String>,
 ) -> ExitCode {
     let local = global.local;
-    let mut app = App::new(global);
+    let mut app = App::with_stderr(global, err.clone());
     // Paced as the CLI's bulk commands are: every tool shares the instance's limit.
     app.set_rate(rate);
     // Without a usable key the server still starts, and every tool answers the setup error
@@ -210,12 +186,12 @@ async fn serve(
     // start cannot.
     let client: Result<Client, Value> = match app.client().await {
         Ok(c) => Ok(c),
-        Err(fail) if local => return fail.report(false),
+        Err(fail) if local => return fail.report(false, &err),
         Err(fail) => {
-            eprintln!(
+            err.line(format_args!(
                 "clerkctl mcp: {} (every tool will answer this error)",
                 fail.line()
-            );
+            ));
             Err(fail.to_json())
         }
     };
@@ -226,13 +202,15 @@ async fn serve(
         Ok(running) => {
             tracing::info!("clerkctl mcp: serving {tools} tools on stdio");
             if let Err(e) = running.waiting().await {
-                eprintln!("clerkctl mcp: the server stopped: {e}");
+                err.line(format_args!("clerkctl mcp: the server stopped: {e}"));
             }
         }
         // The client went away before it said hello: nothing to serve.
         Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {}
         Err(e) => {
-            eprintln!("clerkctl mcp: could not start the MCP session: {e}");
+            err.line(format_args!(
+                "clerkctl mcp: could not start the MCP session: {e}"
+            ));
             finish(app).await;
             return ExitCode::from(crate::fail::exit::UNEXPECTED);
         }
@@ -248,23 +226,9 @@ async fn finish(app: Arc<App>) {
     }
 }
 
-/// Removes `private_metadata` wherever it appears (users, organizations, memberships,
-/// invitations, and the organizations inside memberships).
-pub fn strip_private_metadata(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            map.remove("private_metadata");
-            map.values_mut().for_each(strip_private_metadata);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_private_metadata),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn groups_name_every_tool_once() {
@@ -348,16 +312,5 @@ mod tests {
         }
         // users list alone has 21 filters: the walk did look at the flags.
         assert!(checked > 80, "{checked}");
-    }
-
-    #[test]
-    fn private_metadata_goes_everywhere_it_hides() {
-        let mut v = json!({"data": [{"id": "orgmem_1", "private_metadata": {"a": 1},
-            "organization": {"private_metadata": {}, "name": "Acme"}}], "total_count": 1});
-        strip_private_metadata(&mut v);
-        assert_eq!(
-            v,
-            json!({"data": [{"id": "orgmem_1", "organization": {"name": "Acme"}}], "total_count": 1})
-        );
     }
 }

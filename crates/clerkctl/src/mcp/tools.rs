@@ -111,7 +111,7 @@ impl Server {
         Ok(match result {
             Ok(mut v) => {
                 if !self.allow_private {
-                    super::strip_private_metadata(&mut v);
+                    crate::redact::strip_private_metadata(&mut v);
                 }
                 CallToolResult::structured(v)
             }
@@ -375,7 +375,7 @@ impl Server {
             format,
             Some(&path),
             !self.allow_private,
-            false,
+            None,
         )
         .await?;
         let shown = std::fs::canonicalize(&path).unwrap_or(path);

@@ -1,0 +1,169 @@
+//! The bulk commands and the exports on the command line: the jobs and exports themselves are
+//! `crate::bulk`'s (shared with the MCP server); here they get the command line's input
+//! (files, `--rate`, Ctrl-C) and its output (the plan, the summary, messages on stderr).
+
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::app::App;
+use crate::bulk::export::{What, first_page};
+use crate::bulk::jobs::Job;
+use crate::bulk::{self, Input, Options, Report, journal, rows};
+use crate::cli::{BulkArgs, ExportArgs, Format};
+use crate::fail::{CliResult, Fail, exit};
+
+/// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
+/// second Ctrl-C at once.
+pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
+    app.guard(job.name(), &job.change())?;
+    let format = rows::format_of(&args.file, args.format)?;
+    let (rows, bad) = rows::read(&args.file, format, job.cell())?;
+    app.set_rate(args.pacing.rate);
+    let client = app.client().await?;
+    let input = Input {
+        rows,
+        bad,
+        journal: args
+            .journal
+            .clone()
+            .unwrap_or_else(|| journal::default_path(&args.file)),
+    };
+    let options = Options {
+        concurrency: args.concurrency,
+        hourly_limits: !args.no_hourly_limits,
+        wait_for_hourly: true,
+        talk: true,
+        dry_run: app.global.dry_run,
+        book: None,
+    };
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::spawn(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        });
+        None
+    };
+    let report = bulk::execute(app, &client, &job, input, &options, interrupt).await?;
+    match &report {
+        Report::Plan {
+            requests,
+            rows,
+            already_done,
+            skipped,
+            bad,
+        } => {
+            let mut writer = app.out.list_writer(crate::output::Kind::Raw);
+            for r in requests {
+                writer.item(&mut app.out, r)?;
+            }
+            writer.end(&mut app.out, None)?;
+            app.err.say(format_args!(
+                "dry run of `{}`: {rows} rows would be sent in {} requests; {already_done} already done, {skipped} skipped, {} bad rows; nothing was sent",
+                job.name(),
+                requests.len(),
+                bad.len(),
+            ));
+            for f in bad {
+                app.err.say(format_args!(
+                    "line {}: {}",
+                    f["line"],
+                    f["reason"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        Report::Summary(summary) => print_summary(app, &job, summary)?,
+    }
+    match report.exit_code() {
+        exit::OK => Ok(()),
+        code => Err(Fail::Quiet(code)),
+    }
+}
+
+fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
+    if app.out.format() != Format::Table {
+        app.out.request(s)?;
+        return Ok(());
+    }
+    let target = s["target"]
+        .as_str()
+        .map(|t| format!(" {t}"))
+        .unwrap_or_default();
+    let mut text = format!(
+        "{}{target}: {} rows: {} {} created, {} skipped, {} failed",
+        job.name(),
+        s["rows"],
+        s["created"],
+        job.noun(),
+        s["skipped"],
+        s["failed"]
+    );
+    if s["already_done"].as_u64().unwrap_or(0) > 0 {
+        text.push_str(&format!(", {} done in an earlier run", s["already_done"]));
+    }
+    if s["not_done"].as_u64().unwrap_or(0) > 0 {
+        text.push_str(&format!(", {} not done", s["not_done"]));
+    }
+    text.push_str(&format!(
+        " ({}; journal {})",
+        s["status"].as_str().unwrap_or(""),
+        s["journal"].as_str().unwrap_or("")
+    ));
+    let mut lines = vec![text];
+    for (label, list) in [("failed", &s["failures"]), ("skipped", &s["skips"])] {
+        for r in list.as_array().into_iter().flatten() {
+            lines.push(format!(
+                "  line {}: {label}: {}{}",
+                r["line"],
+                r["reason"].as_str().unwrap_or(""),
+                r["key"]
+                    .as_str()
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    app.out.raw_text(&lines.join("\n"))?;
+    Ok(())
+}
+
+/// Runs an export from the command line: to `--out` or stdout, progress on a terminal.
+pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
+    app.set_rate(args.pacing.rate);
+    let client = app.client().await?;
+    let noun = what.noun();
+    if app.global.dry_run {
+        let first = first_page(&client, &what);
+        app.out
+            .request(&serde_json::to_value(first).unwrap_or_default())?;
+        app.err.say(format_args!(
+            "dry run: the export would page through every {noun} starting with this request; nothing was sent"
+        ));
+        return Ok(());
+    }
+    let started = Instant::now();
+    let n = bulk::export::export(
+        &client,
+        &what,
+        args.format,
+        args.out.as_deref(),
+        false,
+        Some(&app.err),
+    )
+    .await?;
+    let secs = started.elapsed().as_secs_f64();
+    let place = args
+        .out
+        .as_ref()
+        .map(|p| format!(" to {}", p.display()))
+        .unwrap_or_default();
+    app.err.say(format_args!(
+        "exported {n} {noun}{place} in {secs:.1}s ({:.0}/s)",
+        n as f64 / secs.max(1e-9)
+    ));
+    Ok(())
+}
