@@ -18,33 +18,30 @@ pub const NAME: &str = "clerk-api";
 
 /// The skill's files, relative to its folder.
 pub const FILES: &[(&str, &str)] = &[
-    (
-        "SKILL.md",
-        include_str!("../../../skill/clerk-api/SKILL.md"),
-    ),
+    ("SKILL.md", include_str!("../skill/clerk-api/SKILL.md")),
     (
         "reference/users.md",
-        include_str!("../../../skill/clerk-api/reference/users.md"),
+        include_str!("../skill/clerk-api/reference/users.md"),
     ),
     (
         "reference/organizations.md",
-        include_str!("../../../skill/clerk-api/reference/organizations.md"),
+        include_str!("../skill/clerk-api/reference/organizations.md"),
     ),
     (
         "reference/members.md",
-        include_str!("../../../skill/clerk-api/reference/members.md"),
+        include_str!("../skill/clerk-api/reference/members.md"),
     ),
     (
         "reference/invitations.md",
-        include_str!("../../../skill/clerk-api/reference/invitations.md"),
+        include_str!("../skill/clerk-api/reference/invitations.md"),
     ),
     (
         "reference/bulk.md",
-        include_str!("../../../skill/clerk-api/reference/bulk.md"),
+        include_str!("../skill/clerk-api/reference/bulk.md"),
     ),
     (
         "reference/errors.md",
-        include_str!("../../../skill/clerk-api/reference/errors.md"),
+        include_str!("../skill/clerk-api/reference/errors.md"),
     ),
 ];
 

@@ -2,6 +2,9 @@
 //! tool's JSON Schema, which is all an agent knows about it. Unknown fields are refused, so a
 //! misspelt filter fails instead of being ignored. The lists' filters are `ops`'s filter sets,
 //! flattened in: the same ones the command line's list commands take.
+// The doc comments are the tools' JSON Schema descriptions, read by agents: their JSON examples
+// (`["ada@example.com"]`) are not links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use schemars::JsonSchema;
 use serde::Deserialize;
