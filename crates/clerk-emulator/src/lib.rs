@@ -22,6 +22,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod keys;
 pub mod model;
 pub mod seed;
 pub mod server;
