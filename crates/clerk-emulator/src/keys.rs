@@ -182,7 +182,7 @@ pub const CUSTOM_ALGORITHMS: &[&str] = &[
 
 /// A JWT template's own signing key and algorithm.
 pub enum CustomKey {
-    Hmac(&'static str, hmac::Key),
+    Hmac(&'static str, Box<hmac::Key>),
     Rsa(&'static str, rsa::KeyPair),
     Ecdsa(&'static str, signature::EcdsaKeyPair),
 }
@@ -224,7 +224,10 @@ impl CustomKey {
                     "HS384" => hmac::HMAC_SHA384,
                     _ => hmac::HMAC_SHA512,
                 };
-                Ok(CustomKey::Hmac(alg, hmac::Key::new(h, key.as_bytes())))
+                Ok(CustomKey::Hmac(
+                    alg,
+                    Box::new(hmac::Key::new(h, key.as_bytes())),
+                ))
             }
             "RS" => {
                 let (label, der) = pem_decode(key).ok_or_else(|| bad_pem("RSA"))?;

@@ -27,8 +27,9 @@ pub mod model;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod webhooks;
 
-pub use config::{Config, Faults, RateLimit};
+pub use config::{Config, Faults, RateLimit, WebhookOptions, WebhookSecret};
 pub use engine::Engine;
 pub use error::ApiError;
 pub use server::Emulator;

@@ -108,7 +108,9 @@ pub(super) fn insert(
 
 pub(super) fn remove(st: &mut State, ch: &mut Changes, id: &str) -> Option<Membership> {
     ch.touch(Table::Memberships, id);
-    st.remove_membership(id)
+    let m = st.remove_membership(id)?;
+    super::sessions::on_membership_removed(st, ch, &m, super::now_ms());
+    Some(m)
 }
 
 pub(super) fn create(

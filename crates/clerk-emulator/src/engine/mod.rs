@@ -11,18 +11,25 @@ mod members;
 pub mod metadata;
 mod orgs;
 pub mod query;
+pub mod sessions;
+pub mod shortcodes;
+pub mod sign_in_tokens;
 pub mod state;
+pub mod templates;
 pub mod users;
 mod validate;
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
+use crate::keys::SigningKey;
 use crate::model::Role;
 use crate::store::{Store, StoreError};
+use crate::webhooks::Webhooks;
 use state::{Changes, State};
 
 pub use invitations::{CreateInvitation, CreateOrgInvitation};
@@ -102,7 +109,14 @@ impl ApiVersion {
 pub struct Engine {
     state: RwLock<State>,
     store: Option<Mutex<Store>>,
+    /// The instance's signing key, made or loaded on first use.
+    signing: Mutex<Option<Arc<SigningKey>>>,
+    /// Where events go, when webhooks are configured.
+    webhooks: OnceLock<Arc<Webhooks>>,
 }
+
+/// The data file's marker holding the instance's signing key (PKCS#8 PEM).
+const SIGNING_KEY_META: &str = "signing_key";
 
 impl Engine {
     /// An engine whose state lives only in memory.
@@ -110,6 +124,8 @@ impl Engine {
         Engine {
             state: RwLock::new(State::new(roles)),
             store: None,
+            signing: Mutex::new(None),
+            webhooks: OnceLock::new(),
         }
     }
 
@@ -120,7 +136,73 @@ impl Engine {
         Ok(Engine {
             state: RwLock::new(state),
             store: Some(Mutex::new(store)),
+            signing: Mutex::new(None),
+            webhooks: OnceLock::new(),
         })
+    }
+
+    /// Uses this key (from `--signing-key`) instead of a kept or generated one.
+    pub fn set_signing_key(&self, key: SigningKey) {
+        *self.signing.lock() = Some(Arc::new(key));
+    }
+
+    /// The instance's signing key: the one set, else the one the data file keeps, else a new
+    /// one (kept in the data file, so tokens verify across restarts).
+    pub fn signing_key(&self) -> ApiResult<Arc<SigningKey>> {
+        let mut slot = self.signing.lock();
+        if let Some(key) = &*slot {
+            return Ok(key.clone());
+        }
+        let key = match &self.store {
+            Some(store) => {
+                let mut store = store.lock();
+                match store.meta(SIGNING_KEY_META).map_err(ApiError::internal)? {
+                    Some(pem) => SigningKey::from_pem(&pem).map_err(|e| {
+                        ApiError::internal(format!("the data file's signing key: {e}"))
+                    })?,
+                    None => {
+                        let key = SigningKey::generate().map_err(ApiError::internal)?;
+                        store
+                            .set_meta(SIGNING_KEY_META, &key.private_pem())
+                            .map_err(ApiError::internal)?;
+                        key
+                    }
+                }
+            }
+            None => SigningKey::generate().map_err(ApiError::internal)?,
+        };
+        let key = Arc::new(key);
+        *slot = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Sends every later change to these webhooks.
+    pub fn set_webhooks(&self, webhooks: Arc<Webhooks>) {
+        let _ = self.webhooks.set(webhooks);
+    }
+
+    pub fn webhooks(&self) -> Option<&Arc<Webhooks>> {
+        self.webhooks.get()
+    }
+
+    /// A value kept in the data file beside the records (`None` in memory).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.store {
+            Some(store) => store.lock().meta(key),
+            None => Ok(None),
+        }
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        match &self.store {
+            Some(store) => store.lock().set_meta(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// The store, for the webhook deliveries kept beside the records.
+    pub(crate) fn store(&self) -> Option<&Mutex<Store>> {
+        self.store.as_ref()
     }
 
     pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> ApiResult<R>) -> ApiResult<R> {
@@ -129,21 +211,38 @@ impl Engine {
 
     /// Runs a mutation and writes what it touched before the answer leaves. Operations check
     /// everything before changing anything, so an error leaves state untouched.
+    ///
+    /// The webhook deliveries of the events the mutation made are written in the same
+    /// transaction as its records, and queued while the state is still locked, so deliveries
+    /// about one object leave in the order its changes were made.
     pub(crate) fn write<R>(
         &self,
         f: impl FnOnce(&mut State, &mut Changes) -> ApiResult<R>,
     ) -> ApiResult<R> {
         let mut state = self.state.write();
-        let mut changes = Changes::default();
+        let webhooks = self.webhooks.get();
+        let mut changes = if webhooks.is_some() {
+            Changes::recording_events()
+        } else {
+            Changes::default()
+        };
         let out = f(&mut state, &mut changes);
-        if !changes.is_empty()
+        let deliveries = match (webhooks, &out) {
+            (Some(w), Ok(_)) => w.prepare(changes.take_events()),
+            _ => Vec::new(),
+        };
+        if (!changes.is_empty() || !deliveries.is_empty())
             && let Some(store) = &self.store
         {
             let touched = changes.drain_unique();
+            let docs: Vec<(String, String)> = deliveries.iter().map(|d| d.document()).collect();
             store
                 .lock()
-                .write(&state, &touched)
+                .write_with(&state, &touched, &docs)
                 .map_err(ApiError::internal)?;
+        }
+        if let Some(w) = webhooks {
+            w.enqueue(deliveries);
         }
         out
     }

@@ -6,6 +6,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use serde_json::Value;
+
+use super::sessions::Session;
+use super::sign_in_tokens::SignInToken;
+use super::templates::JwtTemplate;
 use crate::model::{Invitation, Membership, Organization, OrganizationInvitation, Role, User};
 
 /// A table of the store, named as in SQLite.
@@ -16,15 +21,21 @@ pub enum Table {
     Memberships,
     OrganizationInvitations,
     Invitations,
+    Sessions,
+    JwtTemplates,
+    SignInTokens,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 8] = [
         Table::Users,
         Table::Organizations,
         Table::Memberships,
         Table::OrganizationInvitations,
         Table::Invitations,
+        Table::Sessions,
+        Table::JwtTemplates,
+        Table::SignInTokens,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,17 +45,55 @@ impl Table {
             Table::Memberships => "memberships",
             Table::OrganizationInvitations => "organization_invitations",
             Table::Invitations => "invitations",
+            Table::Sessions => "sessions",
+            Table::JwtTemplates => "jwt_templates",
+            Table::SignInTokens => "sign_in_tokens",
         }
     }
 }
 
-/// What a mutation touched, so the store can write exactly those records.
+/// A change a webhook tells about: Clerk's event type, the object it is about (deliveries
+/// about one object keep their order), and the object as the API answers it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: &'static str,
+    pub object_id: String,
+    pub data: Value,
+}
+
+/// What a mutation touched, so the store can write exactly those records, and the events it
+/// makes (recorded only when webhooks are configured).
 #[derive(Debug, Default)]
 pub struct Changes {
     touched: Vec<(Table, String)>,
+    record_events: bool,
+    events: Vec<Event>,
 }
 
 impl Changes {
+    /// Changes that also record webhook events.
+    pub fn recording_events() -> Changes {
+        Changes {
+            record_events: true,
+            ..Changes::default()
+        }
+    }
+
+    /// Records an event; `data` is only built when events are recorded.
+    pub fn event(&mut self, kind: &'static str, object_id: &str, data: impl FnOnce() -> Value) {
+        if self.record_events {
+            self.events.push(Event {
+                kind,
+                object_id: object_id.to_owned(),
+                data: data(),
+            });
+        }
+    }
+
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
     pub fn touch(&mut self, table: Table, id: &str) {
         self.touched.push((table, id.to_owned()));
     }
@@ -56,6 +105,7 @@ impl Changes {
     /// Forgets what was touched (a change undone in memory must not reach the store).
     pub fn clear(&mut self) {
         self.touched.clear();
+        self.events.clear();
     }
 
     /// Touched records, each once, in key order: the store writes each record's current
@@ -102,6 +152,14 @@ pub struct State {
     pub org_invitations_by_org: HashMap<String, BTreeSet<String>>,
 
     pub invitations: HashMap<String, Invitation>,
+
+    pub sessions: HashMap<String, Session>,
+    /// user id -> session ids.
+    pub user_sessions: HashMap<String, BTreeSet<String>>,
+    pub jwt_templates: HashMap<String, JwtTemplate>,
+    /// template name -> template id.
+    pub template_names: HashMap<String, String>,
+    pub sign_in_tokens: HashMap<String, SignInToken>,
 
     pub roles: Vec<Role>,
 }
@@ -310,6 +368,31 @@ impl State {
             .filter_map(|id| self.org_invitations.get(id))
     }
 
+    // ---- sessions, JWT templates, sign-in tokens ------------------------------------------------
+
+    pub fn insert_session(&mut self, s: Session) {
+        self.user_sessions
+            .entry(s.user_id.clone())
+            .or_default()
+            .insert(s.id.clone());
+        self.sessions.insert(s.id.clone(), s);
+    }
+
+    pub fn insert_jwt_template(&mut self, t: JwtTemplate) {
+        if let Some(old) = self.jwt_templates.get(&t.id) {
+            let old_name = old.name.clone();
+            self.template_names.remove(&old_name);
+        }
+        self.template_names.insert(t.name.clone(), t.id.clone());
+        self.jwt_templates.insert(t.id.clone(), t);
+    }
+
+    pub fn remove_jwt_template(&mut self, id: &str) -> Option<JwtTemplate> {
+        let t = self.jwt_templates.remove(id)?;
+        self.template_names.remove(&t.name);
+        Some(t)
+    }
+
     /// The JSON document of a record, as the store keeps it; `None` when it no longer exists.
     pub fn document(&self, table: Table, id: &str) -> Option<String> {
         let doc = match table {
@@ -320,6 +403,9 @@ impl State {
                 self.org_invitations.get(id).map(serde_json::to_string)
             }
             Table::Invitations => self.invitations.get(id).map(serde_json::to_string),
+            Table::Sessions => self.sessions.get(id).map(serde_json::to_string),
+            Table::JwtTemplates => self.jwt_templates.get(id).map(serde_json::to_string),
+            Table::SignInTokens => self.sign_in_tokens.get(id).map(serde_json::to_string),
         };
         doc.map(|d| d.expect("records serialize to JSON"))
     }
@@ -336,6 +422,12 @@ impl State {
             Table::Invitations => {
                 let inv: Invitation = serde_json::from_str(doc)?;
                 self.invitations.insert(inv.id.clone(), inv);
+            }
+            Table::Sessions => self.insert_session(serde_json::from_str(doc)?),
+            Table::JwtTemplates => self.insert_jwt_template(serde_json::from_str(doc)?),
+            Table::SignInTokens => {
+                let t: SignInToken = serde_json::from_str(doc)?;
+                self.sign_in_tokens.insert(t.id.clone(), t);
             }
         }
         Ok(())

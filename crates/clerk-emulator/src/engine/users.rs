@@ -1165,6 +1165,7 @@ impl Engine {
     pub fn delete_user(&self, id: &str) -> ApiResult<Json> {
         self.write(|st, ch| {
             get(st, id)?;
+            super::sessions::revoke_user_sessions(st, ch, id, super::now_ms());
             let org_ids: Vec<String> = st
                 .user_orgs
                 .get(id)
@@ -1193,7 +1194,11 @@ impl Engine {
     pub fn set_user_flag(&self, id: &str, flag: UserFlag, on: bool) -> ApiResult<Json> {
         self.write(|st, ch| {
             let mut user = get(st, id)?.clone();
-            flag.set(&mut user, on, super::now_ms());
+            let now = super::now_ms();
+            flag.set(&mut user, on, now);
+            if on && matches!(flag, UserFlag::Banned) {
+                super::sessions::revoke_user_sessions(st, ch, id, now);
+            }
             Ok(save(st, ch, user))
         })
     }
@@ -1217,6 +1222,9 @@ impl Engine {
                 if let Some(user) = st.user(id) {
                     let mut user = user.clone();
                     UserFlag::Banned.set(&mut user, on, now);
+                    if on {
+                        super::sessions::revoke_user_sessions(st, ch, id, now);
+                    }
                     ch.touch(Table::Users, id);
                     done.push(user.id.clone());
                     st.insert_user(user);
