@@ -183,13 +183,17 @@ impl Emulator {
         self.webhook_secret.as_ref()
     }
 
-    /// Stops accepting, lets open requests finish (up to 5 s), then returns.
+    /// Stops accepting, lets open requests finish (up to 5 s), then returns. Webhook
+    /// deliveries stop too; with a data file, those pending resume at the next start.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Some(hooks) = self.engine.webhooks() {
+            hooks.stop();
         }
     }
 }
@@ -198,6 +202,9 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        if let Some(hooks) = self.engine.webhooks() {
+            hooks.stop();
         }
     }
 }

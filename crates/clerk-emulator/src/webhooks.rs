@@ -201,6 +201,8 @@ pub struct Webhooks {
     engine: Weak<Engine>,
     log: Mutex<Log>,
     runtime: tokio::runtime::Handle,
+    /// Set when the emulator stops: deliveries in flight end at their next wait.
+    stopped: tokio::sync::watch::Sender<bool>,
 }
 
 impl Webhooks {
@@ -256,6 +258,7 @@ impl Webhooks {
             log: Mutex::new(log),
             runtime: tokio::runtime::Handle::try_current()
                 .map_err(|_| "webhooks need a Tokio runtime".to_owned())?,
+            stopped: tokio::sync::watch::Sender::new(false),
         });
         // Deliveries a previous run left pending go out again, in their order.
         let pending: Vec<Delivery> = hooks
@@ -275,6 +278,28 @@ impl Webhooks {
 
     pub fn endpoints(&self) -> &[String] {
         &self.endpoints
+    }
+
+    /// Stops delivering: what is pending stays pending (and, with a data file, resumes at the
+    /// next start).
+    pub fn stop(&self) {
+        self.stopped.send_replace(true);
+    }
+
+    fn is_stopped(&self) -> bool {
+        *self.stopped.borrow()
+    }
+
+    /// Runs `f` unless the webhooks stop first.
+    async fn unless_stopped<T>(&self, f: impl std::future::Future<Output = T>) -> Option<T> {
+        let mut stopped = self.stopped.subscribe();
+        if *stopped.borrow_and_update() {
+            return None;
+        }
+        tokio::select! {
+            out = f => Some(out),
+            _ = stopped.changed() => None,
+        }
     }
 
     /// One delivery per endpoint for each event, timestamped now and attributed to the
@@ -351,6 +376,9 @@ impl Webhooks {
     /// Delivers one lane's deliveries in order, until it is empty.
     async fn work(self: Arc<Self>, lane: (String, String)) {
         loop {
+            if self.is_stopped() {
+                return;
+            }
             let key = {
                 let log = self.log.lock();
                 log.queues.get(&lane).and_then(|q| q.front().cloned())
@@ -388,10 +416,15 @@ impl Webhooks {
             if let Some(at) = d.next_attempt_at {
                 let wait = at - crate::now_ms();
                 if wait > 0 {
-                    tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+                    let pause = tokio::time::sleep(Duration::from_millis(wait as u64));
+                    if self.unless_stopped(pause).await.is_none() {
+                        return;
+                    }
                 }
             }
-            let attempt = self.attempt(&d).await;
+            let Some(attempt) = self.unless_stopped(self.attempt(&d)).await else {
+                return;
+            };
             let ok = attempt
                 .response_status_code
                 .is_some_and(|s| (200..300).contains(&s));
