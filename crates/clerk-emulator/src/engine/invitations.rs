@@ -82,14 +82,10 @@ fn check_org_invitations(st: &State, org_id: &str, items: &[CreateOrgInvitation]
         {
             return Err(ApiError::inviter_not_admin("inviter_user_id"));
         }
-        for (param, value) in [
-            ("public_metadata", &item.public_metadata),
-            ("private_metadata", &item.private_metadata),
-        ] {
-            if let Some(v) = value {
-                metadata::check_size(param, v)?;
-            }
-        }
+        metadata::check_sizes([
+            ("public_metadata", item.public_metadata.as_ref()),
+            ("private_metadata", item.private_metadata.as_ref()),
+        ])?;
         let email = item.email_address.to_lowercase();
         let pending = st.org_invitations_of(org_id).any(|i| {
             i.email_address.eq_ignore_ascii_case(&email)

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::body;
-use super::metadata::{self, MetadataInput, Mode};
+use super::metadata::{self, Mode};
 use super::orgs;
 use super::query::{self, Query, by_creation, cmp_nullable, directed};
 use super::state::{Changes, State, Table};
@@ -126,14 +126,10 @@ pub(super) fn create(
     if st.membership_of(org_id, &input.user_id).is_some() {
         return Err(ApiError::already_member(&input.user_id));
     }
-    for (param, value) in [
-        ("public_metadata", &input.public_metadata),
-        ("private_metadata", &input.private_metadata),
-    ] {
-        if let Some(v) = value {
-            metadata::check_size(param, v)?;
-        }
-    }
+    metadata::check_sizes([
+        ("public_metadata", input.public_metadata.as_ref()),
+        ("private_metadata", input.private_metadata.as_ref()),
+    ])?;
     check_quota(st, org_id, 1)?;
     Ok(insert(
         st,
@@ -358,30 +354,10 @@ impl Engine {
         user_id: &str,
         body: Option<Value>,
     ) -> ApiResult<Json> {
-        let input: MetadataInput = body::parse(&body::UPDATE_MEMBERSHIP_METADATA, body)?;
+        let input = metadata::read_body(&body::UPDATE_MEMBERSHIP_METADATA, body, Mode::Merge)?;
         self.write(|st, ch| {
             let mut m = find(st, org_id, user_id)?.clone();
-            let public = metadata::updated(
-                "public_metadata",
-                &m.public_metadata,
-                input.public_metadata.as_ref(),
-                Mode::Merge,
-            )?;
-            let private = metadata::updated(
-                "private_metadata",
-                &m.private_metadata,
-                input.private_metadata.as_ref(),
-                Mode::Merge,
-            )?;
-            if public.is_some() || private.is_some() {
-                m.updated_at = super::now_ms();
-            }
-            if let Some(v) = public {
-                m.public_metadata = v;
-            }
-            if let Some(v) = private {
-                m.private_metadata = v;
-            }
+            input.apply(Mode::Merge, &mut m, super::now_ms())?;
             ch.touch(Table::Memberships, &m.id);
             let id = m.id.clone();
             st.insert_membership(m);

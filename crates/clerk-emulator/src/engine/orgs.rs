@@ -9,7 +9,7 @@ use super::metadata::{self, MetadataInput, Mode};
 use super::query::{self, Query, by_creation, contains_ci, directed};
 use super::state::{Changes, State, Table};
 use super::validate::{self, collect};
-use super::{ApiVersion, Engine, Json, json, list_json, members, users::metadata_hint};
+use super::{ApiVersion, Engine, Json, json, list_json, members};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::model::{DeletedObject, InvitationStatus, Metadata, OrgCounts, Organization};
@@ -138,14 +138,10 @@ pub(super) fn create(
     if !errors.is_empty() {
         return Err(ApiError::form(errors));
     }
-    for (param, value) in [
-        ("public_metadata", &input.public_metadata),
-        ("private_metadata", &input.private_metadata),
-    ] {
-        if let Some(v) = value {
-            metadata::check_size(param, v)?;
-        }
-    }
+    metadata::check_sizes([
+        ("public_metadata", input.public_metadata.as_ref()),
+        ("private_metadata", input.private_metadata.as_ref()),
+    ])?;
     let creator = input.created_by.filter(|c| !c.is_empty());
     if let Some(creator) = &creator
         && !st.users.contains_key(creator)
@@ -283,7 +279,7 @@ impl Engine {
             &body::UPDATE_ORGANIZATION
         };
         let input: UpdateOrganization = body::parse(spec, body)
-            .map_err(|e| metadata_hint(e, "organizations/{organization_id}"))?;
+            .map_err(|e| metadata::hint_moved(e, "organizations/{organization_id}"))?;
         self.write(|st, ch| {
             let mut org = get(st, id)?.clone();
             let mut errors = Vec::new();
@@ -323,23 +319,14 @@ impl Engine {
             if !errors.is_empty() {
                 return Err(ApiError::form(errors));
             }
-            if let Some(v) = metadata::updated(
-                "public_metadata",
-                &org.public_metadata,
-                input.public_metadata.as_ref(),
-                Mode::Replace,
-            )? {
-                org.public_metadata = v;
-            }
-            if let Some(v) = metadata::updated(
-                "private_metadata",
-                &org.private_metadata,
-                input.private_metadata.as_ref(),
-                Mode::Replace,
-            )? {
-                org.private_metadata = v;
-            }
-            org.updated_at = super::now_ms();
+            let now = super::now_ms();
+            let replaced = MetadataInput {
+                public_metadata: input.public_metadata,
+                private_metadata: input.private_metadata,
+                unsafe_metadata: None,
+            };
+            replaced.apply(Mode::Replace, &mut org, now)?;
+            org.updated_at = now;
             ch.touch(Table::Organizations, id);
             st.insert_org(org);
             Ok(view_json(st, &st.orgs[id], false, false))
@@ -359,34 +346,10 @@ impl Engine {
             Mode::Merge => &body::MERGE_ORGANIZATION_METADATA,
             Mode::Replace => &body::REPLACE_ORGANIZATION_METADATA,
         };
-        let cleared = metadata::nulls(body.as_ref());
-        let mut input: MetadataInput = body::parse(spec, body)?;
-        if mode == Mode::Replace {
-            input.clear(&cleared);
-        }
+        let input = metadata::read_body(spec, body, mode)?;
         self.write(|st, ch| {
             let mut org = get(st, id)?.clone();
-            let public = metadata::updated(
-                "public_metadata",
-                &org.public_metadata,
-                input.public_metadata.as_ref(),
-                mode,
-            )?;
-            let private = metadata::updated(
-                "private_metadata",
-                &org.private_metadata,
-                input.private_metadata.as_ref(),
-                mode,
-            )?;
-            if public.is_some() || private.is_some() {
-                org.updated_at = super::now_ms();
-            }
-            if let Some(v) = public {
-                org.public_metadata = v;
-            }
-            if let Some(v) = private {
-                org.private_metadata = v;
-            }
+            input.apply(mode, &mut org, super::now_ms())?;
             ch.touch(Table::Organizations, id);
             st.insert_org(org);
             Ok(view_json(st, &st.orgs[id], false, false))

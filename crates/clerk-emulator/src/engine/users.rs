@@ -295,15 +295,11 @@ pub(super) fn create(
     );
     let created_at =
         time_field("created_at", input.created_at.as_ref(), &mut errors).unwrap_or(now);
-    for (param, value) in [
-        ("public_metadata", &input.public_metadata),
-        ("private_metadata", &input.private_metadata),
-        ("unsafe_metadata", &input.unsafe_metadata),
-    ] {
-        if let Some(v) = value {
-            metadata::check_size(param, v)?;
-        }
-    }
+    metadata::check_sizes([
+        ("public_metadata", input.public_metadata.as_ref()),
+        ("private_metadata", input.private_metadata.as_ref()),
+        ("unsafe_metadata", input.unsafe_metadata.as_ref()),
+    ])?;
     if let Some(id) = &input.id
         && (!crate::ids::has_shape(id, "user") || st.users.contains_key(id))
     {
@@ -610,27 +606,12 @@ fn apply_update(st: &State, mut user: User, input: UpdateUser, now: i64) -> ApiR
     if let Some(at) = time_field("created_at", input.created_at.as_ref(), &mut errors) {
         user.created_at = at;
     }
-    for (param, value, slot) in [
-        (
-            "public_metadata",
-            &input.public_metadata,
-            &mut user.public_metadata,
-        ),
-        (
-            "private_metadata",
-            &input.private_metadata,
-            &mut user.private_metadata,
-        ),
-        (
-            "unsafe_metadata",
-            &input.unsafe_metadata,
-            &mut user.unsafe_metadata,
-        ),
-    ] {
-        if let Some(next) = metadata::updated(param, slot, value.as_ref(), Mode::Replace)? {
-            *slot = next;
-        }
-    }
+    let replaced = MetadataInput {
+        public_metadata: input.public_metadata,
+        private_metadata: input.private_metadata,
+        unsafe_metadata: input.unsafe_metadata,
+    };
+    replaced.apply(Mode::Replace, &mut user, now)?;
     if !errors.is_empty() {
         return Err(ApiError::form(errors));
     }
@@ -1102,7 +1083,7 @@ impl Engine {
             &body::UPDATE_USER
         };
         let input: UpdateUser =
-            body::parse(spec, body).map_err(|e| metadata_hint(e, "users/{user_id}"))?;
+            body::parse(spec, body).map_err(|e| metadata::hint_moved(e, "users/{user_id}"))?;
         self.write(|st, ch| {
             let user = get(st, id)?.clone();
             let user = apply_update(st, user, input, super::now_ms())?;
@@ -1120,44 +1101,10 @@ impl Engine {
             Mode::Merge => &body::UPDATE_USER_METADATA,
             Mode::Replace => &body::REPLACE_USER_METADATA,
         };
-        let cleared = metadata::nulls(body.as_ref());
-        let mut input: MetadataInput = body::parse(spec, body)?;
-        if mode == Mode::Replace {
-            input.clear(&cleared);
-        }
+        let input = metadata::read_body(spec, body, mode)?;
         self.write(|st, ch| {
             let mut user = get(st, id)?.clone();
-            let public = metadata::updated(
-                "public_metadata",
-                &user.public_metadata,
-                input.public_metadata.as_ref(),
-                mode,
-            )?;
-            let private = metadata::updated(
-                "private_metadata",
-                &user.private_metadata,
-                input.private_metadata.as_ref(),
-                mode,
-            )?;
-            let unsafe_ = metadata::updated(
-                "unsafe_metadata",
-                &user.unsafe_metadata,
-                input.unsafe_metadata.as_ref(),
-                mode,
-            )?;
-            let changed = public.is_some() || private.is_some() || unsafe_.is_some();
-            if let Some(v) = public {
-                user.public_metadata = v;
-            }
-            if let Some(v) = private {
-                user.private_metadata = v;
-            }
-            if let Some(v) = unsafe_ {
-                user.unsafe_metadata = v;
-            }
-            if changed {
-                user.updated_at = super::now_ms();
-            }
+            input.apply(mode, &mut user, super::now_ms())?;
             Ok(save(st, ch, user))
         })
     }
@@ -1241,21 +1188,4 @@ impl UserFlag {
         }
         user.updated_at = now;
     }
-}
-
-/// Explains, under API version 2026-05-12, why metadata fields are refused on an update.
-pub(super) fn metadata_hint(mut e: ApiError, path: &str) -> ApiError {
-    for item in &mut e.errors {
-        let param = item
-            .meta
-            .get("param_name")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if item.code == "form_param_unknown" && param.ends_with("_metadata") {
-            item.long_message = format!(
-                "{param} is not a valid parameter for this request. As of API version 2026-05-12, metadata is updated with PATCH /v1/{path}/metadata (deep merge) or PUT /v1/{path}/metadata (replace)."
-            );
-        }
-    }
-    e
 }
