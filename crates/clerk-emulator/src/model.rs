@@ -156,6 +156,29 @@ pub struct Membership {
     pub updated_at: i64,
 }
 
+impl Membership {
+    /// A new membership, with a fresh ID.
+    pub fn new(
+        organization_id: &str,
+        user_id: &str,
+        role: &str,
+        public_metadata: Metadata,
+        private_metadata: Metadata,
+        now: i64,
+    ) -> Membership {
+        Membership {
+            id: crate::ids::new_id("orgmem"),
+            organization_id: organization_id.to_owned(),
+            user_id: user_id.to_owned(),
+            role: role.to_owned(),
+            public_metadata,
+            private_metadata,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InvitationStatus {

@@ -6,9 +6,9 @@ use serde_json::Value;
 use super::body::{self, Patch};
 use super::metadata::{self, MetadataInput, Mode};
 use super::query::{self, Query, Signed, cmp_nullable, contains_ci, directed};
-use super::state::{Changes, State, Table};
+use super::state::{Changes, State};
 use super::validate::{self, collect};
-use super::{ApiVersion, Engine, Json, json, members};
+use super::{ApiVersion, Engine, Json, json};
 use crate::error::{ApiError, ApiResult, ErrorItem};
 use crate::ids::new_id;
 use crate::model::{DeletedObject, Identification, Metadata, User, users_json};
@@ -391,8 +391,7 @@ pub(super) fn create(
         updated_at: now.max(created_at),
     };
     let id = user.id.clone();
-    ch.touch(Table::Users, &id);
-    st.insert_user(user);
+    st.save_user(ch, user);
     Ok(id)
 }
 
@@ -443,10 +442,6 @@ fn external_account(index: usize, account: Value, now: i64) -> Result<Value, Err
         a.entry(key).or_insert(value);
     }
     Ok(Value::Object(a))
-}
-
-fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a User> {
-    st.user(id).ok_or_else(|| ApiError::user_not_found(id))
 }
 
 fn set_primary(
@@ -619,10 +614,11 @@ fn apply_update(st: &State, mut user: User, input: UpdateUser, now: i64) -> ApiR
     Ok(user)
 }
 
+/// Saves a changed user, answering with it (rendered before it moves into the state, which
+/// saves looking it up again).
 fn save(st: &mut State, ch: &mut Changes, user: User) -> Json {
-    ch.touch(Table::Users, &user.id);
     let body = user.json();
-    st.insert_user(user);
+    st.save_user(ch, user);
     body
 }
 
@@ -943,7 +939,7 @@ impl Engine {
     }
 
     pub fn get_user(&self, id: &str) -> ApiResult<Json> {
-        self.read(|st| get(st, id).map(User::json))
+        self.read(|st| st.get_user(id).map(User::json))
     }
 
     pub fn list_users(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
@@ -1085,7 +1081,7 @@ impl Engine {
         let input: UpdateUser =
             body::parse(spec, body).map_err(|e| metadata::hint_moved(e, "users/{user_id}"))?;
         self.write(|st, ch| {
-            let user = get(st, id)?.clone();
+            let user = st.get_user(id)?.clone();
             let user = apply_update(st, user, input, super::now_ms())?;
             Ok(save(st, ch, user))
         })
@@ -1103,7 +1099,7 @@ impl Engine {
         };
         let input = metadata::read_body(spec, body, mode)?;
         self.write(|st, ch| {
-            let mut user = get(st, id)?.clone();
+            let mut user = st.get_user(id)?.clone();
             input.apply(mode, &mut user, super::now_ms())?;
             Ok(save(st, ch, user))
         })
@@ -1111,21 +1107,8 @@ impl Engine {
 
     pub fn delete_user(&self, id: &str) -> ApiResult<Json> {
         self.write(|st, ch| {
-            get(st, id)?;
-            let org_ids: Vec<String> = st
-                .user_orgs
-                .get(id)
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
-            for org in org_ids {
-                if let Some(mem) = st.membership_of(&org, id).map(|m| m.id.clone()) {
-                    members::remove(st, ch, &mem);
-                }
-            }
-            let user = st.remove_user(id).expect("checked above");
-            ch.touch(Table::Users, id);
+            st.get_user(id)?;
+            let user = st.delete_user(ch, id).expect("checked above");
             Ok(json(&DeletedObject {
                 object: "user",
                 id: user.id,
@@ -1139,7 +1122,7 @@ impl Engine {
     /// `ban`, `unban`, `lock`, `unlock` on one user.
     pub fn set_user_flag(&self, id: &str, flag: UserFlag, on: bool) -> ApiResult<Json> {
         self.write(|st, ch| {
-            let mut user = get(st, id)?.clone();
+            let mut user = st.get_user(id)?.clone();
             flag.set(&mut user, on, super::now_ms());
             Ok(save(st, ch, user))
         })
@@ -1164,9 +1147,8 @@ impl Engine {
                 if let Some(user) = st.user(id) {
                     let mut user = user.clone();
                     UserFlag::Banned.set(&mut user, on, now);
-                    ch.touch(Table::Users, id);
                     done.push(user.id.clone());
-                    st.insert_user(user);
+                    st.save_user(ch, user);
                 }
             }
             Ok(users_json(done.iter().map(|id| &*st.users[id])))
