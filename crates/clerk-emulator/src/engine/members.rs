@@ -8,7 +8,7 @@ use super::body;
 use super::metadata::{self, Mode};
 use super::query::{self, Query, by_creation, cmp_nullable, directed};
 use super::state::{Changes, State};
-use super::users::UserFilter;
+use super::user_filter::UserFilter;
 use super::{Engine, Json, json, list_json};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Membership, MembershipView, Metadata, Role, User};

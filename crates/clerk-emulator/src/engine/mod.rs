@@ -12,6 +12,7 @@ pub mod metadata;
 mod orgs;
 pub mod query;
 pub mod state;
+mod user_filter;
 pub mod users;
 mod validate;
 
