@@ -6,10 +6,10 @@
 //! touches an index.
 //!
 //! - this file: the records, their indexes, and loading/serializing stored documents;
-//! - [`lookup`]: reads shared by several resources (a user, an organization or a membership
+//! - `lookup.rs`: reads shared by several resources (a user, an organization or a membership
 //!   or Clerk's not-found error, roles and administrators, an organization's counts, the
 //!   membership limit);
-//! - [`write`]: every change to a record ([`State::save_user`], [`State::delete_org`], ...),
+//! - `write.rs`: every change to a record ([`State::save_user`], [`State::delete_org`], ...),
 //!   with its cascades, recorded in [`Changes`] for the store.
 
 mod lookup;

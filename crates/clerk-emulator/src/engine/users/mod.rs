@@ -1,6 +1,6 @@
 //! Users: create, read, list and count with every filter, update, metadata, ban, lock, delete.
 //!
-//! [`create`] and [`update`] hold the field rules, [`list`] the listing and counting; this file
+//! `create.rs` and `update.rs` hold the field rules, `list.rs` the listing and counting; this file
 //! the other operations.
 
 mod checks;
