@@ -14,8 +14,45 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layers: [`http`] turns requests into calls on the [`engine::Engine`], which keeps the
-//! [`engine::state::State`] in memory and writes through to the [`store::Store`] (SQLite).
+//! # Layers
+//!
+//! In short: routes -> engine -> state and store. Every dependency points down this list;
+//! nothing imports a module above it.
+//!
+//! 1. [`server`] and [`http`]: the HTTP server, its guard (secret key, API version, rate limits,
+//!    injected faults) and the routes, which decode a request and call one [`Engine`]
+//!    operation. [`seed`] reads seed files and applies them through the engine too.
+//! 2. The engine's resource modules, one per resource: `engine/users/`, `engine/orgs.rs`,
+//!    `engine/members.rs` and `engine/invitations.rs`, each adding its operations to
+//!    [`Engine`]; `engine/seeding.rs` applies a seed's records through their create rules. A
+//!    resource module never imports another resource module: what several need lives below.
+//! 3. What the resource modules share, which imports none of them:
+//!    - the engine core (`engine/mod.rs`): [`Engine`], its read and write paths,
+//!      [`engine::ApiVersion`] (it re-exports the resources' input types, such as
+//!      [`engine::CreateUser`], but calls none of them);
+//!    - [`engine::body`] (the request-body tables), [`engine::query`] (query parameters),
+//!      [`engine::metadata`] (the one metadata update routine: deep-merge `PATCH`, replacing
+//!      `PUT`, size checks), `engine/user_filter.rs` (the user filters and order, used by users
+//!      and memberships) and `engine/validate.rs` (value formats). Among these, only
+//!      `metadata` uses `body` (to decode its bodies) and `user_filter` uses `query`.
+//! 4. [`store`]: SQLite, written through after each change, reading records' documents off
+//!    the state.
+//! 5. [`engine::state::State`]: the records and their indexes, the lookups several resources
+//!    share (a record or Clerk's not-found error, roles and administrators, an organization's
+//!    counts, the membership limit) and every change with its cascades (a deleted user loses
+//!    their memberships; a deleted organization its memberships and invitations).
+//! 6. [`model`] (records and their Clerk shapes), [`error`] (Clerk's errors), [`ids`] and
+//!    [`config`].
+//!
+//! # Where every change passes
+//!
+//! A record changes only through a `State::save_*` or `State::delete_*` method
+//! (`engine/state/write.rs`), which also records it in [`engine::state::Changes`]. The
+//! engine's write path (`Engine::write` for requests, `Engine::seed_write` for seed files) runs
+//! an operation under the state's lock and then hands what it touched to the store. Something
+//! that must see every change, such as one webhook event per created, updated or deleted
+//! record, hooks into those `State` methods (what changed, and how) or the write path (when the
+//! operation succeeded).
 
 pub mod config;
 pub mod engine;

@@ -4,6 +4,11 @@
 //! pairs, path IDs) and returns the JSON Clerk would answer, or a Clerk error. Writes hold the
 //! state lock, change memory, and write the touched records to the store before returning, so an
 //! answered write is durable.
+//!
+//! Resource modules (`users`, `orgs`, `members`, `invitations`) use the shared pieces (`body`,
+//! `query`, `metadata`, `user_filter`, `validate`), the [`state`] and this file's core, never
+//! each other; `seeding` uses the resource modules. The crate's documentation draws the whole
+//! picture.
 
 pub mod body;
 mod invitations;
@@ -11,6 +16,7 @@ mod members;
 pub mod metadata;
 mod orgs;
 pub mod query;
+mod seeding;
 pub mod state;
 mod user_filter;
 pub mod users;
@@ -30,6 +36,10 @@ pub use invitations::{CreateInvitation, CreateOrgInvitation};
 pub use members::CreateMembership;
 pub use orgs::CreateOrganization;
 pub use users::CreateUser;
+
+pub(crate) use seeding::{
+    seed_invitation, seed_membership, seed_org, seed_org_invitation, seed_user,
+};
 
 /// A serialized JSON answer.
 pub type Json = Vec<u8>;
@@ -219,70 +229,4 @@ impl Engine {
         }
         out
     }
-}
-
-fn seed_org_id(st: &State, id_or_slug: Option<&str>) -> ApiResult<String> {
-    let given = id_or_slug.unwrap_or_default();
-    st.find_org(given)
-        .map(|o| o.id.clone())
-        .ok_or_else(ApiError::organization_not_found)
-}
-
-pub(crate) fn seed_user(
-    st: &mut State,
-    ch: &mut Changes,
-    u: CreateUser,
-    now: i64,
-) -> ApiResult<()> {
-    users::create(st, ch, u, now).map(drop)
-}
-
-pub(crate) fn seed_org(
-    st: &mut State,
-    ch: &mut Changes,
-    mut o: CreateOrganization,
-    now: i64,
-) -> ApiResult<()> {
-    // A seed may name the creator by email address.
-    if let Some(creator) = &o.created_by
-        && !st.users.contains_key(creator)
-        && let Some(id) = st.emails.get(&creator.to_lowercase())
-    {
-        o.created_by = Some(id.clone());
-    }
-    orgs::create(st, ch, o, now).map(drop)
-}
-
-pub(crate) fn seed_membership(
-    st: &mut State,
-    ch: &mut Changes,
-    mut m: CreateMembership,
-    now: i64,
-) -> ApiResult<()> {
-    let org = seed_org_id(st, m.organization_id.as_deref())?;
-    if !st.users.contains_key(&m.user_id)
-        && let Some(id) = st.emails.get(&m.user_id.to_lowercase())
-    {
-        m.user_id = id.clone();
-    }
-    members::create(st, ch, &org, m, now).map(drop)
-}
-
-pub(crate) fn seed_org_invitation(
-    st: &mut State,
-    ch: &mut Changes,
-    inv: CreateOrgInvitation,
-    now: i64,
-) -> ApiResult<()> {
-    let org = seed_org_id(st, inv.organization_id.as_deref())?;
-    invitations::seed_org_invitation(st, ch, &org, inv, now)
-}
-
-pub(crate) fn seed_invitation(
-    st: &mut State,
-    ch: &mut Changes,
-    inv: CreateInvitation,
-    now: i64,
-) -> ApiResult<()> {
-    invitations::seed_invitation(st, ch, inv, now)
 }
