@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use crate::config::WebhookOptions;
 use crate::engine::query::Query;
 use crate::engine::state::Event;
-use crate::engine::{Engine, Json, json};
+use crate::engine::{Engine, EventSink, Json, Keep, json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 
@@ -203,6 +203,8 @@ pub struct Webhooks {
     runtime: tokio::runtime::Handle,
     /// Set when the emulator stops: deliveries in flight end at their next wait.
     stopped: tokio::sync::watch::Sender<bool>,
+    /// This sender, for the tasks it spawns.
+    me: Weak<Webhooks>,
 }
 
 impl Webhooks {
@@ -245,7 +247,9 @@ impl Webhooks {
                 log.deliveries.push(d);
             }
         }
-        let hooks = Arc::new(Webhooks {
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| "webhooks need a Tokio runtime".to_owned())?;
+        let hooks = Arc::new_cyclic(|me| Webhooks {
             endpoints,
             key,
             instance_id: instance_id.to_owned(),
@@ -256,9 +260,9 @@ impl Webhooks {
             client,
             engine: Arc::downgrade(engine),
             log: Mutex::new(log),
-            runtime: tokio::runtime::Handle::try_current()
-                .map_err(|_| "webhooks need a Tokio runtime".to_owned())?,
+            runtime,
             stopped: tokio::sync::watch::Sender::new(false),
+            me: me.clone(),
         });
         // Deliveries a previous run left pending go out again, in their order.
         let pending: Vec<Delivery> = hooks
@@ -274,16 +278,6 @@ impl Webhooks {
         hooks.queue(pending, false);
         engine.set_webhooks(hooks.clone());
         Ok(hooks)
-    }
-
-    pub fn endpoints(&self) -> &[String] {
-        &self.endpoints
-    }
-
-    /// Stops delivering: what is pending stays pending (and, with a data file, resumes at the
-    /// next start).
-    pub fn stop(&self) {
-        self.stopped.send_replace(true);
     }
 
     fn is_stopped(&self) -> bool {
@@ -304,7 +298,7 @@ impl Webhooks {
 
     /// One delivery per endpoint for each event, timestamped now and attributed to the
     /// request being answered.
-    pub fn prepare(&self, events: Vec<Event>) -> Vec<Delivery> {
+    fn prepare(&self, events: Vec<Event>) -> Vec<Delivery> {
         if events.is_empty() {
             return Vec::new();
         }
@@ -344,12 +338,7 @@ impl Webhooks {
         out
     }
 
-    /// Queues deliveries (already kept by the store when there is one).
-    pub fn enqueue(self: &Arc<Self>, deliveries: Vec<Delivery>) {
-        self.queue(deliveries, true);
-    }
-
-    fn queue(self: &Arc<Self>, deliveries: Vec<Delivery>, new: bool) {
+    fn queue(&self, deliveries: Vec<Delivery>, new: bool) {
         if deliveries.is_empty() {
             return;
         }
@@ -366,8 +355,9 @@ impl Webhooks {
                 Some(q) => q.push_back(key),
                 None => {
                     log.queues.insert(lane.clone(), VecDeque::from([key]));
-                    let me = self.clone();
-                    self.runtime.spawn(async move { me.work(lane).await });
+                    if let Some(me) = self.me.upgrade() {
+                        self.runtime.spawn(async move { me.work(lane).await });
+                    }
                 }
             }
         }
@@ -537,7 +527,7 @@ impl Webhooks {
 
     /// `GET /_emulator/webhooks/deliveries`: oldest first, filtered by `status`, `type`,
     /// `object_id` and `endpoint`; `limit` (default 100, at most 500) and `offset`.
-    pub fn list(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
+    fn list(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
         let q = Query::new(pairs);
         let status = q.one("status");
         if let Some(s) = status
@@ -582,6 +572,29 @@ impl Webhooks {
             .map(Delivery::view)
             .collect();
         Ok(json(&json!({"data": data, "total_count": total})))
+    }
+}
+
+impl EventSink for Webhooks {
+    fn publish(&self, events: Vec<Event>, keep: &mut Keep<'_>) -> ApiResult<()> {
+        let deliveries = self.prepare(events);
+        let docs: Vec<(String, String)> = deliveries.iter().map(Delivery::document).collect();
+        keep(&docs)?;
+        self.queue(deliveries, true);
+        Ok(())
+    }
+
+    fn endpoints(&self) -> Vec<String> {
+        self.endpoints.clone()
+    }
+
+    fn deliveries(&self, pairs: &[(String, String)]) -> ApiResult<Json> {
+        self.list(pairs)
+    }
+
+    /// What is pending stays pending (and, with a data file, resumes at the next start).
+    fn stop(&self) {
+        self.stopped.send_replace(true);
     }
 }
 

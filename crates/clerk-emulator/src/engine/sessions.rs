@@ -6,17 +6,17 @@
 //! JWT. Both are signed with the instance key and listed in `GET /v1/jwks`. Only an active
 //! session mints tokens: a revoked, ended or expired one gets 401.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::query::{self, Query};
 use super::shortcodes;
-use super::state::{Changes, State, Table};
+use super::state::State;
 use super::templates;
 use super::{Engine, Json, body, json, list_json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
-use crate::model::{Membership, User};
+use crate::model::{Membership, Session, SessionStatus, User};
 
 /// Clerk's default session lifetime (seven days) and abandonment (thirty days).
 const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -29,100 +29,6 @@ const SESSION_TOKEN_SKEW_SECS: i64 = 10;
 /// `pkg/jwt`): a template token is refused where a session token is expected.
 pub const CATEGORY_SESSION_TOKEN: &str = "cl_B7d4PD111AAA";
 pub const CATEGORY_JWT_TEMPLATE: &str = "cl_B7d4PD222AAA";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SessionStatus {
-    Active,
-    Revoked,
-    Ended,
-    Expired,
-    Removed,
-    Abandoned,
-    Replaced,
-    Pending,
-}
-
-impl SessionStatus {
-    /// The values `GET /sessions?status=` takes.
-    const FILTERS: &[&str] = &[
-        "abandoned",
-        "active",
-        "ended",
-        "expired",
-        "removed",
-        "replaced",
-        "revoked",
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Abandoned => "abandoned",
-            Self::Replaced => "replaced",
-            Self::Pending => "pending",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Session {
-    pub id: String,
-    pub user_id: String,
-    pub client_id: String,
-    pub status: SessionStatus,
-    pub last_active_organization_id: Option<String>,
-    pub last_active_at: i64,
-    pub expire_at: i64,
-    pub abandon_at: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl Session {
-    /// The status as seen now: an active session past its expiry reads as expired.
-    pub fn status_at(&self, now: i64) -> SessionStatus {
-        match self.status {
-            SessionStatus::Active if now >= self.expire_at => SessionStatus::Expired,
-            s => s,
-        }
-    }
-
-    pub fn view(&self, now: i64) -> Value {
-        json!({
-            "object": "session",
-            "id": self.id,
-            "user_id": self.user_id,
-            "client_id": self.client_id,
-            "actor": null,
-            "status": self.status_at(now).as_str(),
-            "last_active_organization_id": self.last_active_organization_id,
-            "last_active_at": self.last_active_at,
-            "latest_activity": null,
-            "expire_at": self.expire_at,
-            "abandon_at": self.abandon_at,
-            "updated_at": self.updated_at,
-            "created_at": self.created_at,
-            "tasks": null,
-        })
-    }
-
-    /// What a `session.*` webhook event carries: the session and its user (`null` once the
-    /// user is gone), as `@clerk/backend`'s `SessionWebhookEventJSON` has it.
-    pub fn event_data(&self, st: &State, now: i64) -> Value {
-        let mut v = self.view(now);
-        let user = st
-            .user(&self.user_id)
-            .and_then(|u| serde_json::from_slice::<Value>(&u.json()).ok())
-            .unwrap_or(Value::Null);
-        v["user"] = user;
-        v
-    }
-}
 
 /// What a token needs from the request that asks for it.
 #[derive(Debug, Clone)]
@@ -157,11 +63,6 @@ fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a Session> {
         .ok_or_else(|| ApiError::session_not_found(id))
 }
 
-fn save(st: &mut State, ch: &mut Changes, s: Session) {
-    ch.touch(Table::Sessions, &s.id);
-    st.insert_session(s);
-}
-
 /// The organization a session may make active: one the user belongs to.
 fn check_member<'a>(st: &'a State, user_id: &str, org_id: &str) -> ApiResult<&'a Membership> {
     if !st.orgs.contains_key(org_id) {
@@ -169,54 +70,6 @@ fn check_member<'a>(st: &'a State, user_id: &str, org_id: &str) -> ApiResult<&'a
     }
     st.membership_of(org_id, user_id)
         .ok_or_else(ApiError::not_a_member)
-}
-
-/// Revokes every active session of a user: banning or deleting a user signs them out.
-pub(super) fn revoke_user_sessions(st: &mut State, ch: &mut Changes, user_id: &str, now: i64) {
-    let ids: Vec<String> = st
-        .user_sessions
-        .get(user_id)
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    for id in ids {
-        let Some(s) = st.sessions.get(&id) else {
-            continue;
-        };
-        if s.status_at(now) != SessionStatus::Active {
-            continue;
-        }
-        let mut s = s.clone();
-        s.status = SessionStatus::Revoked;
-        s.updated_at = now;
-        save(st, ch, s);
-        ch.event("session.revoked", &id, || {
-            st.sessions[&id].event_data(st, now)
-        });
-    }
-}
-
-/// A removed membership is no longer the active organization of its user's sessions.
-pub(super) fn on_membership_removed(st: &mut State, ch: &mut Changes, m: &Membership, now: i64) {
-    let ids: Vec<String> = st
-        .user_sessions
-        .get(&m.user_id)
-        .into_iter()
-        .flatten()
-        .filter(|id| {
-            st.sessions.get(*id).is_some_and(|s| {
-                s.last_active_organization_id.as_deref() == Some(&m.organization_id)
-            })
-        })
-        .cloned()
-        .collect();
-    for id in ids {
-        let mut s = st.sessions[&id].clone();
-        s.last_active_organization_id = None;
-        s.updated_at = now;
-        save(st, ch, s);
-    }
 }
 
 fn jti() -> String {
@@ -386,12 +239,7 @@ impl Engine {
                 check_member(st, &input.user_id, org)?;
             }
             let now = super::now_ms();
-            // Signing in is activity: the user's sign-in and activity times move.
-            let mut user = user.clone();
-            user.last_sign_in_at = Some(now);
-            user.last_active_at = Some(now);
-            ch.touch(Table::Users, &user.id);
-            st.insert_user(user);
+            st.record_sign_in(ch, &input.user_id, now);
             let s = Session {
                 id: new_id("sess"),
                 user_id: input.user_id,
@@ -405,10 +253,8 @@ impl Engine {
                 updated_at: now,
             };
             let id = s.id.clone();
-            save(st, ch, s);
-            let session = &st.sessions[&id];
-            ch.event("session.created", &id, || session.event_data(st, now));
-            Ok(json(&session.view(now)))
+            st.save_session(ch, s);
+            Ok(json(&st.sessions[&id].view(now)))
         })
     }
 
@@ -477,10 +323,7 @@ impl Engine {
                 let mut s = s.clone();
                 s.status = SessionStatus::Revoked;
                 s.updated_at = now;
-                save(st, ch, s);
-                ch.event("session.revoked", id, || {
-                    st.sessions[id].event_data(st, now)
-                });
+                st.save_session(ch, s);
             }
             Ok(json(&st.sessions[id].view(now)))
         })
@@ -511,7 +354,7 @@ impl Engine {
             s.last_active_organization_id = org;
             s.last_active_at = now;
             s.updated_at = now;
-            save(st, ch, s);
+            st.save_session(ch, s);
             Ok(json(&st.sessions[id].view(now)))
         })
     }

@@ -4,68 +4,19 @@
 //! the emulator keeps it, answers it and revokes it. A testing token is what Clerk's testing
 //! helpers pass to the Frontend API to pass bot protection; it holds nothing to check.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::state::{State, Table};
+use super::state::State;
 use super::{Engine, Json, body, json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, token};
-use crate::model::TICKET_BASE_URL;
+use crate::model::{SignInToken, SignInTokenStatus};
 
 /// Clerk's default sign-in token lifetime: 30 days.
 const DEFAULT_EXPIRES_IN_SECONDS: i64 = 30 * 24 * 3600;
 /// A testing token is valid for an hour, as in Clerk's example answer.
 const TESTING_TOKEN_SECONDS: i64 = 3600;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignInTokenStatus {
-    Pending,
-    Accepted,
-    Revoked,
-}
-
-impl SignInTokenStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SignInToken {
-    pub id: String,
-    pub user_id: String,
-    pub org_id: Option<String>,
-    pub status: SignInTokenStatus,
-    pub token: String,
-    pub expires_at: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl SignInToken {
-    fn view(&self, with_token: bool) -> Value {
-        let mut v = json!({
-            "object": "sign_in_token",
-            "id": self.id,
-            "status": self.status.as_str(),
-            "user_id": self.user_id,
-            "url": format!("{TICKET_BASE_URL}{}", self.token),
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        });
-        // The ticket itself is shown when it is made, as Clerk does.
-        if with_token {
-            v["token"] = json!(self.token);
-        }
-        v
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct CreateSignInToken {
@@ -124,9 +75,8 @@ impl Engine {
                 created_at: now,
                 updated_at: now,
             };
-            ch.touch(Table::SignInTokens, &id);
             let answer = json(&t.view(true));
-            st.sign_in_tokens.insert(id, t);
+            st.save_sign_in_token(ch, t);
             Ok(answer)
         })
     }
@@ -141,9 +91,8 @@ impl Engine {
             let mut t = t.clone();
             t.status = SignInTokenStatus::Revoked;
             t.updated_at = super::now_ms();
-            ch.touch(Table::SignInTokens, id);
             let answer = json(&t.view(false));
-            st.sign_in_tokens.insert(id.to_owned(), t);
+            st.save_sign_in_token(ch, t);
             Ok(answer)
         })
     }

@@ -1,17 +1,17 @@
 //! JWT templates (`/v1/jwt_templates`): named claim sets with their lifetime, clock skew and,
 //! optionally, their own signing key.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::query::{self, Query};
 use super::shortcodes;
-use super::state::{Changes, State, Table};
+use super::state::{Changes, State};
 use super::{Engine, Json, body, json, list_json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::keys::CustomKey;
-use crate::model::DeletedObject;
+use crate::model::{DeletedObject, JwtTemplate};
 
 /// Claims every template token carries, which a template may not set. Clerk's JWT template
 /// guide lists the first seven as default claims of every custom JWT and says the
@@ -23,47 +23,6 @@ pub const RESERVED_CLAIMS: &[&str] = &[
 /// Defaults from Clerk's JWT template guide.
 pub const DEFAULT_LIFETIME: i64 = 60;
 pub const DEFAULT_CLOCK_SKEW: i64 = 5;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct JwtTemplate {
-    pub id: String,
-    pub name: String,
-    pub claims: Map<String, Value>,
-    pub lifetime: i64,
-    pub allowed_clock_skew: i64,
-    pub custom_signing_key: bool,
-    pub signing_algorithm: String,
-    /// The custom key (a secret or a PEM private key); never in an answer.
-    pub signing_key: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl JwtTemplate {
-    pub fn view(&self) -> Value {
-        json!({
-            "object": "jwt_template",
-            "id": self.id,
-            "name": self.name,
-            "claims": self.claims,
-            "lifetime": self.lifetime,
-            "allowed_clock_skew": self.allowed_clock_skew,
-            "custom_signing_key": self.custom_signing_key,
-            "signing_algorithm": self.signing_algorithm,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        })
-    }
-
-    /// The template's own key, when it has one.
-    pub fn custom_key(&self) -> Option<CustomKey> {
-        let key = self
-            .signing_key
-            .as_deref()
-            .filter(|_| self.custom_signing_key)?;
-        CustomKey::parse(&self.signing_algorithm, key).ok()
-    }
-}
 
 /// The body of `POST /jwt_templates` and `PATCH /jwt_templates/{id}`.
 #[derive(Debug, Deserialize)]
@@ -192,9 +151,8 @@ pub(super) fn by_name<'a>(st: &'a State, name: &str) -> ApiResult<&'a JwtTemplat
 }
 
 fn save(st: &mut State, ch: &mut Changes, t: JwtTemplate) -> Json {
-    ch.touch(Table::JwtTemplates, &t.id);
     let answer = json(&t.view());
-    st.insert_jwt_template(t);
+    st.save_jwt_template(ch, t);
     answer
 }
 
@@ -243,8 +201,7 @@ impl Engine {
     pub fn delete_jwt_template(&self, id: &str) -> ApiResult<Json> {
         self.write(|st, ch| {
             get(st, id)?;
-            st.remove_jwt_template(id);
-            ch.touch(Table::JwtTemplates, id);
+            st.delete_jwt_template(ch, id);
             Ok(json(&DeletedObject {
                 object: "jwt_template",
                 id: id.to_owned(),

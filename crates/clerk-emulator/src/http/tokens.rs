@@ -165,7 +165,7 @@ async fn instance(State(app): State<App>) -> Reply {
         "jwks_url": format!("{issuer}/.well-known/jwks.json"),
         "jwt_public_key": key.public_pem(),
         "session_token_lifetime": app.tokens.session_token_lifetime,
-        "webhooks": app.engine.webhooks().map(|w| w.endpoints().to_vec()).unwrap_or_default(),
+        "webhooks": app.engine.webhooks().map(|w| w.endpoints()).unwrap_or_default(),
     }))))
 }
 
@@ -180,7 +180,7 @@ async fn set_active_organization(
 async fn list_deliveries(State(app): State<App>, RawQuery(q): RawQuery) -> Reply {
     let pairs = query_pairs(q.as_deref());
     match app.engine.webhooks() {
-        Some(w) => answer(w.list(&pairs)),
+        Some(w) => answer(w.deliveries(&pairs)),
         None => Ok(Answer(json(&json!({"data": [], "total_count": 0})))),
     }
 }

@@ -287,38 +287,48 @@ async fn a_failing_endpoint_is_retried_in_order_per_object() {
     hook.answer(&[500, 302]);
     let emu = emu_with(&[&hook.url], 0.001).await;
     let ada = emu.user_id("ada@example.com").await;
-    let sid = id(&emu.post("/sessions", json!({"user_id": ada})).await.ok());
-    emu.post_empty(&format!("/sessions/{sid}/revoke"))
+    emu.patch(&format!("/users/{ada}"), json!({"first_name": "Ada"}))
+        .await
+        .ok();
+    emu.patch(&format!("/users/{ada}"), json!({"last_name": "Lovelace"}))
         .await
         .ok();
     let events = hook
-        .wait("both session events", |es| kinds_for(es, &sid).len() == 2)
+        .wait("the three user events", |es| kinds_for(es, &ada).len() == 3)
         .await;
-    // The revocation waited for the creation's retries: the order holds.
+    // The updates waited for the creation's retries: the order holds.
     assert_eq!(
-        kinds_for(&events, &sid),
-        ["session.created", "session.revoked"]
+        kinds_for(&events, &ada),
+        ["user.created", "user.updated", "user.updated"]
     );
+    let updated: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "user.updated")
+        .collect();
+    assert_eq!(updated[0]["data"]["first_name"], "Ada");
+    assert!(updated[0]["data"]["last_name"].is_null());
+    assert_eq!(updated[1]["data"]["last_name"], "Lovelace");
     let tries: Vec<u16> = hook
         .all()
         .iter()
-        .filter(|r| r.event()["data"]["id"] == sid.as_str())
+        .filter(|r| r.event()["data"]["id"] == ada.as_str())
         .map(|r| r.status)
         .collect();
-    assert_eq!(tries, [500, 302, 204, 204]);
+    assert_eq!(tries, [500, 302, 204, 204, 204]);
     // A retry is the same message (the same svix-id), signed anew.
     let created: Vec<Received> = hook
         .all()
         .into_iter()
-        .filter(|r| r.event()["type"] == "session.created")
+        .filter(|r| r.event()["type"] == "user.created")
         .collect();
+    assert_eq!(created.len(), 3);
     assert!(
         created
             .iter()
             .all(|r| r.header("svix-id") == created[0].header("svix-id"))
     );
     created.iter().for_each(assert_signed);
-    let listed = deliveries(&emu, "?type=session.created").await;
+    let listed = deliveries(&emu, "?type=user.created").await;
     let attempts: Vec<&Value> = listed["data"][0]["attempts"]
         .as_array()
         .unwrap()
@@ -326,6 +336,181 @@ async fn a_failing_endpoint_is_retried_in_order_per_object() {
         .map(|a| &a["response_status_code"])
         .collect();
     assert_eq!(attempts, [&json!(500), &json!(302), &json!(204)]);
+}
+
+/// Each API change, and the event it makes, whose `data` is the API's answer.
+#[tokio::test]
+async fn every_change_makes_clerks_event_with_the_answer_as_data() {
+    let hook = Receiver::start().await;
+    let emu = emu_with(&[&hook.url], 1.0).await;
+    let mut expected: Vec<(&str, Value)> = Vec::new();
+
+    let ada = emu
+        .user("ada@example.com", json!({"external_id": "ext-ada"}))
+        .await;
+    let ada_id = id(&ada);
+    expected.push(("user.created", ada.clone()));
+    let grace = emu.user("grace@example.com", json!({})).await;
+    let grace_id = id(&grace);
+    expected.push(("user.created", grace.clone()));
+    let updated = emu
+        .patch(&format!("/users/{ada_id}"), json!({"first_name": "Ada"}))
+        .await
+        .ok();
+    expected.push(("user.updated", updated));
+    let merged = emu
+        .patch(
+            &format!("/users/{ada_id}/metadata"),
+            json!({"public_metadata": {"plan": "pro"}}),
+        )
+        .await
+        .ok();
+    expected.push(("user.updated", merged));
+    let locked = emu.post_empty(&format!("/users/{ada_id}/lock")).await.ok();
+    expected.push(("user.updated", locked));
+
+    let org = emu
+        .org("Acme", json!({"slug": "acme", "created_by": ada_id}))
+        .await;
+    let org_id = id(&org);
+    expected.push(("organization.created", org.clone()));
+    let creator = emu
+        .get(&format!("/organizations/{org_id}/memberships"))
+        .await
+        .ok()["data"][0]
+        .clone();
+    expected.push(("organizationMembership.created", creator.clone()));
+    let renamed = emu
+        .patch(
+            &format!("/organizations/{org_id}"),
+            json!({"name": "Acme 2"}),
+        )
+        .await
+        .ok();
+    expected.push(("organization.updated", renamed));
+    let org_meta = emu
+        .patch(
+            &format!("/organizations/{org_id}/metadata"),
+            json!({"public_metadata": {"tier": 1}}),
+        )
+        .await
+        .ok();
+    expected.push(("organization.updated", org_meta));
+
+    let member = emu.member(&org_id, &grace_id, "org:member").await;
+    expected.push(("organizationMembership.created", member.clone()));
+    let promoted = emu
+        .patch(
+            &format!("/organizations/{org_id}/memberships/{grace_id}"),
+            json!({"role": "org:admin"}),
+        )
+        .await
+        .ok();
+    expected.push(("organizationMembership.updated", promoted));
+    let member_meta = emu
+        .patch(
+            &format!("/organizations/{org_id}/memberships/{grace_id}/metadata"),
+            json!({"public_metadata": {"desk": 4}}),
+        )
+        .await
+        .ok();
+    expected.push(("organizationMembership.updated", member_meta));
+
+    let inv = emu
+        .post(
+            &format!("/organizations/{org_id}/invitations"),
+            json!({"email_address": "lin@example.com", "role": "org:member", "inviter_user_id": ada_id}),
+        )
+        .await
+        .ok();
+    expected.push(("organizationInvitation.created", inv.clone()));
+    let revoked = emu
+        .post(
+            &format!("/organizations/{org_id}/invitations/{}/revoke", id(&inv)),
+            json!({"requesting_user_id": ada_id}),
+        )
+        .await
+        .ok();
+    expected.push(("organizationInvitation.revoked", revoked));
+    let bulk = emu
+        .post(
+            &format!("/organizations/{org_id}/invitations/bulk"),
+            json!([{"email_address": "one@example.com", "role": "org:member"},
+                   {"email_address": "two@example.com", "role": "org:member"}]),
+        )
+        .await
+        .ok();
+    for inv in crate::support::items(&bulk) {
+        expected.push(("organizationInvitation.created", inv.clone()));
+    }
+    // Invitations to sign up make no event: Clerk has none for them.
+    emu.post("/invitations", json!({"email_address": "new@example.com"}))
+        .await
+        .ok();
+
+    let session = emu
+        .post("/sessions", json!({"user_id": grace_id}))
+        .await
+        .ok();
+    let mut with_user = session.clone();
+    with_user["user"] = emu.get(&format!("/users/{grace_id}")).await.ok();
+    expected.push(("session.created", with_user));
+
+    // Banning revokes the session: the user's update, then the session's revocation.
+    let banned = emu.post_empty(&format!("/users/{grace_id}/ban")).await.ok();
+    expected.push(("user.updated", banned.clone()));
+    let mut revoked_session = emu.get(&format!("/sessions/{}", id(&session))).await.ok();
+    revoked_session["user"] = banned;
+    expected.push(("session.revoked", revoked_session));
+
+    let removed = emu
+        .delete(&format!("/organizations/{org_id}/memberships/{grace_id}"))
+        .await
+        .ok();
+    expected.push(("organizationMembership.deleted", removed));
+    // Deleting the organization removes the creator's membership too.
+    let last = emu
+        .get(&format!("/organizations/{org_id}/memberships"))
+        .await
+        .ok()["data"][0]
+        .clone();
+    let gone = emu.delete(&format!("/organizations/{org_id}")).await.ok();
+    let mut last_deleted = last.clone();
+    last_deleted["organization"]["members_count"] = json!(0);
+    expected.push(("organizationMembership.deleted", last_deleted));
+    expected.push(("organization.deleted", gone.clone()));
+    assert_eq!(
+        gone,
+        json!({"object": "organization", "id": org_id, "slug": "acme", "deleted": true})
+    );
+    let user_gone = emu.delete(&format!("/users/{ada_id}")).await.ok();
+    expected.push(("user.deleted", user_gone.clone()));
+    assert_eq!(
+        user_gone,
+        json!({"object": "user", "id": ada_id, "external_id": "ext-ada", "deleted": true})
+    );
+
+    let n = expected.len();
+    let events = hook.wait("every event", |es| es.len() >= n).await;
+    assert_eq!(events.len(), n, "no other events");
+    // Per object, the order of the changes; across objects, any order.
+    let mut got: Vec<(String, Value)> = events
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap().to_owned(), e["data"].clone()))
+        .collect();
+    for (kind, data) in &expected {
+        let at = got
+            .iter()
+            .position(|(k, d)| k == kind && d == data)
+            .unwrap_or_else(|| panic!("no {kind} event with data {data}\ngot: {got:#?}"));
+        let (_, d) = got.remove(at);
+        // Nothing about the same object came before it.
+        let object = d["id"].clone();
+        assert!(
+            got.iter().take(at).all(|(_, other)| other["id"] != object),
+            "{kind} about {object} arrived after a later change of it"
+        );
+    }
 }
 
 #[tokio::test]

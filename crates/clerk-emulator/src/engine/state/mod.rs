@@ -1,17 +1,31 @@
-//! The emulator's in-memory state and its indexes.
+//! The emulator's in-memory state: records, their indexes, lookups and cascades.
 //!
 //! Every lookup the Backend API needs by something other than an ID (email, username, external
-//! ID, slug, membership by organization and user) has an index here, and the insert/remove
-//! helpers keep them in step with the records. Nothing outside this module touches an index.
+//! ID, slug, membership by organization and user) has an index here, and the private
+//! insert/remove helpers keep them in step with the records. Nothing outside this module
+//! touches an index.
+//!
+//! - this file: the records, their indexes, and loading/serializing stored documents;
+//! - `lookup.rs`: reads shared by several resources (a user, an organization or a membership
+//!   or Clerk's not-found error, roles and administrators, an organization's counts, the
+//!   membership limit);
+//! - `write.rs`: every change to a record ([`State::save_user`], [`State::delete_org`], ...),
+//!   with its cascades, recorded in [`Changes`] for the store with the webhook events it
+//!   makes;
+//! - `events.rs`: what those events carry about each record.
+
+mod events;
+mod lookup;
+mod write;
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::Value;
+pub use write::{Changes, Event};
 
-use super::sessions::Session;
-use super::sign_in_tokens::SignInToken;
-use super::templates::JwtTemplate;
-use crate::model::{Invitation, Membership, Organization, OrganizationInvitation, Role, User};
+use crate::model::{
+    Invitation, JwtTemplate, Membership, Organization, OrganizationInvitation, Role, Session,
+    SignInToken, User,
+};
 
 /// A table of the store, named as in SQLite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,74 +63,6 @@ impl Table {
             Table::JwtTemplates => "jwt_templates",
             Table::SignInTokens => "sign_in_tokens",
         }
-    }
-}
-
-/// A change a webhook tells about: Clerk's event type, the object it is about (deliveries
-/// about one object keep their order), and the object as the API answers it.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub kind: &'static str,
-    pub object_id: String,
-    pub data: Value,
-}
-
-/// What a mutation touched, so the store can write exactly those records, and the events it
-/// makes (recorded only when webhooks are configured).
-#[derive(Debug, Default)]
-pub struct Changes {
-    touched: Vec<(Table, String)>,
-    record_events: bool,
-    events: Vec<Event>,
-}
-
-impl Changes {
-    /// Changes that also record webhook events.
-    pub fn recording_events() -> Changes {
-        Changes {
-            record_events: true,
-            ..Changes::default()
-        }
-    }
-
-    /// Records an event; `data` is only built when events are recorded.
-    pub fn event(&mut self, kind: &'static str, object_id: &str, data: impl FnOnce() -> Value) {
-        if self.record_events {
-            self.events.push(Event {
-                kind,
-                object_id: object_id.to_owned(),
-                data: data(),
-            });
-        }
-    }
-
-    pub fn take_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
-    }
-
-    pub fn touch(&mut self, table: Table, id: &str) {
-        self.touched.push((table, id.to_owned()));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.touched.is_empty()
-    }
-
-    /// Forgets what was touched (a change undone in memory must not reach the store).
-    pub fn clear(&mut self) {
-        self.touched.clear();
-        self.events.clear();
-    }
-
-    /// Touched records, each once, in key order: the store writes each record's current
-    /// document (or deletes it), so the order of the writes does not matter, and sorting
-    /// needs no second copy of every ID as a set of seen entries would (a seed touches
-    /// 100,000 records at once).
-    pub fn drain_unique(&mut self) -> Vec<(Table, String)> {
-        let mut touched = std::mem::take(&mut self.touched);
-        touched.sort_unstable();
-        touched.dedup();
-        touched
     }
 }
 
@@ -172,10 +118,6 @@ impl State {
         }
     }
 
-    pub fn role(&self, key: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.key == key)
-    }
-
     /// Adds roles, each replacing any role with the same key.
     pub fn add_roles(&mut self, roles: Vec<Role>) {
         for role in roles {
@@ -201,7 +143,7 @@ impl State {
 
     // ---- users ---------------------------------------------------------------------------
 
-    pub fn insert_user(&mut self, mut user: User) {
+    fn insert_user(&mut self, mut user: User) {
         user.shrink_to_fit();
         if let Some(old) = self.users.remove(&user.id) {
             self.unindex_user(&old);
@@ -211,7 +153,7 @@ impl State {
         self.users.insert(user.id.clone(), Box::new(user));
     }
 
-    pub fn remove_user(&mut self, id: &str) -> Option<Box<User>> {
+    fn remove_user(&mut self, id: &str) -> Option<Box<User>> {
         let user = self.users.remove(id)?;
         self.unindex_user(&user);
         self.deleted_user_keys
@@ -257,22 +199,9 @@ impl State {
         }
     }
 
-    pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.get(id).map(|u| &**u)
-    }
-
-    /// The sort key of a user, or of a deleted one (for cursors).
-    pub fn user_key(&self, id: &str) -> Option<(i64, String)> {
-        self.users
-            .get(id)
-            .map(|u| u.created_at)
-            .or_else(|| self.deleted_user_keys.get(id).copied())
-            .map(|at| (at, id.to_owned()))
-    }
-
     // ---- organizations -----------------------------------------------------------------------
 
-    pub fn insert_org(&mut self, org: Organization) {
+    fn insert_org(&mut self, org: Organization) {
         if let Some(old) = self.orgs.get(&org.id) {
             let old_slug = old.slug.clone();
             self.slugs.remove(&old_slug);
@@ -281,26 +210,15 @@ impl State {
         self.orgs.insert(org.id.clone(), org);
     }
 
-    pub fn remove_org(&mut self, id: &str) -> Option<Organization> {
+    fn remove_org(&mut self, id: &str) -> Option<Organization> {
         let org = self.orgs.remove(id)?;
         self.slugs.remove(&org.slug);
         Some(org)
     }
 
-    /// An organization by ID or slug.
-    pub fn find_org(&self, id_or_slug: &str) -> Option<&Organization> {
-        self.orgs
-            .get(id_or_slug)
-            .or_else(|| self.slugs.get(id_or_slug).and_then(|id| self.orgs.get(id)))
-    }
-
-    pub fn members_count(&self, org_id: &str) -> i64 {
-        self.org_members.get(org_id).map_or(0, |m| m.len() as i64)
-    }
-
     // ---- memberships ---------------------------------------------------------------------------
 
-    pub fn insert_membership(&mut self, m: Membership) {
+    fn insert_membership(&mut self, m: Membership) {
         self.org_members
             .entry(m.organization_id.clone())
             .or_default()
@@ -312,7 +230,7 @@ impl State {
         self.memberships.insert(m.id.clone(), m);
     }
 
-    pub fn remove_membership(&mut self, id: &str) -> Option<Membership> {
+    fn remove_membership(&mut self, id: &str) -> Option<Membership> {
         let m = self.memberships.remove(id)?;
         if let Some(members) = self.org_members.get_mut(&m.organization_id) {
             members.remove(&m.user_id);
@@ -329,16 +247,9 @@ impl State {
         Some(m)
     }
 
-    pub fn membership_of(&self, org_id: &str, user_id: &str) -> Option<&Membership> {
-        self.org_members
-            .get(org_id)
-            .and_then(|m| m.get(user_id))
-            .and_then(|id| self.memberships.get(id))
-    }
-
     // ---- organization invitations -----------------------------------------------------------------
 
-    pub fn insert_org_invitation(&mut self, inv: OrganizationInvitation) {
+    fn insert_org_invitation(&mut self, inv: OrganizationInvitation) {
         self.org_invitations_by_org
             .entry(inv.organization_id.clone())
             .or_default()
@@ -346,7 +257,7 @@ impl State {
         self.org_invitations.insert(inv.id.clone(), inv);
     }
 
-    pub fn remove_org_invitation(&mut self, id: &str) -> Option<OrganizationInvitation> {
+    fn remove_org_invitation(&mut self, id: &str) -> Option<OrganizationInvitation> {
         let inv = self.org_invitations.remove(id)?;
         if let Some(ids) = self.org_invitations_by_org.get_mut(&inv.organization_id) {
             ids.remove(id);
@@ -357,20 +268,19 @@ impl State {
         Some(inv)
     }
 
-    pub fn org_invitations_of<'a>(
-        &'a self,
-        org_id: &str,
-    ) -> impl Iterator<Item = &'a OrganizationInvitation> + 'a {
-        self.org_invitations_by_org
-            .get(org_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.org_invitations.get(id))
+    // ---- application invitations --------------------------------------------------------------
+
+    fn insert_invitation(&mut self, inv: Invitation) {
+        self.invitations.insert(inv.id.clone(), inv);
+    }
+
+    fn remove_invitation(&mut self, id: &str) -> Option<Invitation> {
+        self.invitations.remove(id)
     }
 
     // ---- sessions, JWT templates, sign-in tokens ------------------------------------------------
 
-    pub fn insert_session(&mut self, s: Session) {
+    fn insert_session(&mut self, s: Session) {
         self.user_sessions
             .entry(s.user_id.clone())
             .or_default()
@@ -378,7 +288,7 @@ impl State {
         self.sessions.insert(s.id.clone(), s);
     }
 
-    pub fn insert_jwt_template(&mut self, t: JwtTemplate) {
+    fn insert_jwt_template(&mut self, t: JwtTemplate) {
         if let Some(old) = self.jwt_templates.get(&t.id) {
             let old_name = old.name.clone();
             self.template_names.remove(&old_name);
@@ -387,10 +297,14 @@ impl State {
         self.jwt_templates.insert(t.id.clone(), t);
     }
 
-    pub fn remove_jwt_template(&mut self, id: &str) -> Option<JwtTemplate> {
+    fn remove_jwt_template(&mut self, id: &str) -> Option<JwtTemplate> {
         let t = self.jwt_templates.remove(id)?;
         self.template_names.remove(&t.name);
         Some(t)
+    }
+
+    fn insert_sign_in_token(&mut self, t: SignInToken) {
+        self.sign_in_tokens.insert(t.id.clone(), t);
     }
 
     /// The JSON document of a record, as the store keeps it; `None` when it no longer exists.
@@ -419,16 +333,10 @@ impl State {
             Table::OrganizationInvitations => {
                 self.insert_org_invitation(serde_json::from_str(doc)?)
             }
-            Table::Invitations => {
-                let inv: Invitation = serde_json::from_str(doc)?;
-                self.invitations.insert(inv.id.clone(), inv);
-            }
+            Table::Invitations => self.insert_invitation(serde_json::from_str(doc)?),
             Table::Sessions => self.insert_session(serde_json::from_str(doc)?),
             Table::JwtTemplates => self.insert_jwt_template(serde_json::from_str(doc)?),
-            Table::SignInTokens => {
-                let t: SignInToken = serde_json::from_str(doc)?;
-                self.sign_in_tokens.insert(t.id.clone(), t);
-            }
+            Table::SignInTokens => self.insert_sign_in_token(serde_json::from_str(doc)?),
         }
         Ok(())
     }
