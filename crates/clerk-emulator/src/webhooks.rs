@@ -448,7 +448,7 @@ impl Webhooks {
                 DeliveryStatus::Succeeded => {
                     tracing::info!(
                         target: "clerk_emulator::webhooks",
-                        endpoint = %d.endpoint, event = %d.event_type, message = %d.message_id,
+                        endpoint = %d.endpoint, event = %d.event_type, svix_id = %d.message_id,
                         attempt = number, "webhook delivered ({what})"
                     );
                     return;
@@ -456,7 +456,7 @@ impl Webhooks {
                 DeliveryStatus::Pending => {
                     tracing::warn!(
                         target: "clerk_emulator::webhooks",
-                        endpoint = %d.endpoint, event = %d.event_type, message = %d.message_id,
+                        endpoint = %d.endpoint, event = %d.event_type, svix_id = %d.message_id,
                         attempt = number,
                         "webhook attempt failed ({what}); trying again in {:?}",
                         retry_in.unwrap_or_default()
@@ -465,7 +465,7 @@ impl Webhooks {
                 DeliveryStatus::Failed => {
                     tracing::warn!(
                         target: "clerk_emulator::webhooks",
-                        endpoint = %d.endpoint, event = %d.event_type, message = %d.message_id,
+                        endpoint = %d.endpoint, event = %d.event_type, svix_id = %d.message_id,
                         attempt = number,
                         "webhook delivery failed after {number} attempts ({what}); listed as failed"
                     );
