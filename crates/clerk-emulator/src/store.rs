@@ -53,6 +53,17 @@ impl Store {
             // A missing directory would otherwise surface as SQLite's terse "unable to open".
             let _ = std::fs::create_dir_all(dir);
         }
+        // A new data file is private: it keeps the instance's signing key and webhook secret.
+        // SQLite gives its journal files the same permissions.
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;

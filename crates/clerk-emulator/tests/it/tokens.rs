@@ -127,6 +127,12 @@ async fn a_generated_key_is_kept_in_the_data_file_and_survives_a_restart() {
     };
     let first = Emu::with(config.clone()).await;
     let jwks = first.get("/jwks").await.ok();
+    // The file keeps a private key: only its owner may read it.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     let user = first.user_id("keep@example.com").await;
     let sess = id(&session(&first, &user, json!({})).await);
     let jwt = token(&first, &sess).await;
