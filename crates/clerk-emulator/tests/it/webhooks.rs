@@ -149,6 +149,7 @@ pub async fn emu_with(endpoints: &[&str], scale: f64) -> Emu {
     Emu::with(Config {
         signing_key: Some(fixture("signing-key.pem")),
         webhooks: options(endpoints, scale),
+        rate_limit: None,
         ..Config::default()
     })
     .await
@@ -369,9 +370,7 @@ async fn every_change_makes_clerks_event_with_the_answer_as_data() {
     let locked = emu.post_empty(&format!("/users/{ada_id}/lock")).await.ok();
     expected.push(("user.updated", locked));
 
-    let org = emu
-        .org("Acme", json!({"slug": "acme", "created_by": ada_id}))
-        .await;
+    let org = emu.org("Acme", json!({"created_by": ada_id})).await;
     let org_id = id(&org);
     expected.push(("organization.created", org.clone()));
     let creator = emu
@@ -481,7 +480,7 @@ async fn every_change_makes_clerks_event_with_the_answer_as_data() {
     expected.push(("organization.deleted", gone.clone()));
     assert_eq!(
         gone,
-        json!({"object": "organization", "id": org_id, "slug": "acme", "deleted": true})
+        json!({"object": "organization", "id": org_id, "slug": org["slug"], "deleted": true})
     );
     let user_gone = emu.delete(&format!("/users/{ada_id}")).await.ok();
     expected.push(("user.deleted", user_gone.clone()));
