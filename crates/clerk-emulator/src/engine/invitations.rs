@@ -6,11 +6,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::body;
-use super::members;
 use super::metadata;
-use super::orgs;
 use super::query::{self, Query, by_creation, contains_ci, directed};
-use super::state::{Changes, State, Table};
+use super::state::{Changes, State};
 use super::validate;
 use super::{Engine, Json, json, list_json};
 use crate::error::{ApiError, ApiResult};
@@ -63,33 +61,25 @@ fn expiry(days: Option<i64>, now: i64) -> Option<i64> {
     Some(now + days.unwrap_or(DEFAULT_EXPIRY_DAYS) * DAY_MS)
 }
 
-fn user_with_email<'a>(st: &'a State, email: &str) -> Option<&'a String> {
-    st.emails.get(&email.to_lowercase())
-}
-
 // ---- organization invitations ----------------------------------------------------------------
 
 /// Checks a batch of organization invitations before any is created: all or none.
 fn check_org_invitations(st: &State, org_id: &str, items: &[CreateOrgInvitation]) -> ApiResult<()> {
-    orgs::get(st, org_id)?;
+    st.get_org(org_id)?;
     let now = super::now_ms();
     let mut seen = HashSet::new();
     for item in items {
         validate::email("email_address", &item.email_address).map_err(ApiError::form1)?;
-        members::check_role(st, "role", &item.role)?;
+        st.check_role("role", &item.role)?;
         if let Some(inviter) = item.inviter_user_id.as_deref().filter(|s| !s.is_empty())
-            && !members::user_is_admin(st, org_id, inviter)
+            && !st.is_org_admin(org_id, inviter)
         {
             return Err(ApiError::inviter_not_admin("inviter_user_id"));
         }
-        for (param, value) in [
-            ("public_metadata", &item.public_metadata),
-            ("private_metadata", &item.private_metadata),
-        ] {
-            if let Some(v) = value {
-                metadata::check_size(param, v)?;
-            }
-        }
+        metadata::check_sizes([
+            ("public_metadata", item.public_metadata.as_ref()),
+            ("private_metadata", item.private_metadata.as_ref()),
+        ])?;
         let email = item.email_address.to_lowercase();
         let pending = st.org_invitations_of(org_id).any(|i| {
             i.email_address.eq_ignore_ascii_case(&email)
@@ -98,13 +88,13 @@ fn check_org_invitations(st: &State, org_id: &str, items: &[CreateOrgInvitation]
         if pending || !seen.insert(email.clone()) {
             return Err(ApiError::org_invitation_not_unique());
         }
-        if let Some(user) = user_with_email(st, &email)
+        if let Some(user) = st.user_with_email(&email)
             && st.membership_of(org_id, user).is_some()
         {
             return Err(ApiError::already_member(user));
         }
     }
-    members::check_quota(st, org_id, items.len())
+    st.check_membership_quota(org_id, items.len())
 }
 
 pub(super) fn create_org_invitation(
@@ -130,8 +120,7 @@ pub(super) fn create_org_invitation(
         updated_at: now,
     };
     let id = inv.id.clone();
-    ch.touch(Table::OrganizationInvitations, &id);
-    st.insert_org_invitation(inv);
+    st.save_org_invitation(ch, inv);
     id
 }
 
@@ -223,7 +212,7 @@ fn check_invitations(st: &State, items: &[CreateInvitation], bulk: bool) -> ApiR
         }
         // "There must be no existing user for any of the email addresses": bulk requests
         // cannot bypass this rule with ignore_existing.
-        if user_with_email(st, &email).is_some() && (bulk || !ignore) {
+        if st.user_with_email(&email).is_some() && (bulk || !ignore) {
             taken.push(item.email_address.clone());
         }
     }
@@ -255,8 +244,7 @@ pub(super) fn create_invitation(
         updated_at: now,
     };
     let id = inv.id.clone();
-    ch.touch(Table::Invitations, &id);
-    st.invitations.insert(id.clone(), inv);
+    st.save_invitation(ch, inv);
     id
 }
 
@@ -297,7 +285,7 @@ impl Engine {
 
     pub fn get_org_invitation(&self, org_id: &str, id: &str) -> ApiResult<Json> {
         self.read(|st| {
-            orgs::get(st, org_id)?;
+            st.get_org(org_id)?;
             match st.org_invitations.get(id) {
                 Some(inv) if inv.organization_id == org_id => Ok(org_invitation_json(st, id)),
                 _ => Err(ApiError::org_invitation_not_found(id)),
@@ -316,7 +304,7 @@ impl Engine {
         let order = q.order_by(ORG_INVITATION_ORDER, "-created_at")?;
         let page = q.page()?;
         self.read(|st| {
-            orgs::get(st, org_id)?;
+            st.get_org(org_id)?;
             let now = super::now_ms();
             let invs: Vec<_> = st
                 .org_invitations_of(org_id)
@@ -346,7 +334,7 @@ impl Engine {
     ) -> ApiResult<Json> {
         let page = Query::new(pairs).page()?;
         self.read(|st| {
-            orgs::get(st, org_id)?;
+            st.get_org(org_id)?;
             let now = super::now_ms();
             let invs: Vec<_> = st
                 .org_invitations_of(org_id)
@@ -402,10 +390,7 @@ impl Engine {
         let statuses = q.statuses("status")?;
         let page = q.page()?;
         self.read(|st| {
-            let user = st
-                .users
-                .get(user_id)
-                .ok_or_else(|| ApiError::user_not_found(user_id))?;
+            let user = st.get_user(user_id)?;
             let emails: HashSet<String> = user
                 .email_addresses
                 .iter()
@@ -437,7 +422,7 @@ impl Engine {
     ) -> ApiResult<Json> {
         let input: RevokeOrgInvitation = body::parse(&body::REVOKE_ORG_INVITATION, body)?;
         self.write(|st, ch| {
-            orgs::get(st, org_id)?;
+            st.get_org(org_id)?;
             let mut inv = match st.org_invitations.get(id) {
                 Some(inv) if inv.organization_id == org_id => inv.clone(),
                 _ => return Err(ApiError::org_invitation_not_found(id)),
@@ -446,7 +431,7 @@ impl Engine {
                 .requesting_user_id
                 .as_deref()
                 .filter(|s| !s.is_empty())
-                && !members::user_is_admin(st, org_id, by)
+                && !st.is_org_admin(org_id, by)
             {
                 return Err(ApiError::inviter_not_admin("requesting_user_id"));
             }
@@ -456,8 +441,7 @@ impl Engine {
             }
             inv.status = InvitationStatus::Revoked;
             inv.updated_at = now;
-            ch.touch(Table::OrganizationInvitations, id);
-            st.insert_org_invitation(inv);
+            st.save_org_invitation(ch, inv);
             Ok(org_invitation_json(st, id))
         })
     }
@@ -559,8 +543,7 @@ impl Engine {
             }
             inv.status = InvitationStatus::Revoked;
             inv.updated_at = now;
-            ch.touch(Table::Invitations, id);
-            st.invitations.insert(id.to_owned(), inv);
+            st.save_invitation(ch, inv);
             Ok(json(&st.invitations[id].view(now)))
         })
     }
@@ -570,10 +553,8 @@ impl Engine {
     pub fn delete_invitation(&self, id: &str) -> ApiResult<Json> {
         self.write(|st, ch| {
             let inv = st
-                .invitations
-                .remove(id)
+                .delete_invitation(ch, id)
                 .ok_or_else(|| ApiError::invitation_not_found(id))?;
-            ch.touch(Table::Invitations, id);
             Ok(json(&DeletedObject {
                 object: "invitation",
                 id: inv.id,
@@ -600,7 +581,7 @@ pub(super) fn seed_org_invitation(
         }
         Some(_) => {
             validate::email("email_address", &inv.email_address).map_err(ApiError::form1)?;
-            members::check_role(st, "role", &inv.role)?;
+            st.check_role("role", &inv.role)?;
         }
     }
     create_org_invitation(st, ch, org_id, inv, now);

@@ -5,15 +5,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::body;
-use super::metadata::{self, MetadataInput, Mode};
-use super::orgs;
+use super::metadata::{self, Mode};
 use super::query::{self, Query, by_creation, cmp_nullable, directed};
-use super::state::{Changes, State, Table};
-use super::users::UserFilter;
+use super::state::{Changes, State};
+use super::user_filter::UserFilter;
 use super::{Engine, Json, json, list_json};
 use crate::error::{ApiError, ApiResult};
-use crate::ids::new_id;
-use crate::model::{InvitationStatus, Membership, MembershipView, Metadata, Role, User};
+use crate::model::{Membership, MembershipView, Metadata, Role, User};
 
 /// `POST /organizations/{id}/memberships` (a seed file names the organization in the body).
 #[derive(Debug, Default, Deserialize)]
@@ -31,86 +29,6 @@ struct UpdateMembership {
     role: String,
 }
 
-/// The permission that makes a member an administrator.
-const MANAGE_MEMBERS: &str = "org:sys_memberships:manage";
-
-fn is_admin(st: &State, role: &str) -> bool {
-    st.role(role)
-        .is_some_and(|r| r.permissions.iter().any(|p| p == MANAGE_MEMBERS))
-}
-
-pub(super) fn has_admin(st: &State, org_id: &str) -> bool {
-    st.org_members.get(org_id).is_some_and(|members| {
-        members
-            .values()
-            .filter_map(|m| st.memberships.get(m))
-            .any(|m| is_admin(st, &m.role))
-    })
-}
-
-/// Whether `user_id` is an administrator of `org_id`.
-pub(super) fn user_is_admin(st: &State, org_id: &str, user_id: &str) -> bool {
-    st.membership_of(org_id, user_id)
-        .is_some_and(|m| is_admin(st, &m.role))
-}
-
-pub(super) fn check_role<'a>(st: &'a State, param: &str, role: &str) -> ApiResult<&'a Role> {
-    st.role(role).ok_or_else(|| {
-        let known: Vec<&str> = st.roles.iter().map(|r| r.key.as_str()).collect();
-        ApiError::role_not_found(param, role, &known)
-    })
-}
-
-/// Memberships plus pending invitations may not exceed `max_allowed_memberships` (0: no limit).
-pub(super) fn check_quota(st: &State, org_id: &str, adding: usize) -> ApiResult<()> {
-    let org = orgs::get(st, org_id)?;
-    let max = org.max_allowed_memberships;
-    if max <= 0 {
-        return Ok(());
-    }
-    let now = super::now_ms();
-    let used = st.members_count(org_id) as usize
-        + st.org_invitations_of(org_id)
-            .filter(|i| i.status_at(now) == InvitationStatus::Pending)
-            .count();
-    if used + adding > max as usize {
-        return Err(ApiError::membership_quota_exceeded(max));
-    }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(super) fn insert(
-    st: &mut State,
-    ch: &mut Changes,
-    org_id: &str,
-    user_id: &str,
-    role: &str,
-    public_metadata: Metadata,
-    private_metadata: Metadata,
-    now: i64,
-) -> String {
-    let m = Membership {
-        id: new_id("orgmem"),
-        organization_id: org_id.to_owned(),
-        user_id: user_id.to_owned(),
-        role: role.to_owned(),
-        public_metadata,
-        private_metadata,
-        created_at: now,
-        updated_at: now,
-    };
-    let id = m.id.clone();
-    ch.touch(Table::Memberships, &id);
-    st.insert_membership(m);
-    id
-}
-
-pub(super) fn remove(st: &mut State, ch: &mut Changes, id: &str) -> Option<Membership> {
-    ch.touch(Table::Memberships, id);
-    st.remove_membership(id)
-}
-
 pub(super) fn create(
     st: &mut State,
     ch: &mut Changes,
@@ -118,69 +36,47 @@ pub(super) fn create(
     input: CreateMembership,
     now: i64,
 ) -> ApiResult<String> {
-    orgs::get(st, org_id)?;
-    check_role(st, "role", &input.role)?;
-    if !st.users.contains_key(&input.user_id) {
-        return Err(ApiError::user_not_found(&input.user_id));
-    }
+    st.get_org(org_id)?;
+    st.check_role("role", &input.role)?;
+    st.get_user(&input.user_id)?;
     if st.membership_of(org_id, &input.user_id).is_some() {
         return Err(ApiError::already_member(&input.user_id));
     }
-    for (param, value) in [
-        ("public_metadata", &input.public_metadata),
-        ("private_metadata", &input.private_metadata),
-    ] {
-        if let Some(v) = value {
-            metadata::check_size(param, v)?;
-        }
-    }
-    check_quota(st, org_id, 1)?;
-    Ok(insert(
-        st,
-        ch,
+    metadata::check_sizes([
+        ("public_metadata", input.public_metadata.as_ref()),
+        ("private_metadata", input.private_metadata.as_ref()),
+    ])?;
+    st.check_membership_quota(org_id, 1)?;
+    let m = Membership::new(
         org_id,
         &input.user_id,
         &input.role,
         input.public_metadata.unwrap_or_default(),
         input.private_metadata.unwrap_or_default(),
         now,
-    ))
-}
-
-fn find<'a>(st: &'a State, org_id: &str, user_id: &str) -> ApiResult<&'a Membership> {
-    orgs::get(st, org_id)?;
-    st.membership_of(org_id, user_id)
-        .ok_or_else(ApiError::membership_not_found)
+    );
+    let id = m.id.clone();
+    st.save_membership(ch, m);
+    Ok(id)
 }
 
 /// Refuses a change that would leave members but no administrator.
 fn check_keeps_admin(st: &State, m: &Membership, new_role: Option<&str>) -> ApiResult<()> {
-    if !is_admin(st, &m.role) || new_role.is_some_and(|r| is_admin(st, r)) {
+    if !st.is_admin_role(&m.role) || new_role.is_some_and(|r| st.is_admin_role(r)) {
         return Ok(());
     }
-    let members = st.org_members.get(&m.organization_id);
-    let others: Vec<&Membership> = members
-        .into_iter()
-        .flat_map(|ms| ms.values())
-        .filter_map(|id| st.memberships.get(id))
+    let others: Vec<&Membership> = st
+        .memberships_of(&m.organization_id)
         .filter(|o| o.id != m.id)
         .collect();
     let remaining_members = !others.is_empty() || new_role.is_some();
-    if remaining_members && !others.iter().any(|o| is_admin(st, &o.role)) {
+    if remaining_members && !others.iter().any(|o| st.is_admin_role(&o.role)) {
         return Err(ApiError::last_admin());
     }
     Ok(())
 }
 
 /// Fallback for a membership whose role was removed from the role set (seeded data).
-fn unknown_role(key: &str) -> Role {
-    Role {
-        key: key.to_owned(),
-        name: key.trim_start_matches("org:").to_owned(),
-        permissions: Vec::new(),
-    }
-}
-
 /// A membership as Clerk shows it, with its organization and the member's public data.
 pub(super) fn view<'a>(
     st: &'a State,
@@ -190,18 +86,18 @@ pub(super) fn view<'a>(
     let org = st.orgs.get(&m.organization_id)?;
     let role = st.role(&m.role).unwrap_or(fallback);
     let user: Option<&User> = st.user(&m.user_id);
-    Some(m.view(role, org.view(orgs::counts(st, org, true, false)), user))
+    Some(m.view(role, org.view(st.org_counts(org, true, false)), user))
 }
 
 fn view_json(st: &State, m: &Membership) -> Json {
-    let fallback = unknown_role(&m.role);
+    let fallback = Role::unknown(&m.role);
     json(&view(st, m, &fallback).expect("membership's organization exists"))
 }
 
 fn list_views(st: &State, ms: Vec<&Membership>, page: query::Page) -> Json {
     let total = ms.len();
     let page_items = query::paginate(ms, page);
-    let fallbacks: Vec<Role> = page_items.iter().map(|m| unknown_role(&m.role)).collect();
+    let fallbacks: Vec<Role> = page_items.iter().map(|m| Role::unknown(&m.role)).collect();
     let views: Vec<_> = page_items
         .iter()
         .zip(&fallbacks)
@@ -275,14 +171,10 @@ impl Engine {
         let order = q.order_by(MEMBERSHIP_ORDER_FIELDS, "-created_at")?;
         let page = q.page()?;
         self.read(|st| {
-            orgs::get(st, org_id)?;
+            st.get_org(org_id)?;
             let empty = filter.is_empty();
             let mut ms: Vec<&Membership> = st
-                .org_members
-                .get(org_id)
-                .into_iter()
-                .flat_map(|m| m.values())
-                .filter_map(|id| st.memberships.get(id))
+                .memberships_of(org_id)
                 .filter(|m| roles.is_empty() || roles.contains(&m.role))
                 .filter(|m| {
                     empty
@@ -317,9 +209,7 @@ impl Engine {
     ) -> ApiResult<Json> {
         let page = Query::new(pairs).page()?;
         self.read(|st| {
-            if !st.users.contains_key(user_id) {
-                return Err(ApiError::user_not_found(user_id));
-            }
+            st.get_user(user_id)?;
             let mut ms: Vec<&Membership> = st
                 .user_orgs
                 .get(user_id)
@@ -340,14 +230,13 @@ impl Engine {
     ) -> ApiResult<Json> {
         let input: UpdateMembership = body::parse(&body::UPDATE_MEMBERSHIP, body)?;
         self.write(|st, ch| {
-            let mut m = find(st, org_id, user_id)?.clone();
-            check_role(st, "role", &input.role)?;
+            let mut m = st.get_membership(org_id, user_id)?.clone();
+            st.check_role("role", &input.role)?;
             check_keeps_admin(st, &m, Some(&input.role))?;
             m.role = input.role;
             m.updated_at = super::now_ms();
-            ch.touch(Table::Memberships, &m.id);
             let id = m.id.clone();
-            st.insert_membership(m);
+            st.save_membership(ch, m);
             Ok(view_json(st, &st.memberships[&id]))
         })
     }
@@ -358,33 +247,12 @@ impl Engine {
         user_id: &str,
         body: Option<Value>,
     ) -> ApiResult<Json> {
-        let input: MetadataInput = body::parse(&body::UPDATE_MEMBERSHIP_METADATA, body)?;
+        let input = metadata::read_body(&body::UPDATE_MEMBERSHIP_METADATA, body, Mode::Merge)?;
         self.write(|st, ch| {
-            let mut m = find(st, org_id, user_id)?.clone();
-            let public = metadata::updated(
-                "public_metadata",
-                &m.public_metadata,
-                input.public_metadata.as_ref(),
-                Mode::Merge,
-            )?;
-            let private = metadata::updated(
-                "private_metadata",
-                &m.private_metadata,
-                input.private_metadata.as_ref(),
-                Mode::Merge,
-            )?;
-            if public.is_some() || private.is_some() {
-                m.updated_at = super::now_ms();
-            }
-            if let Some(v) = public {
-                m.public_metadata = v;
-            }
-            if let Some(v) = private {
-                m.private_metadata = v;
-            }
-            ch.touch(Table::Memberships, &m.id);
+            let mut m = st.get_membership(org_id, user_id)?.clone();
+            input.apply(Mode::Merge, &mut m, super::now_ms())?;
             let id = m.id.clone();
-            st.insert_membership(m);
+            st.save_membership(ch, m);
             Ok(view_json(st, &st.memberships[&id]))
         })
     }
@@ -392,9 +260,9 @@ impl Engine {
     /// Removes a member; answers with the membership as it was.
     pub fn delete_membership(&self, org_id: &str, user_id: &str) -> ApiResult<Json> {
         self.write(|st, ch| {
-            let m = find(st, org_id, user_id)?.clone();
+            let m = st.get_membership(org_id, user_id)?.clone();
             check_keeps_admin(st, &m, None)?;
-            remove(st, ch, &m.id);
+            st.delete_membership(ch, &m.id);
             Ok(view_json(st, &m))
         })
     }

@@ -4,6 +4,11 @@
 //! pairs, path IDs) and returns the JSON Clerk would answer, or a Clerk error. Writes hold the
 //! state lock, change memory, and write the touched records to the store before returning, so an
 //! answered write is durable.
+//!
+//! Resource modules (`users`, `orgs`, `members`, `invitations`) use the shared pieces (`body`,
+//! `query`, `metadata`, `user_filter`, `validate`), the [`state`] and this file's core, never
+//! each other; `seeding` uses the resource modules. The crate's documentation draws the whole
+//! picture.
 
 pub mod body;
 mod invitations;
@@ -11,24 +16,36 @@ mod members;
 pub mod metadata;
 mod orgs;
 pub mod query;
+mod seeding;
+pub mod sessions;
+pub mod shortcodes;
+pub mod sign_in_tokens;
 pub mod state;
+pub mod templates;
+mod user_filter;
 pub mod users;
 mod validate;
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
+use crate::keys::SigningKey;
 use crate::model::Role;
 use crate::store::{Store, StoreError};
-use state::{Changes, State};
+use state::{Changes, Event, State};
 
 pub use invitations::{CreateInvitation, CreateOrgInvitation};
 pub use members::CreateMembership;
 pub use orgs::CreateOrganization;
 pub use users::CreateUser;
+
+pub(crate) use seeding::{
+    seed_invitation, seed_membership, seed_org, seed_org_invitation, seed_user,
+};
 
 /// A serialized JSON answer.
 pub type Json = Vec<u8>;
@@ -102,7 +119,35 @@ impl ApiVersion {
 pub struct Engine {
     state: RwLock<State>,
     store: Option<Mutex<Store>>,
+    /// The instance's signing key, made or loaded on first use.
+    signing: Mutex<Option<Arc<SigningKey>>>,
+    /// Where events go, when webhooks are configured.
+    webhooks: OnceLock<Arc<dyn EventSink>>,
 }
+
+/// Writes a change to the store together with an outbox of `(key, document)` pairs.
+pub type Keep<'a> = dyn FnMut(&[(String, String)]) -> ApiResult<()> + 'a;
+
+/// Where the events of successful writes go: the webhook sender ([`crate::webhooks`]), which
+/// the engine knows only through this.
+pub trait EventSink: Send + Sync + std::fmt::Debug {
+    /// Takes one write's events. `keep` writes the change to the store, in one transaction
+    /// with the documents the sink passes it (its outbox); the events go out only if that
+    /// succeeds. Called under the state's lock, so events leave in the order of the changes.
+    fn publish(&self, events: Vec<Event>, keep: &mut Keep<'_>) -> ApiResult<()>;
+
+    /// Where events are delivered.
+    fn endpoints(&self) -> Vec<String>;
+
+    /// The deliveries so far, filtered by query pairs, as JSON.
+    fn deliveries(&self, pairs: &[(String, String)]) -> ApiResult<Json>;
+
+    /// Stops delivering (the emulator is stopping).
+    fn stop(&self);
+}
+
+/// The data file's marker holding the instance's signing key (PKCS#8 PEM).
+const SIGNING_KEY_META: &str = "signing_key";
 
 impl Engine {
     /// An engine whose state lives only in memory.
@@ -110,6 +155,8 @@ impl Engine {
         Engine {
             state: RwLock::new(State::new(roles)),
             store: None,
+            signing: Mutex::new(None),
+            webhooks: OnceLock::new(),
         }
     }
 
@@ -120,7 +167,73 @@ impl Engine {
         Ok(Engine {
             state: RwLock::new(state),
             store: Some(Mutex::new(store)),
+            signing: Mutex::new(None),
+            webhooks: OnceLock::new(),
         })
+    }
+
+    /// Uses this key (from `--signing-key`) instead of a kept or generated one.
+    pub fn set_signing_key(&self, key: SigningKey) {
+        *self.signing.lock() = Some(Arc::new(key));
+    }
+
+    /// The instance's signing key: the one set, else the one the data file keeps, else a new
+    /// one (kept in the data file, so tokens verify across restarts).
+    pub fn signing_key(&self) -> ApiResult<Arc<SigningKey>> {
+        let mut slot = self.signing.lock();
+        if let Some(key) = &*slot {
+            return Ok(key.clone());
+        }
+        let key = match &self.store {
+            Some(store) => {
+                let mut store = store.lock();
+                match store.meta(SIGNING_KEY_META).map_err(ApiError::internal)? {
+                    Some(pem) => SigningKey::from_pem(&pem).map_err(|e| {
+                        ApiError::internal(format!("the data file's signing key: {e}"))
+                    })?,
+                    None => {
+                        let key = SigningKey::generate().map_err(ApiError::internal)?;
+                        store
+                            .set_meta(SIGNING_KEY_META, &key.private_pem())
+                            .map_err(ApiError::internal)?;
+                        key
+                    }
+                }
+            }
+            None => SigningKey::generate().map_err(ApiError::internal)?,
+        };
+        let key = Arc::new(key);
+        *slot = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Sends the events of every later change to this sink.
+    pub fn set_webhooks(&self, webhooks: Arc<dyn EventSink>) {
+        let _ = self.webhooks.set(webhooks);
+    }
+
+    pub fn webhooks(&self) -> Option<&Arc<dyn EventSink>> {
+        self.webhooks.get()
+    }
+
+    /// A value kept in the data file beside the records (`None` in memory).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.store {
+            Some(store) => store.lock().meta(key),
+            None => Ok(None),
+        }
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        match &self.store {
+            Some(store) => store.lock().set_meta(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// The store, for the webhook deliveries kept beside the records.
+    pub(crate) fn store(&self) -> Option<&Mutex<Store>> {
+        self.store.as_ref()
     }
 
     pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> ApiResult<R>) -> ApiResult<R> {
@@ -129,21 +242,41 @@ impl Engine {
 
     /// Runs a mutation and writes what it touched before the answer leaves. Operations check
     /// everything before changing anything, so an error leaves state untouched.
+    ///
+    /// The webhook deliveries of the events the mutation made are written in the same
+    /// transaction as its records, and queued while the state is still locked, so deliveries
+    /// about one object leave in the order its changes were made.
     pub(crate) fn write<R>(
         &self,
         f: impl FnOnce(&mut State, &mut Changes) -> ApiResult<R>,
     ) -> ApiResult<R> {
         let mut state = self.state.write();
-        let mut changes = Changes::default();
+        let sink = self.webhooks.get();
+        let mut changes = if sink.is_some() {
+            Changes::recording_events()
+        } else {
+            Changes::default()
+        };
         let out = f(&mut state, &mut changes);
-        if !changes.is_empty()
-            && let Some(store) = &self.store
-        {
+        let events = match &out {
+            Ok(_) => changes.take_events(),
+            Err(_) => Vec::new(),
+        };
+        let state = &*state;
+        let mut keep = |outbox: &[(String, String)]| -> ApiResult<()> {
+            if (changes.is_empty() && outbox.is_empty()) || self.store.is_none() {
+                return Ok(());
+            }
             let touched = changes.drain_unique();
+            let store = self.store.as_ref().expect("checked above");
             store
                 .lock()
-                .write(&state, &touched)
-                .map_err(ApiError::internal)?;
+                .write_with(state, &touched, outbox)
+                .map_err(ApiError::internal)
+        };
+        match sink {
+            Some(sink) if !events.is_empty() => sink.publish(events, &mut keep)?,
+            _ => keep(&[])?,
         }
         out
     }
@@ -218,70 +351,4 @@ impl Engine {
         }
         out
     }
-}
-
-fn seed_org_id(st: &State, id_or_slug: Option<&str>) -> ApiResult<String> {
-    let given = id_or_slug.unwrap_or_default();
-    st.find_org(given)
-        .map(|o| o.id.clone())
-        .ok_or_else(ApiError::organization_not_found)
-}
-
-pub(crate) fn seed_user(
-    st: &mut State,
-    ch: &mut Changes,
-    u: CreateUser,
-    now: i64,
-) -> ApiResult<()> {
-    users::create(st, ch, u, now).map(drop)
-}
-
-pub(crate) fn seed_org(
-    st: &mut State,
-    ch: &mut Changes,
-    mut o: CreateOrganization,
-    now: i64,
-) -> ApiResult<()> {
-    // A seed may name the creator by email address.
-    if let Some(creator) = &o.created_by
-        && !st.users.contains_key(creator)
-        && let Some(id) = st.emails.get(&creator.to_lowercase())
-    {
-        o.created_by = Some(id.clone());
-    }
-    orgs::create(st, ch, o, now).map(drop)
-}
-
-pub(crate) fn seed_membership(
-    st: &mut State,
-    ch: &mut Changes,
-    mut m: CreateMembership,
-    now: i64,
-) -> ApiResult<()> {
-    let org = seed_org_id(st, m.organization_id.as_deref())?;
-    if !st.users.contains_key(&m.user_id)
-        && let Some(id) = st.emails.get(&m.user_id.to_lowercase())
-    {
-        m.user_id = id.clone();
-    }
-    members::create(st, ch, &org, m, now).map(drop)
-}
-
-pub(crate) fn seed_org_invitation(
-    st: &mut State,
-    ch: &mut Changes,
-    inv: CreateOrgInvitation,
-    now: i64,
-) -> ApiResult<()> {
-    let org = seed_org_id(st, inv.organization_id.as_deref())?;
-    invitations::seed_org_invitation(st, ch, &org, inv, now)
-}
-
-pub(crate) fn seed_invitation(
-    st: &mut State,
-    ch: &mut Changes,
-    inv: CreateInvitation,
-    now: i64,
-) -> ApiResult<()> {
-    invitations::seed_invitation(st, ch, inv, now)
 }

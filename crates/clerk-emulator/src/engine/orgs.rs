@@ -7,12 +7,12 @@ use serde_json::Value;
 use super::body::{self, Patch};
 use super::metadata::{self, MetadataInput, Mode};
 use super::query::{self, Query, by_creation, contains_ci, directed};
-use super::state::{Changes, State, Table};
+use super::state::{Changes, State};
 use super::validate::{self, collect};
-use super::{ApiVersion, Engine, Json, json, list_json, members, users::metadata_hint};
+use super::{ApiVersion, Engine, Json, json, list_json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
-use crate::model::{DeletedObject, InvitationStatus, Metadata, OrgCounts, Organization};
+use crate::model::{DeletedObject, Membership, Metadata, Organization};
 
 /// `POST /organizations` (a seed file may also set `id`).
 #[derive(Debug, Default, Deserialize)]
@@ -45,7 +45,7 @@ struct UpdateOrganization {
 }
 
 /// The role a creator gets in the organization they create.
-pub(super) const CREATOR_ROLE: &str = "org:admin";
+const CREATOR_ROLE: &str = "org:admin";
 
 /// A slug made from a name: `Acme, Inc.` -> `acme-inc`.
 fn slugify(name: &str) -> String {
@@ -75,27 +75,6 @@ fn free_slug(st: &State, base: String) -> String {
             return candidate;
         }
     }
-}
-
-pub(super) fn counts(
-    st: &State,
-    org: &Organization,
-    with_members: bool,
-    with_missing_admin: bool,
-) -> OrgCounts {
-    let now = super::now_ms();
-    OrgCounts {
-        members: with_members.then(|| st.members_count(&org.id)),
-        pending_invitations: st
-            .org_invitations_of(&org.id)
-            .filter(|i| i.status_at(now) == InvitationStatus::Pending)
-            .count() as i64,
-        missing_admin: with_missing_admin.then(|| !members::has_admin(st, &org.id)),
-    }
-}
-
-pub(super) fn get<'a>(st: &'a State, id: &str) -> ApiResult<&'a Organization> {
-    st.orgs.get(id).ok_or_else(ApiError::organization_not_found)
 }
 
 pub(super) fn create(
@@ -138,14 +117,10 @@ pub(super) fn create(
     if !errors.is_empty() {
         return Err(ApiError::form(errors));
     }
-    for (param, value) in [
-        ("public_metadata", &input.public_metadata),
-        ("private_metadata", &input.private_metadata),
-    ] {
-        if let Some(v) = value {
-            metadata::check_size(param, v)?;
-        }
-    }
+    metadata::check_sizes([
+        ("public_metadata", input.public_metadata.as_ref()),
+        ("private_metadata", input.private_metadata.as_ref()),
+    ])?;
     let creator = input.created_by.filter(|c| !c.is_empty());
     if let Some(creator) = &creator
         && !st.users.contains_key(creator)
@@ -166,12 +141,9 @@ pub(super) fn create(
         updated_at: now.max(created_at),
     };
     let id = org.id.clone();
-    ch.touch(Table::Organizations, &id);
-    st.insert_org(org);
+    st.save_org(ch, org);
     if let Some(creator) = creator {
-        members::insert(
-            st,
-            ch,
+        let m = Membership::new(
             &id,
             &creator,
             CREATOR_ROLE,
@@ -179,12 +151,13 @@ pub(super) fn create(
             Metadata::new(),
             now,
         );
+        st.save_membership(ch, m);
     }
     Ok(id)
 }
 
 fn view_json(st: &State, org: &Organization, with_members: bool, with_missing_admin: bool) -> Json {
-    json(&org.view(counts(st, org, with_members, with_missing_admin)))
+    json(&org.view(st.org_counts(org, with_members, with_missing_admin)))
 }
 
 const ORG_ORDER_FIELDS: &[&str] = &["name", "created_at", "members_count"];
@@ -265,7 +238,7 @@ impl Engine {
             let total = orgs.len();
             let views: Vec<_> = query::paginate(orgs, page)
                 .into_iter()
-                .map(|o| o.view(counts(st, o, with_members, with_missing)))
+                .map(|o| o.view(st.org_counts(o, with_members, with_missing)))
                 .collect();
             Ok(list_json(views, total))
         })
@@ -283,9 +256,9 @@ impl Engine {
             &body::UPDATE_ORGANIZATION
         };
         let input: UpdateOrganization = body::parse(spec, body)
-            .map_err(|e| metadata_hint(e, "organizations/{organization_id}"))?;
+            .map_err(|e| metadata::hint_moved(e, "organizations/{organization_id}"))?;
         self.write(|st, ch| {
-            let mut org = get(st, id)?.clone();
+            let mut org = st.get_org(id)?.clone();
             let mut errors = Vec::new();
             if let Patch::Value(name) = &input.name {
                 collect(&mut errors, validate::org_name("name", name));
@@ -323,25 +296,15 @@ impl Engine {
             if !errors.is_empty() {
                 return Err(ApiError::form(errors));
             }
-            if let Some(v) = metadata::updated(
-                "public_metadata",
-                &org.public_metadata,
-                input.public_metadata.as_ref(),
-                Mode::Replace,
-            )? {
-                org.public_metadata = v;
-            }
-            if let Some(v) = metadata::updated(
-                "private_metadata",
-                &org.private_metadata,
-                input.private_metadata.as_ref(),
-                Mode::Replace,
-            )? {
-                org.private_metadata = v;
-            }
-            org.updated_at = super::now_ms();
-            ch.touch(Table::Organizations, id);
-            st.insert_org(org);
+            let now = super::now_ms();
+            let replaced = MetadataInput {
+                public_metadata: input.public_metadata,
+                private_metadata: input.private_metadata,
+                unsafe_metadata: None,
+            };
+            replaced.apply(Mode::Replace, &mut org, now)?;
+            org.updated_at = now;
+            st.save_org(ch, org);
             Ok(view_json(st, &st.orgs[id], false, false))
         })
     }
@@ -359,36 +322,11 @@ impl Engine {
             Mode::Merge => &body::MERGE_ORGANIZATION_METADATA,
             Mode::Replace => &body::REPLACE_ORGANIZATION_METADATA,
         };
-        let cleared = metadata::nulls(body.as_ref());
-        let mut input: MetadataInput = body::parse(spec, body)?;
-        if mode == Mode::Replace {
-            input.clear(&cleared);
-        }
+        let input = metadata::read_body(spec, body, mode)?;
         self.write(|st, ch| {
-            let mut org = get(st, id)?.clone();
-            let public = metadata::updated(
-                "public_metadata",
-                &org.public_metadata,
-                input.public_metadata.as_ref(),
-                mode,
-            )?;
-            let private = metadata::updated(
-                "private_metadata",
-                &org.private_metadata,
-                input.private_metadata.as_ref(),
-                mode,
-            )?;
-            if public.is_some() || private.is_some() {
-                org.updated_at = super::now_ms();
-            }
-            if let Some(v) = public {
-                org.public_metadata = v;
-            }
-            if let Some(v) = private {
-                org.private_metadata = v;
-            }
-            ch.touch(Table::Organizations, id);
-            st.insert_org(org);
+            let mut org = st.get_org(id)?.clone();
+            input.apply(mode, &mut org, super::now_ms())?;
+            st.save_org(ch, org);
             Ok(view_json(st, &st.orgs[id], false, false))
         })
     }
@@ -396,22 +334,8 @@ impl Engine {
     /// Deletes an organization with all its memberships and invitations.
     pub fn delete_organization(&self, id: &str) -> ApiResult<Json> {
         self.write(|st, ch| {
-            get(st, id)?;
-            let mems: Vec<String> = st
-                .org_members
-                .get(id)
-                .map(|m| m.values().cloned().collect())
-                .unwrap_or_default();
-            for m in mems {
-                members::remove(st, ch, &m);
-            }
-            let invs: Vec<String> = st.org_invitations_of(id).map(|i| i.id.clone()).collect();
-            for inv in invs {
-                st.remove_org_invitation(&inv);
-                ch.touch(Table::OrganizationInvitations, &inv);
-            }
-            let org = st.remove_org(id).expect("checked above");
-            ch.touch(Table::Organizations, id);
+            st.get_org(id)?;
+            let org = st.delete_org(ch, id).expect("checked above");
             Ok(json(&DeletedObject {
                 object: "organization",
                 id: org.id,

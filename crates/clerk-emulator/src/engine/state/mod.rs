@@ -1,12 +1,31 @@
-//! The emulator's in-memory state and its indexes.
+//! The emulator's in-memory state: records, their indexes, lookups and cascades.
 //!
 //! Every lookup the Backend API needs by something other than an ID (email, username, external
-//! ID, slug, membership by organization and user) has an index here, and the insert/remove
-//! helpers keep them in step with the records. Nothing outside this module touches an index.
+//! ID, slug, membership by organization and user) has an index here, and the private
+//! insert/remove helpers keep them in step with the records. Nothing outside this module
+//! touches an index.
+//!
+//! - this file: the records, their indexes, and loading/serializing stored documents;
+//! - `lookup.rs`: reads shared by several resources (a user, an organization or a membership
+//!   or Clerk's not-found error, roles and administrators, an organization's counts, the
+//!   membership limit);
+//! - `write.rs`: every change to a record ([`State::save_user`], [`State::delete_org`], ...),
+//!   with its cascades, recorded in [`Changes`] for the store with the webhook events it
+//!   makes;
+//! - `events.rs`: what those events carry about each record.
+
+mod events;
+mod lookup;
+mod write;
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::model::{Invitation, Membership, Organization, OrganizationInvitation, Role, User};
+pub use write::{Changes, Event};
+
+use crate::model::{
+    Invitation, JwtTemplate, Membership, Organization, OrganizationInvitation, Role, Session,
+    SignInToken, User,
+};
 
 /// A table of the store, named as in SQLite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,15 +35,21 @@ pub enum Table {
     Memberships,
     OrganizationInvitations,
     Invitations,
+    Sessions,
+    JwtTemplates,
+    SignInTokens,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 8] = [
         Table::Users,
         Table::Organizations,
         Table::Memberships,
         Table::OrganizationInvitations,
         Table::Invitations,
+        Table::Sessions,
+        Table::JwtTemplates,
+        Table::SignInTokens,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,39 +59,10 @@ impl Table {
             Table::Memberships => "memberships",
             Table::OrganizationInvitations => "organization_invitations",
             Table::Invitations => "invitations",
+            Table::Sessions => "sessions",
+            Table::JwtTemplates => "jwt_templates",
+            Table::SignInTokens => "sign_in_tokens",
         }
-    }
-}
-
-/// What a mutation touched, so the store can write exactly those records.
-#[derive(Debug, Default)]
-pub struct Changes {
-    touched: Vec<(Table, String)>,
-}
-
-impl Changes {
-    pub fn touch(&mut self, table: Table, id: &str) {
-        self.touched.push((table, id.to_owned()));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.touched.is_empty()
-    }
-
-    /// Forgets what was touched (a change undone in memory must not reach the store).
-    pub fn clear(&mut self) {
-        self.touched.clear();
-    }
-
-    /// Touched records, each once, in key order: the store writes each record's current
-    /// document (or deletes it), so the order of the writes does not matter, and sorting
-    /// needs no second copy of every ID as a set of seen entries would (a seed touches
-    /// 100,000 records at once).
-    pub fn drain_unique(&mut self) -> Vec<(Table, String)> {
-        let mut touched = std::mem::take(&mut self.touched);
-        touched.sort_unstable();
-        touched.dedup();
-        touched
     }
 }
 
@@ -103,6 +99,14 @@ pub struct State {
 
     pub invitations: HashMap<String, Invitation>,
 
+    pub sessions: HashMap<String, Session>,
+    /// user id -> session ids.
+    pub user_sessions: HashMap<String, BTreeSet<String>>,
+    pub jwt_templates: HashMap<String, JwtTemplate>,
+    /// template name -> template id.
+    pub template_names: HashMap<String, String>,
+    pub sign_in_tokens: HashMap<String, SignInToken>,
+
     pub roles: Vec<Role>,
 }
 
@@ -112,10 +116,6 @@ impl State {
             roles,
             ..State::default()
         }
-    }
-
-    pub fn role(&self, key: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.key == key)
     }
 
     /// Adds roles, each replacing any role with the same key.
@@ -143,7 +143,7 @@ impl State {
 
     // ---- users ---------------------------------------------------------------------------
 
-    pub fn insert_user(&mut self, mut user: User) {
+    fn insert_user(&mut self, mut user: User) {
         user.shrink_to_fit();
         if let Some(old) = self.users.remove(&user.id) {
             self.unindex_user(&old);
@@ -153,7 +153,7 @@ impl State {
         self.users.insert(user.id.clone(), Box::new(user));
     }
 
-    pub fn remove_user(&mut self, id: &str) -> Option<Box<User>> {
+    fn remove_user(&mut self, id: &str) -> Option<Box<User>> {
         let user = self.users.remove(id)?;
         self.unindex_user(&user);
         self.deleted_user_keys
@@ -199,22 +199,9 @@ impl State {
         }
     }
 
-    pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.get(id).map(|u| &**u)
-    }
-
-    /// The sort key of a user, or of a deleted one (for cursors).
-    pub fn user_key(&self, id: &str) -> Option<(i64, String)> {
-        self.users
-            .get(id)
-            .map(|u| u.created_at)
-            .or_else(|| self.deleted_user_keys.get(id).copied())
-            .map(|at| (at, id.to_owned()))
-    }
-
     // ---- organizations -----------------------------------------------------------------------
 
-    pub fn insert_org(&mut self, org: Organization) {
+    fn insert_org(&mut self, org: Organization) {
         if let Some(old) = self.orgs.get(&org.id) {
             let old_slug = old.slug.clone();
             self.slugs.remove(&old_slug);
@@ -223,26 +210,15 @@ impl State {
         self.orgs.insert(org.id.clone(), org);
     }
 
-    pub fn remove_org(&mut self, id: &str) -> Option<Organization> {
+    fn remove_org(&mut self, id: &str) -> Option<Organization> {
         let org = self.orgs.remove(id)?;
         self.slugs.remove(&org.slug);
         Some(org)
     }
 
-    /// An organization by ID or slug.
-    pub fn find_org(&self, id_or_slug: &str) -> Option<&Organization> {
-        self.orgs
-            .get(id_or_slug)
-            .or_else(|| self.slugs.get(id_or_slug).and_then(|id| self.orgs.get(id)))
-    }
-
-    pub fn members_count(&self, org_id: &str) -> i64 {
-        self.org_members.get(org_id).map_or(0, |m| m.len() as i64)
-    }
-
     // ---- memberships ---------------------------------------------------------------------------
 
-    pub fn insert_membership(&mut self, m: Membership) {
+    fn insert_membership(&mut self, m: Membership) {
         self.org_members
             .entry(m.organization_id.clone())
             .or_default()
@@ -254,7 +230,7 @@ impl State {
         self.memberships.insert(m.id.clone(), m);
     }
 
-    pub fn remove_membership(&mut self, id: &str) -> Option<Membership> {
+    fn remove_membership(&mut self, id: &str) -> Option<Membership> {
         let m = self.memberships.remove(id)?;
         if let Some(members) = self.org_members.get_mut(&m.organization_id) {
             members.remove(&m.user_id);
@@ -271,16 +247,9 @@ impl State {
         Some(m)
     }
 
-    pub fn membership_of(&self, org_id: &str, user_id: &str) -> Option<&Membership> {
-        self.org_members
-            .get(org_id)
-            .and_then(|m| m.get(user_id))
-            .and_then(|id| self.memberships.get(id))
-    }
-
     // ---- organization invitations -----------------------------------------------------------------
 
-    pub fn insert_org_invitation(&mut self, inv: OrganizationInvitation) {
+    fn insert_org_invitation(&mut self, inv: OrganizationInvitation) {
         self.org_invitations_by_org
             .entry(inv.organization_id.clone())
             .or_default()
@@ -288,7 +257,7 @@ impl State {
         self.org_invitations.insert(inv.id.clone(), inv);
     }
 
-    pub fn remove_org_invitation(&mut self, id: &str) -> Option<OrganizationInvitation> {
+    fn remove_org_invitation(&mut self, id: &str) -> Option<OrganizationInvitation> {
         let inv = self.org_invitations.remove(id)?;
         if let Some(ids) = self.org_invitations_by_org.get_mut(&inv.organization_id) {
             ids.remove(id);
@@ -299,15 +268,43 @@ impl State {
         Some(inv)
     }
 
-    pub fn org_invitations_of<'a>(
-        &'a self,
-        org_id: &str,
-    ) -> impl Iterator<Item = &'a OrganizationInvitation> + 'a {
-        self.org_invitations_by_org
-            .get(org_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.org_invitations.get(id))
+    // ---- application invitations --------------------------------------------------------------
+
+    fn insert_invitation(&mut self, inv: Invitation) {
+        self.invitations.insert(inv.id.clone(), inv);
+    }
+
+    fn remove_invitation(&mut self, id: &str) -> Option<Invitation> {
+        self.invitations.remove(id)
+    }
+
+    // ---- sessions, JWT templates, sign-in tokens ------------------------------------------------
+
+    fn insert_session(&mut self, s: Session) {
+        self.user_sessions
+            .entry(s.user_id.clone())
+            .or_default()
+            .insert(s.id.clone());
+        self.sessions.insert(s.id.clone(), s);
+    }
+
+    fn insert_jwt_template(&mut self, t: JwtTemplate) {
+        if let Some(old) = self.jwt_templates.get(&t.id) {
+            let old_name = old.name.clone();
+            self.template_names.remove(&old_name);
+        }
+        self.template_names.insert(t.name.clone(), t.id.clone());
+        self.jwt_templates.insert(t.id.clone(), t);
+    }
+
+    fn remove_jwt_template(&mut self, id: &str) -> Option<JwtTemplate> {
+        let t = self.jwt_templates.remove(id)?;
+        self.template_names.remove(&t.name);
+        Some(t)
+    }
+
+    fn insert_sign_in_token(&mut self, t: SignInToken) {
+        self.sign_in_tokens.insert(t.id.clone(), t);
     }
 
     /// The JSON document of a record, as the store keeps it; `None` when it no longer exists.
@@ -320,6 +317,9 @@ impl State {
                 self.org_invitations.get(id).map(serde_json::to_string)
             }
             Table::Invitations => self.invitations.get(id).map(serde_json::to_string),
+            Table::Sessions => self.sessions.get(id).map(serde_json::to_string),
+            Table::JwtTemplates => self.jwt_templates.get(id).map(serde_json::to_string),
+            Table::SignInTokens => self.sign_in_tokens.get(id).map(serde_json::to_string),
         };
         doc.map(|d| d.expect("records serialize to JSON"))
     }
@@ -333,10 +333,10 @@ impl State {
             Table::OrganizationInvitations => {
                 self.insert_org_invitation(serde_json::from_str(doc)?)
             }
-            Table::Invitations => {
-                let inv: Invitation = serde_json::from_str(doc)?;
-                self.invitations.insert(inv.id.clone(), inv);
-            }
+            Table::Invitations => self.insert_invitation(serde_json::from_str(doc)?),
+            Table::Sessions => self.insert_session(serde_json::from_str(doc)?),
+            Table::JwtTemplates => self.insert_jwt_template(serde_json::from_str(doc)?),
+            Table::SignInTokens => self.insert_sign_in_token(serde_json::from_str(doc)?),
         }
         Ok(())
     }

@@ -1,0 +1,168 @@
+//! Checks on a user's fields shared by create and update: identifiers unique in the instance,
+//! username and external ID, password digests, times.
+
+use crate::engine::body;
+use crate::engine::state::State;
+use crate::engine::validate;
+use crate::error::{ApiError, ErrorItem};
+
+/// Which identifier kinds a user must keep unique, for messages and indexes.
+#[derive(Clone, Copy)]
+pub(super) enum Ident {
+    Email,
+    Phone,
+    Wallet,
+}
+
+impl Ident {
+    fn param(self) -> &'static str {
+        match self {
+            Ident::Email => "email_address",
+            Ident::Phone => "phone_number",
+            Ident::Wallet => "web3_wallet",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Ident::Email => "email address",
+            Ident::Phone => "phone number",
+            Ident::Wallet => "web3 wallet",
+        }
+    }
+
+    fn key(self, value: &str) -> String {
+        match self {
+            Ident::Phone => value.to_owned(),
+            Ident::Email | Ident::Wallet => value.to_lowercase(),
+        }
+    }
+
+    fn index(self, st: &State) -> &std::collections::HashMap<String, String> {
+        match self {
+            Ident::Email => &st.emails,
+            Ident::Phone => &st.phones,
+            Ident::Wallet => &st.wallets,
+        }
+    }
+
+    #[allow(clippy::result_large_err, reason = "the cold path of a rejected value")]
+    fn check(self, param: &str, value: &str) -> Result<(), ErrorItem> {
+        match self {
+            Ident::Email => validate::email(param, value),
+            Ident::Phone => validate::phone(param, value),
+            Ident::Wallet => validate::web3_wallet(param, value),
+        }
+    }
+}
+
+/// Checks a list of new identifiers: format, statuses, uniqueness in the request and instance.
+pub(super) fn check_identifiers(
+    st: &State,
+    kind: Ident,
+    values: &[String],
+    statuses: Option<&[String]>,
+    errors: &mut Vec<ErrorItem>,
+) {
+    let param = kind.param();
+    let mut seen = std::collections::HashSet::new();
+    for v in values {
+        if let Err(e) = kind.check(param, v) {
+            errors.push(e);
+            continue;
+        }
+        let key = kind.key(v);
+        if !seen.insert(key.clone()) || kind.index(st).contains_key(&key) {
+            errors.push(ApiError::identifier_exists(param, kind.what()));
+        }
+    }
+    if let Some(statuses) = statuses.filter(|s| !s.is_empty())
+        && statuses.len() != values.len()
+    {
+        let status_param = format!("{param}_identification_status");
+        errors.push(ApiError::param_value(
+            &status_param,
+            format!(
+                "{status_param} must contain exactly one item per {param} ({} given for {}).",
+                statuses.len(),
+                values.len()
+            ),
+        ));
+    }
+}
+
+pub(super) fn check_username(
+    st: &State,
+    value: &str,
+    own: Option<&str>,
+    errors: &mut Vec<ErrorItem>,
+) {
+    if let Err(e) = validate::username("username", value) {
+        errors.push(e);
+    } else if st
+        .usernames
+        .get(&value.to_lowercase())
+        .is_some_and(|holder| Some(holder.as_str()) != own)
+    {
+        errors.push(ApiError::identifier_exists("username", "username"));
+    }
+}
+
+pub(super) fn check_external_id(
+    st: &State,
+    value: &str,
+    own: Option<&str>,
+    errors: &mut Vec<ErrorItem>,
+) {
+    if st
+        .external_ids
+        .get(value)
+        .is_some_and(|holder| Some(holder.as_str()) != own)
+    {
+        errors.push(ApiError::identifier_exists("external_id", "external ID"));
+    }
+}
+
+pub(super) fn check_password_digest(
+    digest: Option<&String>,
+    hasher: Option<&String>,
+) -> Option<ApiError> {
+    if let Some(h) = hasher
+        && !body::PASSWORD_HASHERS.contains(&h.as_str())
+    {
+        return Some(ApiError::form1(body::enum_error(
+            "password_hasher",
+            h,
+            body::PASSWORD_HASHERS,
+        )));
+    }
+    match (digest, hasher) {
+        (Some(_), None) => Some(ApiError::conditional_missing(
+            "password_hasher",
+            "`password_hasher` is required when `password_digest` is present.",
+        )),
+        (None, Some(_)) => Some(ApiError::conditional_missing(
+            "password_digest",
+            "`password_digest` is required when `password_hasher` is present.",
+        )),
+        _ => None,
+    }
+}
+
+pub(super) fn time_field(
+    param: &str,
+    value: Option<&String>,
+    errors: &mut Vec<ErrorItem>,
+) -> Option<i64> {
+    value.and_then(|v| match validate::rfc3339_ms(param, v) {
+        Ok(ms) => Some(ms),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    })
+}
+
+pub(super) fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
