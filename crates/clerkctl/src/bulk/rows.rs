@@ -8,17 +8,7 @@ use serde_json::{Map, Value};
 use crate::cli::FileFormat;
 use crate::fail::{CliResult, usage};
 
-/// How a CSV cell becomes a JSON value for a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    Text,
-    Bool,
-    Int,
-    /// A JSON object (metadata).
-    Object,
-    /// A list: a JSON array, or values separated by `;`.
-    List,
-}
+pub use crate::ops::Cell;
 
 /// A row read from the input.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use clerk_api::resources::{CreateInvitation, CreateInvitations};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Change, Listing, Object, Write, check, set_some};
+use super::{Cell, Change, Listing, Object, Write, check, row_email, row_text, set_some};
 use crate::fail::{CliResult, Subject, usage};
 
 /// The filters of `app-invitations list` (and of the MCP tool `list_app_invitations`): Clerk's
@@ -99,6 +99,40 @@ pub fn create(input: Create) -> CliResult<Write<CreateInvitation>> {
         );
         req
     }))
+}
+
+/// How a CSV column of an invitations file is read.
+pub fn row_cell(field: &str) -> Cell {
+    match field {
+        "public_metadata" => Cell::Object,
+        "expires_in_days" => Cell::Int,
+        "notify" | "ignore_existing" => Cell::Bool,
+        _ => Cell::Text,
+    }
+}
+
+/// Checks a bulk row (Clerk's create fields); answers its key, the email address lowercased:
+/// one pending invitation per address.
+pub fn prepare_row(row: &Object) -> Result<String, String> {
+    row_email(row)
+}
+
+/// The create of one prepared row, the row as its body.
+pub fn create_row(row: &Object) -> CliResult<Write<CreateInvitation>> {
+    create(Create {
+        email_address: row_text(row, "email_address"),
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+/// The pending invitations a prepared row may have made already (a partial match: pick the
+/// one whose address is the row's).
+pub fn find_row(row: &Object) -> Option<(String, Listing<Invitation>)> {
+    row_email(row).ok().map(|email| {
+        let lookup = find_pending(&email);
+        (email, lookup)
+    })
 }
 
 /// Up to ten invitations in one request (a bulk job's batch, already checked row by row).

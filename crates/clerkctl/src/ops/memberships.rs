@@ -9,7 +9,10 @@ use clerk_api::resources::{AddMember, UpdateMember, UpdateMemberMetadata};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Change, Listing, Object, Write, check, nothing_to_change, set_some};
+use super::{
+    Cell, Change, Listing, Object, Write, check, nothing_to_change, row_reason, row_role, row_text,
+    set_some,
+};
 use crate::fail::{CliResult, Subject};
 
 /// The filters of `members list` and `members export` (and of the MCP tools `list_members` and
@@ -160,6 +163,42 @@ pub fn find(org: &OrganizationId, user: &UserId) -> Listing<OrganizationMembersh
     Listing::new("members list", Subject::Membership, move |c| {
         c.memberships(&org).list().user_id([user.as_str()])
     })
+}
+
+/// How a CSV column of a members file is read.
+pub fn row_cell(field: &str) -> Cell {
+    match field {
+        "public_metadata" | "private_metadata" => Cell::Object,
+        _ => Cell::Text,
+    }
+}
+
+/// Checks a bulk row (`user_id`, `role`, metadata), giving it `role` when it names none;
+/// answers its key, the user ID: one membership per user.
+pub fn prepare_row(row: &mut Object, role: Option<&str>) -> Result<String, String> {
+    row_role(row, role)?;
+    let user = row
+        .get("user_id")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("no user_id")?;
+    row_reason(check::user_id(user)).map(String::from)
+}
+
+/// The add of one prepared row, the row as its body.
+pub fn create_row(org: &OrganizationId, row: &Object) -> CliResult<Write<AddMember>> {
+    add(Add {
+        organization_id: org.to_string(),
+        user_id: row_text(row, "user_id"),
+        role: row_text(row, "role"),
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+/// The membership a prepared row may have made already.
+pub fn find_row(org: &OrganizationId, row: &Object) -> Option<Listing<OrganizationMembership>> {
+    let user = check::user_id(&row_text(row, "user_id")).ok()?;
+    Some(find(org, &user))
 }
 
 /// A new membership: Clerk's add-member fields.

@@ -30,6 +30,58 @@ use crate::fail::{CliResult, Subject, usage};
 /// A JSON object: metadata, or the other fields of a request body.
 pub type Object = Map<String, Value>;
 
+/// How a bulk row's CSV cell becomes the JSON value of a field: each operation that takes rows
+/// says, for each of its fields (`users::row_cell`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Text,
+    Bool,
+    Int,
+    /// A JSON object (metadata).
+    Object,
+    /// A list: a JSON array, or values separated by `;`.
+    List,
+}
+
+/// Reads a text field of a bulk row (Clerk's field names), or "".
+fn row_text(row: &Object, field: &str) -> String {
+    row.get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A check's refusal as a bulk row's reason.
+fn row_reason<T>(r: CliResult<T>) -> Result<T, String> {
+    r.map_err(|f| match f {
+        crate::fail::Fail::Usage(m) => m,
+        other => other.line(),
+    })
+}
+
+/// Checks a row's `role`, or gives it `default` (the job's `--role`).
+fn row_role(row: &mut Object, default: Option<&str>) -> Result<(), String> {
+    match (row.get("role"), default) {
+        (Some(Value::String(r)), _) => row_reason(check::role(r)).map(drop),
+        (Some(_), _) => Err("role must be a string such as org:member".into()),
+        (None, Some(r)) => {
+            row.insert("role".into(), Value::String(r.to_owned()));
+            Ok(())
+        }
+        (None, None) => Err("no role: add a role column, or pass --role".into()),
+    }
+}
+
+/// A row's email address, checked: the key of an invitation row (one pending invitation per
+/// address), lowercased.
+fn row_email(row: &Object) -> Result<String, String> {
+    let email = row
+        .get("email_address")
+        .and_then(Value::as_str)
+        .ok_or("no email_address")?;
+    row_reason(check::email(email)).map(|e| e.to_lowercase())
+}
+
 /// What a change does: what the read-only guard refuses, the confirmation prompt asks about,
 /// and the audit log records (with the name of the command or tool that asked for it).
 #[derive(Debug, Clone)]

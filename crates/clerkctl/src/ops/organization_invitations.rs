@@ -10,7 +10,9 @@ use clerk_api::resources::{
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Change, Listing, Object, Read, Write, check, set_some};
+use super::{
+    Cell, Change, Listing, Object, Read, Write, check, row_email, row_role, row_text, set_some,
+};
 use crate::fail::{CliResult, Subject, usage};
 
 /// The filters of `invitations list` (and of the MCP tool `list_invitations`): Clerk's query
@@ -169,6 +171,42 @@ pub fn create(input: Create) -> CliResult<Write<CreateOrganizationInvitation>> {
         );
         req
     }))
+}
+
+/// How a CSV column of an invitations file is read.
+pub fn row_cell(field: &str) -> Cell {
+    match field {
+        "public_metadata" | "private_metadata" => Cell::Object,
+        "expires_in_days" => Cell::Int,
+        "notify" => Cell::Bool,
+        _ => Cell::Text,
+    }
+}
+
+/// Checks a bulk row (Clerk's create fields), giving it `role` when it names none; answers its
+/// key, the email address lowercased: one pending invitation per address.
+pub fn prepare_row(row: &mut Object, role: Option<&str>) -> Result<String, String> {
+    row_role(row, role)?;
+    row_email(row)
+}
+
+/// The create of one prepared row, the row as its body.
+pub fn create_row(
+    org: &OrganizationId,
+    row: &Object,
+) -> CliResult<Write<CreateOrganizationInvitation>> {
+    create(Create {
+        organization_id: org.to_string(),
+        email_address: row_text(row, "email_address"),
+        role: row_text(row, "role"),
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+/// The pending invitation a prepared row may have made already.
+pub fn find_row(org: &OrganizationId, row: &Object) -> Option<Listing<OrganizationInvitation>> {
+    row_email(row).ok().map(|email| find_pending(org, &email))
 }
 
 /// Up to ten invitations in one request (a bulk job's batch, already checked row by row).

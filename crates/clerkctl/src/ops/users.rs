@@ -8,7 +8,12 @@ use clerk_api::resources::{CountUsers, CreateUser, UpdateUser, UserMetadata};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Change, Listing, Object, Read, Write, check, nothing_to_change, set_some};
+use serde_json::Value;
+
+use super::{
+    Cell, Change, Listing, Object, Read, Write, check, nothing_to_change, row_reason, row_text,
+    set_some,
+};
 use crate::fail::{CliResult, Subject, usage};
 
 /// The filters of `users list`, `users count` and `users export` (and of the MCP tools
@@ -507,18 +512,107 @@ pub fn access(user_id: &str, access: Access) -> CliResult<Write<One<User>>> {
     }))
 }
 
-/// The users a bulk import's row may have made already: by external ID, then by email
-/// addresses (each is unique, so the first page says).
-pub fn find(external_id: Option<&str>, emails: &[String]) -> Vec<Listing<User>> {
+/// How a CSV column of a users file is read.
+pub fn row_cell(field: &str) -> Cell {
+    match field {
+        "email_address"
+        | "phone_number"
+        | "web3_wallet"
+        | "backup_codes"
+        | "email_address_identification_status"
+        | "phone_number_identification_status" => Cell::List,
+        "public_metadata" | "private_metadata" | "unsafe_metadata" => Cell::Object,
+        "create_organizations_limit" => Cell::Int,
+        "skip_password_checks"
+        | "skip_password_requirement"
+        | "delete_self_enabled"
+        | "skip_legal_checks"
+        | "skip_user_requirement"
+        | "create_organization_enabled"
+        | "bypass_client_trust"
+        | "banned"
+        | "locked" => Cell::Bool,
+        _ => Cell::Text,
+    }
+}
+
+/// A row's email addresses (Clerk takes a list; a row may give one string).
+fn row_emails(row: &Object) -> Vec<String> {
+    match row.get("email_address") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Checks a bulk row (Clerk's create-user fields), making single email addresses, phone
+/// numbers and wallets into lists; answers its key, what identifies the user so that a row is
+/// never created twice: the external ID, else the first email address, username or phone
+/// number.
+pub fn prepare_row(row: &mut Object) -> Result<String, String> {
+    for list in ["email_address", "phone_number", "web3_wallet"] {
+        if let Some(Value::String(s)) = row.get(list) {
+            let one = Value::Array(vec![Value::String(s.clone())]);
+            row.insert(list.into(), one);
+        }
+    }
+    let emails: Vec<String> = match row.get("email_address") {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|e| {
+                e.as_str()
+                    .map(str::to_owned)
+                    .ok_or("email_address must hold strings")
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("email_address must be an address or a list of them".into()),
+    };
+    for e in &emails {
+        row_reason(check::email(e))?;
+    }
+    let text = |k: &str| Some(row_text(row, k)).filter(|s| !s.is_empty());
+    let first_phone = row
+        .get("phone_number")
+        .and_then(|p| p.get(0))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(ext) = text("external_id") {
+        Ok(format!("external_id:{ext}"))
+    } else if let Some(e) = emails.first() {
+        Ok(format!("email:{}", e.to_lowercase()))
+    } else if let Some(u) = text("username") {
+        Ok(format!("username:{}", u.to_lowercase()))
+    } else if let Some(p) = first_phone {
+        Ok(format!("phone:{p}"))
+    } else {
+        Err("no external_id, email_address, username or phone_number to match the user by".into())
+    }
+}
+
+/// The create of one prepared row, the row as its body.
+pub fn create_row(row: &Object) -> CliResult<Write<CreateUser>> {
+    create(Create {
+        other: row.clone(),
+        ..Default::default()
+    })
+}
+
+/// The lookups for the user a prepared row may have made already: by external ID, then by
+/// email addresses (each is unique, so a first page says).
+pub fn find_row(row: &Object) -> Vec<Listing<User>> {
     let mut lookups = Vec::new();
-    if let Some(ext) = external_id.filter(|e| !e.is_empty()) {
-        let ext = ext.to_owned();
+    let ext = row_text(row, "external_id");
+    if !ext.is_empty() {
         lookups.push(Listing::new("users list", Subject::User, move |c| {
             c.users().list().external_id([ext.clone()])
         }));
     }
+    let emails = row_emails(row);
     if !emails.is_empty() {
-        let emails = emails.to_vec();
         lookups.push(Listing::new("users list", Subject::User, move |c| {
             c.users().list().email_address(emails.clone())
         }));
