@@ -64,7 +64,7 @@ pub mod seed;
 pub mod server;
 pub mod store;
 
-pub use config::{Config, Faults, RateLimit};
+pub use config::{Clock, Config, Faults, InstanceKind, Lockout, RateLimit, Settings};
 pub use engine::Engine;
 pub use error::ApiError;
 pub use server::Emulator;

@@ -85,7 +85,9 @@ fn unknown_role(key: &str) -> Role {
     }
 }
 
-/// A membership as Clerk shows it, with its organization and the member's public data.
+/// A membership as Clerk shows it, with its organization and the member's public data. The
+/// organization carries no `members_count`: Clerk sends it only when asked for
+/// (`include_members_count`), which the membership endpoints do not offer.
 pub(super) fn view<'a>(
     st: &'a State,
     m: &'a Membership,
@@ -94,7 +96,7 @@ pub(super) fn view<'a>(
     let org = st.orgs.get(&m.organization_id)?;
     let role = st.role(&m.role).unwrap_or(fallback);
     let user: Option<&User> = st.user(&m.user_id);
-    Some(m.view(role, org.view(st.org_counts(org, true, false)), user))
+    Some(m.view(role, org.view(st.org_counts(org, false, false)), user))
 }
 
 fn view_json(st: &State, m: &Membership) -> Json {

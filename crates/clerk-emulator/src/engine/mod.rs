@@ -27,6 +27,7 @@ use std::path::Path;
 use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::model::Role;
 use crate::store::{Store, StoreError};
@@ -132,6 +133,17 @@ impl Engine {
             state: RwLock::new(state),
             store: Some(Mutex::new(store)),
         })
+    }
+
+    /// This engine with an instance's settings (a new production instance's by default).
+    pub fn with_settings(self, settings: Settings) -> Engine {
+        self.state.write().settings = settings;
+        self
+    }
+
+    /// The instance's settings.
+    pub fn settings(&self) -> Settings {
+        self.state.read().settings.clone()
     }
 
     pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> ApiResult<R>) -> ApiResult<R> {

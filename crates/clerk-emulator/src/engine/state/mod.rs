@@ -19,6 +19,7 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use write::Changes;
 
+use crate::config::Settings;
 use crate::model::{Invitation, Membership, Organization, OrganizationInvitation, Role, User};
 
 /// A table of the store, named as in SQLite.
@@ -85,6 +86,9 @@ pub struct State {
     pub invitations: HashMap<String, Invitation>,
 
     pub roles: Vec<Role>,
+
+    /// The instance's settings: organization defaults, slugs, lockout.
+    pub settings: Settings,
 }
 
 impl State {
@@ -115,7 +119,11 @@ impl State {
     /// Removes every record, keeping the roles.
     pub fn clear_records(&mut self) {
         let roles = std::mem::take(&mut self.roles);
-        *self = State::new(roles);
+        let settings = std::mem::take(&mut self.settings);
+        *self = State {
+            settings,
+            ..State::new(roles)
+        };
     }
 
     // ---- users ---------------------------------------------------------------------------
