@@ -5,20 +5,45 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clerk_emulator::config::Faults;
-use clerk_emulator::{Config, Emulator};
+use clerk_emulator::{Config, Emulator, Settings};
 
 use crate::cli::EmulatorArgs;
 
+/// The instance's settings: a new instance of the kind asked for, changed by the settings file,
+/// then by the flags.
+pub fn settings(args: &EmulatorArgs) -> Result<Settings, String> {
+    let mut s = Settings::load(args.settings.as_deref(), args.instance)?;
+    if let Some(n) = args.membership_limit {
+        s.membership_limit = n;
+    }
+    if let Some(on) = args.org_slugs {
+        s.org_slugs = on.is_on();
+    }
+    if let Some(limit) = args.rate_limit {
+        s.rate_limit = Some(limit);
+    }
+    if args.no_limits {
+        s = s.no_limits();
+    }
+    Ok(s)
+}
+
 pub fn run(args: EmulatorArgs) -> ExitCode {
     init_logging();
+    let settings = match settings(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("clerkctl emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = Config {
         host: args.host,
         port: args.port,
         data: args.data,
         secret_keys: args.secret_keys,
         seed: args.seed,
-        rate_limit: args.rate_limit,
-        invitation_limits: args.invitation_limits,
+        settings,
         faults: Faults {
             rate: args.fault_rate,
             kinds: args.faults,
@@ -26,6 +51,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
             seed: args.fault_seed,
         },
         latency: Duration::from_millis(args.latency_ms),
+        ..Config::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -50,6 +76,7 @@ async fn serve(config: Config) -> ExitCode {
     } else {
         format!("{} configured key(s)", config.secret_keys.len())
     };
+    let settings = config.settings.describe();
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {
@@ -69,6 +96,7 @@ async fn serve(config: Config) -> ExitCode {
         "clerkctl emulator: serving Clerk's Backend API at {url}/v1 ({storage}; {keys}; \
          {users} users, {orgs} organizations, {members} memberships, {org_invs} organization invitations, {invs} invitations). Ctrl-C stops it."
     );
+    eprintln!("clerkctl emulator: settings: {settings}");
     wait_for_signal().await;
     eprintln!("clerkctl emulator: stopping");
     emulator.shutdown().await;
