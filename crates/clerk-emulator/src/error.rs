@@ -300,7 +300,7 @@ catalog! {
         "{0} is not an administrator in the organization. Only administrators can perform this action.",
         None, Evidence::FullIndex {
             entry: "NotAnAdminInOrganization",
-            why: "the index's error for a user who must be an administrator of the organization and is not (the spec: `inviter_user_id` \"must be an administrator in the organization\"); the index marks it for neither API",
+            why: "the index's error for a user who must be an administrator of the organization and is not (the spec: the inviter \"must be a member with administrator privileges in the organization\", and \"only users with 'admin' role can revoke invitations\"); the index marks it for neither API",
         };
     MinimumPermissionsNeeded = 400, "organization_minimum_permissions_needed",
         "minimum organization permissions needed",

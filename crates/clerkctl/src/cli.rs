@@ -783,17 +783,18 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
     /// Members plus pending invitations a new organization allows; 0 for no limit (default 5).
-    #[arg(long, value_name = "N", conflicts_with = "no_limits")]
+    #[arg(long, value_name = "N")]
     pub membership_limit: Option<u32>,
     /// Whether organizations may have slugs (default off, as for applications made since
     /// 2025-10-07).
     #[arg(long, value_name = "on|off")]
     pub org_slugs: Option<OnOff>,
     /// Answer 429 past N requests per SECONDS for each key, instead of the instance's limit.
-    #[arg(long, value_name = "N/SECONDS", conflicts_with = "no_limits")]
+    #[arg(long, value_name = "N/SECONDS")]
     pub rate_limit: Option<clerk_emulator::RateLimit>,
     /// Lift every limit: the instance, per-record and hourly invitation rate limits and the
-    /// default membership limit (for load tests).
+    /// default membership limit (for load tests). --rate-limit and --membership-limit given
+    /// with it still apply.
     #[arg(long)]
     pub no_limits: bool,
     /// Inject faults into this fraction of requests (0.0 to 1.0).

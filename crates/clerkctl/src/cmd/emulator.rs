@@ -10,9 +10,12 @@ use clerk_emulator::{Config, Emulator, Settings};
 use crate::cli::EmulatorArgs;
 
 /// The instance's settings: a new instance of the kind asked for, changed by the settings file,
-/// then by the flags.
+/// then by `--no-limits`, then by the flags that name one setting.
 pub fn settings(args: &EmulatorArgs) -> Result<Settings, String> {
     let mut s = Settings::load(args.settings.as_deref(), args.instance)?;
+    if args.no_limits {
+        s = s.no_limits();
+    }
     if let Some(n) = args.membership_limit {
         s.membership_limit = n;
     }
@@ -21,9 +24,6 @@ pub fn settings(args: &EmulatorArgs) -> Result<Settings, String> {
     }
     if let Some(limit) = args.rate_limit {
         s.rate_limit = Some(limit);
-    }
-    if args.no_limits {
-        s = s.no_limits();
     }
     Ok(s)
 }
