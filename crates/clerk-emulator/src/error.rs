@@ -326,6 +326,39 @@ catalog! {
     ServiceUnavailable = 503, "service_unavailable", "Service unavailable", "Service unavailable",
         None, index("ServiceUnavailable");
 
+    // ---- sessions and tokens -----------------------------------------------------------------
+    SessionNotFound = 404, "resource_not_found", "Session not found",
+        "No session was found with id {0}",
+        None, index("SessionNotFound");
+    JwtTemplateNotFound = 404, "resource_not_found", "JWT template not found",
+        "No JWT template exists with {0}: {1}",
+        None, index("JWTTemplateNotFound");
+    JwtTemplateReservedClaim = 400, "jwt_template_reserved_claim", "reserved claim used",
+        "You can't use the reserved claim: '{0}'",
+        Param, index("JWTTemplateReservedClaim");
+    UserBanned = 403, "user_banned", "User banned",
+        "You have been banned. If you think this was by mistake, please contact support.",
+        None, index("UserBanned");
+    NotAMember = 403, "not_a_member_in_organization", "not a member",
+        "Current user is not a member of the organization. Only organization members can perform this action.",
+        None, index("NotAMemberInOrganization");
+    SignInTokenNotRevocable = 400, "sign_in_token_cannot_be_revoked_code", "cannot revoke",
+        "Sign in token cannot be revoked because its status is {0}. Only pending tokens can be revoked.",
+        None, index("SignInTokenCannotBeRevoked");
+    /// `{0}` is required when `{1}` has the value `{2}`.
+    FormConditionalParamMissingWhen = 422, "form_conditional_param_missing", "is missing",
+        "`{0}` is required when `{1}` is `{2}`.",
+        None, index("FormMissingConditionalParameter");
+    FormParamsOneOfMissing = 422, "form_param_missing", "at least one parameter must be provided",
+        "at least one of `{0}` must be provided",
+        Params, index("FormAtLeastOneOptionalParameterMissing");
+    FormParamEmpty = 422, "form_param_value_invalid", "is invalid", "{0} is invalid. Must be not empty",
+        Param, index("FormInvalidParameterValueMustBeNotEmpty");
+    /// A value that fails a rule of its own, with the reason: a JWT template's shortcode, a
+    /// custom signing key that cannot be read.
+    FormValidationFailedBecause = 422, "form_param_value_invalid", "is invalid", "{0} is invalid: {1}",
+        Param, Evidence::Assumed("Clerk's FormValidationFailed (status, code, short message, meta) with the reason added to the long message: which shortcode of a JWT template, or why a custom signing key cannot be read, is not worded in the index");
+
     // ---- seed files --------------------------------------------------------------------------
     /// A seed file's `id` that is taken or not an ID of the right kind.
     SeedIdInvalid = 422, "form_param_value_invalid", "is invalid",
@@ -853,6 +886,63 @@ impl ApiError {
 
     pub fn seed_external_account_invalid(param: &str) -> ErrorItem {
         Kind::SeedExternalAccountInvalid.param_item(param, &[param])
+    }
+
+    // ---- sessions and tokens -----------------------------------------------------------------
+
+    pub fn session_not_found(id: &str) -> Self {
+        Kind::SessionNotFound.error(&[id])
+    }
+
+    /// A token asked of a session that is not active (revoked, ended, expired, ...).
+    pub fn session_not_active() -> Self {
+        Self::auth_missing()
+    }
+
+    pub fn jwt_template_not_found(attribute: &str, value: &str) -> Self {
+        Kind::JwtTemplateNotFound.error(&[attribute, value])
+    }
+
+    pub fn jwt_template_reserved_claim(claim: &str) -> Self {
+        Self::one(Kind::JwtTemplateReservedClaim.param_item("claims", &[claim]))
+    }
+
+    pub fn user_banned() -> Self {
+        Kind::UserBanned.error(&[])
+    }
+
+    pub fn not_a_member() -> Self {
+        Kind::NotAMember.error(&[])
+    }
+
+    pub fn resource_not_found() -> Self {
+        Kind::ResourceNotFound.error(&[])
+    }
+
+    pub fn sign_in_token_not_revocable(status: &str) -> Self {
+        Kind::SignInTokenNotRevocable.error(&[status])
+    }
+
+    /// `` `param` is required when `condition` is `value`. ``
+    pub fn conditional_param_missing(param: &str, condition: &str, value: &str) -> ErrorItem {
+        Kind::FormConditionalParamMissingWhen.param_item(param, &[param, condition, value])
+    }
+
+    /// At least one of several optional parameters is needed.
+    pub fn one_of_params_missing(params: &[&str]) -> Self {
+        let mut item = Kind::FormParamsOneOfMissing.item(&[&params.join(", ")]);
+        item.meta.insert("param_names".into(), json!(params));
+        Self::one(item)
+    }
+
+    /// A value that must not be empty.
+    pub fn param_empty(param: &str) -> ErrorItem {
+        Kind::FormParamEmpty.param_item(param, &[param])
+    }
+
+    /// A value that fails a rule of its own; `reason` says which.
+    pub fn param_invalid_because(param: &str, reason: &str) -> ErrorItem {
+        Kind::FormValidationFailedBecause.param_item(param, &[param, reason])
     }
 
     // ---- limits and server side --------------------------------------------------------------
