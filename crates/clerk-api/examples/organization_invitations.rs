@@ -6,7 +6,7 @@
 
 use clerk_api::models::InvitationStatus;
 use clerk_api::{Client, SecretKey};
-use clerk_emulator::{Config, Emulator};
+use clerk_emulator::{Config, Emulator, Settings};
 use serde::Serialize;
 
 /// A bulk item can be any type that serializes to the create request's fields.
@@ -78,7 +78,16 @@ async fn organization_invitations(clerk: &Client) -> clerk_api::Result<()> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let emulator = Emulator::start(Config::default()).await?;
+    // A new Clerk instance allows 5 members an organization, pending invitations included;
+    // this one has no such limit.
+    let emulator = Emulator::start(Config {
+        settings: Settings {
+            membership_limit: 0,
+            ..Settings::default()
+        },
+        ..Config::default()
+    })
+    .await?;
     let clerk = Client::builder()
         .secret_key(SecretKey::new("sk_test_examples"))
         .api_url(&emulator.base_url())?

@@ -1,11 +1,12 @@
 //! Organizations: create, get by ID or slug, list and search, update, metadata, delete.
 //!
 //! Runs against Clerk's Backend API emulator (the `clerk-emulator` crate), started in-process
-//! on 127.0.0.1: `cargo run -p clerk-api --example organizations`.
+//! on 127.0.0.1 as an instance with organization slugs on:
+//! `cargo run -p clerk-api --example organizations`.
 
 use clerk_api::ids::OrganizationRef;
 use clerk_api::{Client, SecretKey};
-use clerk_emulator::{Config, Emulator};
+use clerk_emulator::{Config, Emulator, Settings};
 use serde_json::json;
 
 async fn organizations(clerk: &Client) -> clerk_api::Result<()> {
@@ -62,7 +63,12 @@ async fn organizations(clerk: &Client) -> clerk_api::Result<()> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let emulator = Emulator::start(Config::default()).await?;
+    // A new Clerk instance has organization slugs off; this one has them on.
+    let emulator = Emulator::start(Config {
+        settings: Settings::default().org_slugs(true),
+        ..Config::default()
+    })
+    .await?;
     let clerk = Client::builder()
         .secret_key(SecretKey::new("sk_test_examples"))
         .api_url(&emulator.base_url())?

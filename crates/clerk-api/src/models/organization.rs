@@ -35,7 +35,7 @@ pub struct Organization {
     #[serde(default)]
     pub admin_delete_enabled: Option<bool>,
     /// Metadata readable by the frontend and the backend.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::metadata_or_null")]
     pub public_metadata: Metadata,
     /// Metadata readable only by the backend (absent from some answers).
     #[serde(default)]

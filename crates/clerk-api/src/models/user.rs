@@ -41,7 +41,7 @@ pub struct User {
     #[serde(default)]
     pub has_image: bool,
     /// Metadata readable by the frontend and the backend.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::metadata_or_null")]
     pub public_metadata: Metadata,
     /// Metadata readable only by the backend (absent from some answers).
     #[serde(default)]

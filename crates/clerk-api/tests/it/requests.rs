@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use clerk_api::ids::{OrganizationRef, UserId};
 use clerk_api::{Error, RetryPolicy};
-use clerk_emulator::Config;
 use clerk_emulator::config::{FaultKind, Faults};
+use clerk_emulator::{Config, Settings};
 use serde::Serialize;
 use serde_json::json;
 
@@ -83,7 +83,13 @@ async fn metadata_takes_anything_that_serializes_to_an_object() {
 
 #[tokio::test]
 async fn ids_from_strings_are_checked_before_anything_is_sent() {
-    let (_emu, clerk) = setup().await;
+    // The organization gets a slug: an instance with slugs on.
+    let emu = emulator(Config {
+        settings: Settings::default().org_slugs(true),
+        ..Config::default()
+    })
+    .await;
+    let clerk = client_for(&emu);
     async fn get(clerk: &clerk_api::Client, raw: &str) -> clerk_api::Result<String> {
         let id: UserId = raw.parse()?;
         Ok(clerk.users().get(&id).send().await?.id.to_string())
