@@ -23,6 +23,12 @@ pub struct Config {
     pub faults: Faults,
     /// Added before every answer.
     pub latency: Duration,
+    /// A PEM file with the instance's RSA signing key. Without it the key is the one the data
+    /// file keeps, or a new one made on first use (and kept in the data file).
+    pub signing_key: Option<PathBuf>,
+    /// How long a session token lives when the request names no lifetime.
+    pub session_token_lifetime: Duration,
+    pub webhooks: WebhookOptions,
 }
 
 impl Default for Config {
@@ -37,7 +43,67 @@ impl Default for Config {
             invitation_limits: false,
             faults: Faults::default(),
             latency: Duration::ZERO,
+            signing_key: None,
+            session_token_lifetime: Duration::from_secs(
+                crate::engine::sessions::DEFAULT_TOKEN_LIFETIME_SECS as u64,
+            ),
+            webhooks: WebhookOptions::default(),
         }
+    }
+}
+
+/// Where and how changes are delivered as Clerk's webhooks.
+#[derive(Debug, Clone)]
+pub struct WebhookOptions {
+    /// Endpoints (`http://` or `https://` URLs); none turns webhooks off.
+    pub endpoints: Vec<String>,
+    /// The signing secret (`whsec_...`); without it one is made and kept in the data file.
+    pub secret: Option<WebhookSecret>,
+    /// Multiplies the waits of Svix's retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+    /// 10 h); a test can make a day of retries take a second.
+    pub retry_scale: f64,
+    /// How long an endpoint may take to answer before the attempt counts as failed.
+    pub timeout: Duration,
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        WebhookOptions {
+            endpoints: Vec::new(),
+            secret: None,
+            retry_scale: 1.0,
+            timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A webhook signing secret; shown as `whsec_…` in debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(String);
+
+impl WebhookSecret {
+    /// Checks a secret as Svix's libraries read it: `whsec_` then base64 of at least 24 bytes.
+    pub fn parse(s: &str) -> Result<WebhookSecret, String> {
+        crate::webhooks::decode_secret(s)?;
+        Ok(WebhookSecret(s.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(whsec_…)")
+    }
+}
+
+impl FromStr for WebhookSecret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WebhookSecret::parse(s)
     }
 }
 

@@ -539,6 +539,110 @@ impl ApiError {
         )
     }
 
+    // ---- sessions and tokens -----------------------------------------------------------------
+
+    pub fn session_not_found(id: &str) -> Self {
+        Self::new(
+            404,
+            item(
+                "Session not found",
+                format!("No session was found with id {id}"),
+                "resource_not_found",
+            ),
+        )
+    }
+
+    /// A token asked of a session that is not active (revoked, ended, expired, ...).
+    pub fn session_not_active() -> Self {
+        Self::auth_missing()
+    }
+
+    pub fn jwt_template_not_found(attribute: &str, value: &str) -> Self {
+        Self::new(
+            404,
+            item(
+                "JWT template not found",
+                format!("No JWT template exists with {attribute}: {value}"),
+                "resource_not_found",
+            ),
+        )
+    }
+
+    pub fn jwt_template_reserved_claim(claim: &str) -> Self {
+        Self::new(
+            400,
+            param_item(
+                "reserved claim used",
+                format!("You can't use the reserved claim: '{claim}'"),
+                "jwt_template_reserved_claim",
+                "claims",
+            ),
+        )
+    }
+
+    pub fn user_banned() -> Self {
+        Self::new(
+            403,
+            item(
+                "User banned",
+                "You have been banned. If you think this was by mistake, please contact support.",
+                "user_banned",
+            ),
+        )
+    }
+
+    pub fn not_a_member() -> Self {
+        Self::new(
+            403,
+            item(
+                "not a member",
+                "Current user is not a member of the organization. Only organization members can perform this action.",
+                "not_a_member_in_organization",
+            ),
+        )
+    }
+
+    pub fn resource_not_found() -> Self {
+        Self::not_found("Resource not found")
+    }
+
+    pub fn sign_in_token_not_revocable(status: &str) -> Self {
+        Self::new(
+            400,
+            item(
+                "cannot revoke",
+                format!(
+                    "Sign in token cannot be revoked because its status is {status}. Only pending tokens can be revoked."
+                ),
+                "sign_in_token_cannot_be_revoked_code",
+            ),
+        )
+    }
+
+    /// `` `param` is required when `condition` is `value`. ``
+    pub fn conditional_param_missing(param: &str, condition: &str, value: &str) -> ErrorItem {
+        param_item(
+            "is missing",
+            format!("`{param}` is required when `{condition}` is `{value}`."),
+            "form_conditional_param_missing",
+            param,
+        )
+    }
+
+    /// At least one of several optional parameters is needed.
+    pub fn one_of_params_missing(params: &[&str]) -> Self {
+        let list = params
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self::form1(item(
+            "is missing",
+            format!("at least one of {list} must be provided"),
+            "form_param_missing",
+        ))
+    }
+
     // ---- limits and server side --------------------------------------------------------------
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {

@@ -48,6 +48,11 @@ pub fn new_id(prefix: &str) -> String {
     out
 }
 
+/// 20 bytes as 27 base62 characters (an ID's body).
+pub fn base62(n: [u8; 20]) -> String {
+    base62_fixed(n).iter().map(|&b| char::from(b)).collect()
+}
+
 /// Encodes 20 bytes as exactly 27 base62 digits, most significant first.
 ///
 /// Divides by 62^5 (which fits a `u32`) over five 32-bit limbs, then splits each remainder into

@@ -15,7 +15,7 @@ use tower::ServiceExt;
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::http::{DropConnection, router};
+use crate::http::{DropConnection, PeerAddr, router};
 use crate::model::Role;
 use crate::seed::{SeedError, SeedOutcome};
 use crate::store::StoreError;
@@ -31,6 +31,10 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Seed(#[from] SeedError),
+    #[error("signing key {path}: {reason}")]
+    SigningKey { path: String, reason: String },
+    #[error("webhooks: {0}")]
+    Webhooks(String),
 }
 
 /// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] waits for open
@@ -41,7 +45,20 @@ pub struct Emulator {
     engine: Arc<Engine>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    webhook_secret: Option<WebhookSecretSource>,
 }
+
+/// Where the webhook signing secret came from, when webhooks are on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookSecretSource {
+    /// Given in the configuration.
+    Given,
+    /// Made by the emulator (and kept in the data file, if any); the caller shows it.
+    Generated(String),
+}
+
+/// The data file's marker holding a generated webhook signing secret.
+const WEBHOOK_SECRET_META: &str = "webhook_secret";
 
 /// Builds the engine a configuration asks for: in memory or on a data file, then seeded.
 /// A seed fills an empty instance only: a data file that already holds records was seeded
@@ -57,7 +74,52 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
         // Roles live in the seed, not the data file: they were added all the same.
         tracing::info!(seed = %path.display(), "the data file holds records; seed not applied again");
     }
+    if let Some(path) = &config.signing_key {
+        let err = |reason: String| StartError::SigningKey {
+            path: path.display().to_string(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let key = crate::keys::SigningKey::from_pem(&text).map_err(|e| err(e.to_string()))?;
+        engine.set_signing_key(key);
+    }
     Ok(engine)
+}
+
+/// Starts the engine's webhooks when the configuration names endpoints: the secret given,
+/// else the one the data file keeps, else a new one (kept in the data file).
+fn start_webhooks(
+    engine: &Arc<Engine>,
+    config: &Config,
+) -> Result<Option<WebhookSecretSource>, StartError> {
+    let options = &config.webhooks;
+    if options.endpoints.is_empty() {
+        return Ok(None);
+    }
+    let fail = |e: String| StartError::Webhooks(e);
+    let (secret, source) = match &options.secret {
+        Some(s) => (s.expose().to_owned(), WebhookSecretSource::Given),
+        None => {
+            let kept = engine
+                .meta(WEBHOOK_SECRET_META)
+                .map_err(|e| fail(e.to_string()))?;
+            let secret = match kept {
+                Some(s) => s,
+                None => {
+                    let s = crate::webhooks::generate_secret();
+                    engine
+                        .set_meta(WEBHOOK_SECRET_META, &s)
+                        .map_err(|e| fail(e.to_string()))?;
+                    s
+                }
+            };
+            (secret.clone(), WebhookSecretSource::Generated(secret))
+        }
+    };
+    // Clerk's `instance_id` and its tokens' `kid` are the same value.
+    let key = engine.signing_key().map_err(|e| fail(e.to_string()))?;
+    crate::webhooks::Webhooks::start(engine, options, &secret, key.kid()).map_err(fail)?;
+    Ok(Some(source))
 }
 
 /// The error an injected drop makes the connection end with.
@@ -76,7 +138,10 @@ impl Emulator {
     /// Builds the engine from `config` and starts serving.
     pub async fn start(config: Config) -> Result<Emulator, StartError> {
         let engine = Arc::new(engine_for(&config)?);
-        Emulator::serve(engine, &config).await
+        let secret = start_webhooks(&engine, &config)?;
+        let mut emulator = Emulator::serve(engine, &config).await?;
+        emulator.webhook_secret = secret;
+        Ok(emulator)
     }
 
     /// Serves an existing engine (the CLI's `--local` mode shares one).
@@ -88,7 +153,7 @@ impl Emulator {
         let addr = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
-        let app = router(engine.clone(), config);
+        let app = router(engine.clone(), config, &format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, app, stopped));
         Ok(Emulator {
@@ -96,6 +161,7 @@ impl Emulator {
             engine,
             stop: Some(stop),
             task: Some(task),
+            webhook_secret: None,
         })
     }
 
@@ -112,13 +178,22 @@ impl Emulator {
         &self.engine
     }
 
-    /// Stops accepting, lets open requests finish (up to 5 s), then returns.
+    /// Where the webhook signing secret came from (`None` without webhooks).
+    pub fn webhook_secret(&self) -> Option<&WebhookSecretSource> {
+        self.webhook_secret.as_ref()
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s), then returns. Webhook
+    /// deliveries stop too; with a data file, those pending resume at the next start.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Some(hooks) = self.engine.webhooks() {
+            hooks.stop();
         }
     }
 }
@@ -128,6 +203,9 @@ impl Drop for Emulator {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        if let Some(hooks) = self.engine.webhooks() {
+            hooks.stop();
+        }
     }
 }
 
@@ -135,9 +213,9 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, mut stopped: ones
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(pair) => pair,
                 Err(e) => {
                     // Out of file descriptors and the like: wait, then keep serving.
                     tracing::warn!(error = %e, "accept failed");
@@ -152,8 +230,10 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, mut stopped: ones
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let app = app.clone();
             async move {
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut().insert(PeerAddr(peer));
                 let resp = app
-                    .oneshot(req.map(axum::body::Body::new))
+                    .oneshot(req)
                     .await
                     .unwrap_or_else(|never| match never {});
                 if resp.extensions().get::<DropConnection>().is_some() {

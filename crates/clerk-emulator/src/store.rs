@@ -53,6 +53,17 @@ impl Store {
             // A missing directory would otherwise surface as SQLite's terse "unable to open".
             let _ = std::fs::create_dir_all(dir);
         }
+        // A new data file is private: it keeps the instance's signing key and webhook secret.
+        // SQLite gives its journal files the same permissions.
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
@@ -71,6 +82,11 @@ impl Store {
             ))
             .map_err(open_err)?;
         }
+        // Webhook deliveries are not records of the API: a reset keeps them.
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS webhook_deliveries (id TEXT PRIMARY KEY, doc TEXT NOT NULL);",
+        )
+        .map_err(open_err)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
@@ -120,7 +136,24 @@ impl Store {
 
     /// Writes the touched records' current documents (or deletes them) in one transaction.
     pub fn write(&mut self, state: &State, touched: &[(Table, String)]) -> Result<(), StoreError> {
+        self.write_with(state, touched, &[])
+    }
+
+    /// [`Store::write`], and the webhook deliveries the change made, in the same transaction:
+    /// a change is kept with the deliveries that tell about it, or not at all.
+    pub fn write_with(
+        &mut self,
+        state: &State,
+        touched: &[(Table, String)],
+        deliveries: &[(String, String)],
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
+        for (id, doc) in deliveries {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO webhook_deliveries (id, doc) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            )?;
+            stmt.execute(params![id, doc])?;
+        }
         for (table, id) in touched {
             match state.document(*table, id) {
                 Some(doc) => {
@@ -139,6 +172,26 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Updates one webhook delivery's document (its attempts and status).
+    pub fn save_delivery(&mut self, id: &str, doc: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO webhook_deliveries (id, doc) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            params![id, doc],
+        )?;
+        Ok(())
+    }
+
+    /// Every kept webhook delivery's document, in the order they were made.
+    pub fn deliveries(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc FROM webhook_deliveries ORDER BY rowid")?;
+        let docs = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(docs)
     }
 
     /// A value kept beside the records (markers such as "the demo was loaded").

@@ -799,6 +799,43 @@ pub struct EmulatorArgs {
     /// Wait this many milliseconds before every answer.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub latency_ms: u64,
+    /// Sign tokens with this RSA key (a 2048-bit PEM private key, PKCS#8 or PKCS#1). Without
+    /// it the key kept in --data is used, or one is made (and kept in --data).
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
+    /// Seconds a session token lives when the request names no lifetime (Clerk's: 60). A
+    /// short one lets tests see a revoked session's last token expire.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_token_lifetime: u64,
+    /// Deliver every change as Clerk's webhooks (Svix-signed) to this http:// or https:// URL
+    /// (repeatable).
+    #[arg(long = "webhook", value_name = "URL", value_parser = parse_webhook_url)]
+    pub webhooks: Vec<String>,
+    /// Sign webhooks with this secret (whsec_..., as the Clerk Dashboard shows one). Without
+    /// it (or --webhook-secret-env) a secret is made, kept in --data, and printed at start.
+    #[arg(long, value_name = "WHSEC", conflicts_with = "webhook_secret_env")]
+    pub webhook_secret: Option<clerk_emulator::WebhookSecret>,
+    /// Read the webhook signing secret from this environment variable (keeps it out of the
+    /// process list).
+    #[arg(long, value_name = "VAR")]
+    pub webhook_secret_env: Option<String>,
+    /// Multiply the waits of Svix's retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)
+    /// by this factor: 0.001 retries a failing endpoint within two minutes.
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale)]
+    pub webhook_retry_scale: f64,
+}
+
+fn parse_webhook_url(s: &str) -> Result<String, String> {
+    clerk_emulator::webhooks::parse_endpoint(s)
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    let f: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if f >= 0.0 && f.is_finite() {
+        Ok(f)
+    } else {
+        Err(format!("{f} is not a factor of 0 or more"))
+    }
 }
 
 // ---- agent interfaces ------------------------------------------------------------------------------

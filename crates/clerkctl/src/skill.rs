@@ -45,6 +45,10 @@ pub const FILES: &[(&str, &str)] = &[
         "reference/errors.md",
         include_str!("../../../skill/clerk-api/reference/errors.md"),
     ),
+    (
+        "reference/testing.md",
+        include_str!("../../../skill/clerk-api/reference/testing.md"),
+    ),
 ];
 
 /// The line in SKILL.md that `package --with-binary` replaces with directions to the binary

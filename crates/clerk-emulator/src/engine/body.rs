@@ -357,13 +357,92 @@ pub static CREATE_INVITATION_BULK: BodySpec = BodySpec {
     ],
 };
 
-/// Every table, for the spec test.
+/// A token's or template's lifetime in seconds: 30 s to 10 years.
+const LIFETIME: Ty = Ty::Int {
+    min: Some(30),
+    max: Some(315_360_000),
+};
+const CLOCK_SKEW: Ty = Ty::Int {
+    min: Some(0),
+    max: Some(300),
+};
+
+pub static CREATE_SESSION: BodySpec = BodySpec {
+    operation: "createSession",
+    closed: false,
+    fields: &[req("user_id", S), opt("active_organization_id", S)],
+};
+
+pub static CREATE_SESSION_TOKEN: BodySpec = BodySpec {
+    operation: "CreateSessionToken",
+    closed: false,
+    fields: &[nul("expires_in_seconds", LIFETIME)],
+};
+
+pub static CREATE_SESSION_TOKEN_FROM_TEMPLATE: BodySpec = BodySpec {
+    operation: "CreateSessionTokenFromTemplate",
+    closed: false,
+    fields: &[nul("expires_in_seconds", LIFETIME)],
+};
+
+const JWT_TEMPLATE_FIELDS: [Field; 7] = [
+    req("name", S),
+    req("claims", O),
+    nul("lifetime", LIFETIME),
+    nul("allowed_clock_skew", CLOCK_SKEW),
+    opt("custom_signing_key", B),
+    nul("signing_algorithm", S),
+    nul("signing_key", S),
+];
+
+pub static CREATE_JWT_TEMPLATE: BodySpec = BodySpec {
+    operation: "CreateJWTTemplate",
+    closed: false,
+    fields: &JWT_TEMPLATE_FIELDS,
+};
+
+pub static UPDATE_JWT_TEMPLATE: BodySpec = BodySpec {
+    operation: "UpdateJWTTemplate",
+    closed: false,
+    fields: &JWT_TEMPLATE_FIELDS,
+};
+
+pub static CREATE_SIGN_IN_TOKEN: BodySpec = BodySpec {
+    operation: "CreateSignInToken",
+    closed: false,
+    fields: &[
+        req("user_id", S),
+        nul("org_id", S),
+        nul(
+            "expires_in_seconds",
+            Ty::Int {
+                min: Some(1),
+                max: None,
+            },
+        ),
+    ],
+};
+
+/// The emulator's own `POST /_emulator/sessions/{id}/active_organization` (not in Clerk's
+/// Backend API, so not in [`ALL`]): `organization_id` is required and may be `null`.
+pub static SET_ACTIVE_ORGANIZATION: BodySpec = BodySpec {
+    operation: "emulator: set a session's active organization",
+    closed: true,
+    fields: &[Field {
+        name: "organization_id",
+        ty: S,
+        required: true,
+        nullable: true,
+    }],
+};
+
 pub static VERIFY_PASSWORD: BodySpec = BodySpec {
     operation: "VerifyPassword",
     closed: true,
     fields: &[req("password", S)],
 };
 
+/// Every table, for the spec test.
 pub static ALL: &[&BodySpec] = &[
     &CREATE_USER,
     &UPDATE_USER,
@@ -384,6 +463,12 @@ pub static ALL: &[&BodySpec] = &[
     &CREATE_INVITATION,
     &CREATE_INVITATION_BULK,
     &VERIFY_PASSWORD,
+    &CREATE_SESSION,
+    &CREATE_SESSION_TOKEN,
+    &CREATE_SESSION_TOKEN_FROM_TEMPLATE,
+    &CREATE_JWT_TEMPLATE,
+    &UPDATE_JWT_TEMPLATE,
+    &CREATE_SIGN_IN_TOKEN,
 ];
 
 fn json_type(v: &Value) -> &'static str {
@@ -500,6 +585,8 @@ fn check_object(spec: &BodySpec, obj: &Map<String, Value>, errors: &mut Vec<Erro
     }
     for field in spec.fields {
         match obj.get(field.name) {
+            // A required nullable field must be sent, and may be sent as null.
+            Some(Value::Null) if field.required && field.nullable => {}
             None | Some(Value::Null) if field.required => {
                 errors.push(ApiError::param_missing(field.name))
             }

@@ -77,14 +77,6 @@ fn check_keeps_admin(st: &State, m: &Membership, new_role: Option<&str>) -> ApiR
 }
 
 /// Fallback for a membership whose role was removed from the role set (seeded data).
-fn unknown_role(key: &str) -> Role {
-    Role {
-        key: key.to_owned(),
-        name: key.trim_start_matches("org:").to_owned(),
-        permissions: Vec::new(),
-    }
-}
-
 /// A membership as Clerk shows it, with its organization and the member's public data.
 pub(super) fn view<'a>(
     st: &'a State,
@@ -98,14 +90,14 @@ pub(super) fn view<'a>(
 }
 
 fn view_json(st: &State, m: &Membership) -> Json {
-    let fallback = unknown_role(&m.role);
+    let fallback = Role::unknown(&m.role);
     json(&view(st, m, &fallback).expect("membership's organization exists"))
 }
 
 fn list_views(st: &State, ms: Vec<&Membership>, page: query::Page) -> Json {
     let total = ms.len();
     let page_items = query::paginate(ms, page);
-    let fallbacks: Vec<Role> = page_items.iter().map(|m| unknown_role(&m.role)).collect();
+    let fallbacks: Vec<Role> = page_items.iter().map(|m| Role::unknown(&m.role)).collect();
     let views: Vec<_> = page_items
         .iter()
         .zip(&fallbacks)

@@ -18,20 +18,26 @@ mod orgs;
 mod passwords;
 pub mod query;
 mod seeding;
+pub mod sessions;
+pub mod shortcodes;
+pub mod sign_in_tokens;
 pub mod state;
+pub mod templates;
 mod user_filter;
 pub mod users;
 mod validate;
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
+use crate::keys::SigningKey;
 use crate::model::Role;
 use crate::store::{Store, StoreError};
-use state::{Changes, State};
+use state::{Changes, Event, State};
 
 pub use invitations::{CreateInvitation, CreateOrgInvitation};
 pub use members::CreateMembership;
@@ -114,7 +120,35 @@ impl ApiVersion {
 pub struct Engine {
     state: RwLock<State>,
     store: Option<Mutex<Store>>,
+    /// The instance's signing key, made or loaded on first use.
+    signing: Mutex<Option<Arc<SigningKey>>>,
+    /// Where events go, when webhooks are configured.
+    webhooks: OnceLock<Arc<dyn EventSink>>,
 }
+
+/// Writes a change to the store together with an outbox of `(key, document)` pairs.
+pub type Keep<'a> = dyn FnMut(&[(String, String)]) -> ApiResult<()> + 'a;
+
+/// Where the events of successful writes go: the webhook sender ([`crate::webhooks`]), which
+/// the engine knows only through this.
+pub trait EventSink: Send + Sync + std::fmt::Debug {
+    /// Takes one write's events. `keep` writes the change to the store, in one transaction
+    /// with the documents the sink passes it (its outbox); the events go out only if that
+    /// succeeds. Called under the state's lock, so events leave in the order of the changes.
+    fn publish(&self, events: Vec<Event>, keep: &mut Keep<'_>) -> ApiResult<()>;
+
+    /// Where events are delivered.
+    fn endpoints(&self) -> Vec<String>;
+
+    /// The deliveries so far, filtered by query pairs, as JSON.
+    fn deliveries(&self, pairs: &[(String, String)]) -> ApiResult<Json>;
+
+    /// Stops delivering (the emulator is stopping).
+    fn stop(&self);
+}
+
+/// The data file's marker holding the instance's signing key (PKCS#8 PEM).
+const SIGNING_KEY_META: &str = "signing_key";
 
 impl Engine {
     /// An engine whose state lives only in memory.
@@ -122,6 +156,8 @@ impl Engine {
         Engine {
             state: RwLock::new(State::new(roles)),
             store: None,
+            signing: Mutex::new(None),
+            webhooks: OnceLock::new(),
         }
     }
 
@@ -132,7 +168,73 @@ impl Engine {
         Ok(Engine {
             state: RwLock::new(state),
             store: Some(Mutex::new(store)),
+            signing: Mutex::new(None),
+            webhooks: OnceLock::new(),
         })
+    }
+
+    /// Uses this key (from `--signing-key`) instead of a kept or generated one.
+    pub fn set_signing_key(&self, key: SigningKey) {
+        *self.signing.lock() = Some(Arc::new(key));
+    }
+
+    /// The instance's signing key: the one set, else the one the data file keeps, else a new
+    /// one (kept in the data file, so tokens verify across restarts).
+    pub fn signing_key(&self) -> ApiResult<Arc<SigningKey>> {
+        let mut slot = self.signing.lock();
+        if let Some(key) = &*slot {
+            return Ok(key.clone());
+        }
+        let key = match &self.store {
+            Some(store) => {
+                let mut store = store.lock();
+                match store.meta(SIGNING_KEY_META).map_err(ApiError::internal)? {
+                    Some(pem) => SigningKey::from_pem(&pem).map_err(|e| {
+                        ApiError::internal(format!("the data file's signing key: {e}"))
+                    })?,
+                    None => {
+                        let key = SigningKey::generate().map_err(ApiError::internal)?;
+                        store
+                            .set_meta(SIGNING_KEY_META, &key.private_pem())
+                            .map_err(ApiError::internal)?;
+                        key
+                    }
+                }
+            }
+            None => SigningKey::generate().map_err(ApiError::internal)?,
+        };
+        let key = Arc::new(key);
+        *slot = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Sends the events of every later change to this sink.
+    pub fn set_webhooks(&self, webhooks: Arc<dyn EventSink>) {
+        let _ = self.webhooks.set(webhooks);
+    }
+
+    pub fn webhooks(&self) -> Option<&Arc<dyn EventSink>> {
+        self.webhooks.get()
+    }
+
+    /// A value kept in the data file beside the records (`None` in memory).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.store {
+            Some(store) => store.lock().meta(key),
+            None => Ok(None),
+        }
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        match &self.store {
+            Some(store) => store.lock().set_meta(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// The store, for the webhook deliveries kept beside the records.
+    pub(crate) fn store(&self) -> Option<&Mutex<Store>> {
+        self.store.as_ref()
     }
 
     pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> ApiResult<R>) -> ApiResult<R> {
@@ -141,21 +243,41 @@ impl Engine {
 
     /// Runs a mutation and writes what it touched before the answer leaves. Operations check
     /// everything before changing anything, so an error leaves state untouched.
+    ///
+    /// The webhook deliveries of the events the mutation made are written in the same
+    /// transaction as its records, and queued while the state is still locked, so deliveries
+    /// about one object leave in the order its changes were made.
     pub(crate) fn write<R>(
         &self,
         f: impl FnOnce(&mut State, &mut Changes) -> ApiResult<R>,
     ) -> ApiResult<R> {
         let mut state = self.state.write();
-        let mut changes = Changes::default();
+        let sink = self.webhooks.get();
+        let mut changes = if sink.is_some() {
+            Changes::recording_events()
+        } else {
+            Changes::default()
+        };
         let out = f(&mut state, &mut changes);
-        if !changes.is_empty()
-            && let Some(store) = &self.store
-        {
+        let events = match &out {
+            Ok(_) => changes.take_events(),
+            Err(_) => Vec::new(),
+        };
+        let state = &*state;
+        let mut keep = |outbox: &[(String, String)]| -> ApiResult<()> {
+            if (changes.is_empty() && outbox.is_empty()) || self.store.is_none() {
+                return Ok(());
+            }
             let touched = changes.drain_unique();
+            let store = self.store.as_ref().expect("checked above");
             store
                 .lock()
-                .write(&state, &touched)
-                .map_err(ApiError::internal)?;
+                .write_with(state, &touched, outbox)
+                .map_err(ApiError::internal)
+        };
+        match sink {
+            Some(sink) if !events.is_empty() => sink.publish(events, &mut keep)?,
+            _ => keep(&[])?,
         }
         out
     }

@@ -19,6 +19,31 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
+/// The client's address, set on each request by the server.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
+/// What a route is, for what it must pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Clerk's Backend API: authentication, versions, limits, faults.
+    Api,
+    /// The emulator's control and inspection routes: authentication only.
+    Control,
+    /// Public, as on a Frontend API: the JWKS.
+    Public,
+}
+
+fn kind(path: &str) -> Kind {
+    if path == "/.well-known/jwks.json" {
+        Kind::Public
+    } else if path.starts_with("/_emulator/") {
+        Kind::Control
+    } else {
+        Kind::Api
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct Guard {
     keys: Vec<String>,
@@ -168,14 +193,43 @@ fn version(req: &Request) -> Result<ApiVersion, ApiError> {
     })
 }
 
+/// Runs a request with what webhook events say about it (client IP, user agent).
+async fn run(req: Request, next: Next) -> Response {
+    let info = crate::webhooks::RequestInfo {
+        client_ip: req
+            .extensions()
+            .get::<PeerAddr>()
+            .map(|p| p.0.ip().to_string())
+            .unwrap_or_default(),
+        user_agent: req
+            .headers()
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    crate::webhooks::REQUEST.scope(info, next.run(req)).await
+}
+
 pub(super) async fn gate(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let guard = &app.guard;
-    if !guard.latency.is_zero() {
-        tokio::time::sleep(guard.latency).await;
-    }
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
+    match kind(&path) {
+        Kind::Public => return log(&method, &path, started, run(req, next).await),
+        Kind::Control => {
+            let resp = match guard.authenticate(req.headers()) {
+                Ok(_) => run(req, next).await,
+                Err(e) => Failure(e).into_response(),
+            };
+            return log(&method, &path, started, resp);
+        }
+        Kind::Api => {}
+    }
+    if !guard.latency.is_zero() {
+        tokio::time::sleep(guard.latency).await;
+    }
     let checked = (|| {
         let key = guard.authenticate(req.headers())?;
         let version = version(&req)?;
@@ -209,7 +263,7 @@ pub(super) async fn gate(State(app): State<App>, mut req: Request, next: Next) -
     if let Some(e) = early {
         return log(&method, &path, started, Failure(e).into_response());
     }
-    let mut resp = next.run(req).await;
+    let mut resp = run(req, next).await;
     match fault {
         Some(FaultKind::BadGateway) => resp = Failure(ApiError::bad_gateway()).into_response(),
         Some(FaultKind::Drop) => {

@@ -3,6 +3,7 @@
 
 mod guard;
 mod routes;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use crate::config::Config;
 use crate::engine::{Engine, Json};
 use crate::error::ApiError;
 
-pub use guard::DropConnection;
+pub use guard::{DropConnection, PeerAddr};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -27,15 +28,31 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct App {
     pub engine: Arc<Engine>,
     guard: Arc<guard::Guard>,
+    tokens: Arc<TokenSettings>,
 }
 
-/// The router for an engine and a configuration.
-pub fn router(engine: Arc<Engine>, config: &Config) -> Router {
+/// How the emulator's tokens are issued.
+#[derive(Debug)]
+struct TokenSettings {
+    /// The `iss` of every token: the emulator's base URL, which also serves the JWKS at
+    /// `/.well-known/jwks.json` as a Frontend API does.
+    issuer: String,
+    /// Seconds a session token lives when the request names no lifetime.
+    session_token_lifetime: i64,
+}
+
+/// The router for an engine and a configuration, served at `base_url`.
+pub fn router(engine: Arc<Engine>, config: &Config, base_url: &str) -> Router {
     let app = App {
         engine,
         guard: Arc::new(guard::Guard::new(config)),
+        tokens: Arc::new(TokenSettings {
+            issuer: base_url.to_owned(),
+            session_token_lifetime: config.session_token_lifetime.as_secs().max(1) as i64,
+        }),
     };
     routes::routes()
+        .merge(tokens::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

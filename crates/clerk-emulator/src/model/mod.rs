@@ -4,11 +4,14 @@
 //! SQLite). Views (`views.rs`) are what Clerk returns: `*View` structs borrow a record and
 //! serialize to exactly the shape the spec gives, with derived fields (`object`, `image_url`,
 //! `role_name`, computed `status`, ...). Users, most of what the emulator sends, are also
-//! written directly (`user_json.rs`), byte for byte their view.
+//! written directly (`user_json.rs`), byte for byte their view. Sessions, JWT templates and
+//! sign-in tokens, records and shapes, are in `sessions.rs`.
 
+mod sessions;
 mod user_json;
 mod views;
 
+pub use sessions::*;
 pub use user_json::users_json;
 pub use views::*;
 
@@ -278,6 +281,16 @@ pub struct Role {
 }
 
 impl Role {
+    /// What a membership whose role the instance no longer has shows: the key, its name
+    /// without `org:`, no permissions.
+    pub fn unknown(key: &str) -> Role {
+        Role {
+            key: key.to_owned(),
+            name: key.trim_start_matches("org:").to_owned(),
+            permissions: Vec::new(),
+        }
+    }
+
     /// Clerk's two default roles and their system permissions.
     pub fn defaults() -> Vec<Role> {
         let p = |xs: &[&str]| xs.iter().map(|s| (*s).to_owned()).collect();

@@ -12,7 +12,7 @@ use crate::openapi::{
 };
 use crate::support::{Emu, Resp, id};
 
-/// Every operation issue 2 puts in scope, as the spec names its path.
+/// Every operation the emulator serves, as the spec names its path.
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/users"),
     ("POST", "/users"),
@@ -73,6 +73,21 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/invitations"),
     ("POST", "/invitations/bulk"),
     ("POST", "/invitations/{invitation_id}/revoke"),
+    ("GET", "/sessions"),
+    ("POST", "/sessions"),
+    ("GET", "/sessions/{session_id}"),
+    ("POST", "/sessions/{session_id}/revoke"),
+    ("POST", "/sessions/{session_id}/tokens"),
+    ("POST", "/sessions/{session_id}/tokens/{template_name}"),
+    ("GET", "/jwks"),
+    ("GET", "/jwt_templates"),
+    ("POST", "/jwt_templates"),
+    ("GET", "/jwt_templates/{template_id}"),
+    ("PATCH", "/jwt_templates/{template_id}"),
+    ("DELETE", "/jwt_templates/{template_id}"),
+    ("POST", "/sign_in_tokens"),
+    ("POST", "/sign_in_tokens/{sign_in_token_id}/revoke"),
+    ("POST", "/testing_tokens"),
 ];
 
 /// Drives endpoints and records which answered a success and which an error.
@@ -82,6 +97,20 @@ struct Tour<'a> {
 }
 
 impl Tour<'_> {
+    /// Without the secret key: every operation's 401.
+    async fn go_unauthenticated(&mut self, method: &str, template: &str, path: &str) -> Resp {
+        let r = self
+            .emu
+            .req(Method::from_bytes(method.as_bytes()).unwrap(), path)
+            .no_auth()
+            .send()
+            .await;
+        assert_matches_spec(method, template, r.status, &r.body);
+        self.seen
+            .insert((method.to_owned(), template.to_owned(), r.status < 400));
+        r
+    }
+
     async fn go(&mut self, method: &str, template: &str, path: &str, body: Option<Value>) -> Resp {
         let bare = path.split('?').next().unwrap();
         assert_eq!(
@@ -724,6 +753,241 @@ async fn every_endpoint_answers_as_the_spec_says() {
     )
     .await
     .err(400, "invitation_already_revoked");
+
+    // ---- sessions, tokens and JWT templates ----
+    let session = t
+        .go(
+            "POST",
+            "/sessions",
+            "/sessions",
+            Some(json!({"user_id": ada_id, "active_organization_id": org_id})),
+        )
+        .await
+        .ok();
+    let session_id = id(&session);
+    t.go(
+        "POST",
+        "/sessions",
+        "/sessions",
+        Some(json!({"user_id": nobody})),
+    )
+    .await
+    .err(404, "resource_not_found");
+    t.go(
+        "GET",
+        "/sessions",
+        &format!("/sessions?user_id={ada_id}"),
+        None,
+    )
+    .await
+    .ok();
+    t.go(
+        "GET",
+        "/sessions",
+        &format!("/sessions?user_id={ada_id}&paginated=true&status=active"),
+        None,
+    )
+    .await
+    .ok();
+    t.go("GET", "/sessions", "/sessions", None)
+        .await
+        .err(422, "form_param_missing");
+    t.go(
+        "GET",
+        "/sessions/{session_id}",
+        &format!("/sessions/{session_id}"),
+        None,
+    )
+    .await
+    .ok();
+    let no_session = "sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk";
+    t.go(
+        "GET",
+        "/sessions/{session_id}",
+        &format!("/sessions/{no_session}"),
+        None,
+    )
+    .await
+    .err(404, "resource_not_found");
+    t.go("GET", "/jwks", "/jwks", None).await.ok();
+    t.go_unauthenticated("GET", "/jwks", "/jwks")
+        .await
+        .err(401, "authentication_invalid");
+    t.go(
+        "POST",
+        "/sessions/{session_id}/tokens",
+        &format!("/sessions/{session_id}/tokens"),
+        Some(json!({"expires_in_seconds": 120})),
+    )
+    .await
+    .ok();
+    t.go(
+        "POST",
+        "/sessions/{session_id}/tokens",
+        &format!("/sessions/{no_session}/tokens"),
+        None,
+    )
+    .await
+    .err(404, "resource_not_found");
+    let template = t
+        .go(
+            "POST",
+            "/jwt_templates",
+            "/jwt_templates",
+            Some(json!({
+                "name": "hasura",
+                "claims": {"https://hasura.io/jwt/claims": {"x-hasura-user-id": "{{user.id}}",
+                           "x-hasura-org-id": "{{org.id}}"}},
+                "lifetime": 300,
+                "allowed_clock_skew": 10
+            })),
+        )
+        .await
+        .ok();
+    let template_id = id(&template);
+    t.go(
+        "POST",
+        "/jwt_templates",
+        "/jwt_templates",
+        Some(json!({"name": "bad", "claims": {"x": "{{user.id"}})),
+    )
+    .await
+    .err(422, "form_param_value_invalid");
+    t.go("GET", "/jwt_templates", "/jwt_templates", None)
+        .await
+        .ok();
+    t.go(
+        "GET",
+        "/jwt_templates",
+        "/jwt_templates?paginated=true&limit=1",
+        None,
+    )
+    .await
+    .ok();
+    t.go("GET", "/jwt_templates", "/jwt_templates?limit=0", None)
+        .await
+        .err(400, "invalid_query_parameter_value");
+    let templates = "/jwt_templates";
+    t.go(
+        "GET",
+        "/jwt_templates/{template_id}",
+        &format!("{templates}/{template_id}"),
+        None,
+    )
+    .await
+    .ok();
+    t.go(
+        "GET",
+        "/jwt_templates/{template_id}",
+        &format!("{templates}/jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk"),
+        None,
+    )
+    .await
+    .err(404, "resource_not_found");
+    t.go(
+        "PATCH",
+        "/jwt_templates/{template_id}",
+        &format!("{templates}/{template_id}"),
+        Some(json!({"name": "hasura", "claims": {"role": "user"}, "lifetime": 60})),
+    )
+    .await
+    .ok();
+    t.go(
+        "PATCH",
+        "/jwt_templates/{template_id}",
+        &format!("{templates}/{template_id}"),
+        Some(json!({"name": "hasura", "claims": {"sub": "x"}})),
+    )
+    .await
+    .err(400, "jwt_template_reserved_claim");
+    t.go(
+        "POST",
+        "/sessions/{session_id}/tokens/{template_name}",
+        &format!("/sessions/{session_id}/tokens/hasura"),
+        None,
+    )
+    .await
+    .ok();
+    t.go(
+        "POST",
+        "/sessions/{session_id}/tokens/{template_name}",
+        &format!("/sessions/{session_id}/tokens/nope"),
+        None,
+    )
+    .await
+    .err(404, "resource_not_found");
+    t.go(
+        "DELETE",
+        "/jwt_templates/{template_id}",
+        &format!("{templates}/{template_id}"),
+        None,
+    )
+    .await
+    .ok();
+    t.go(
+        "DELETE",
+        "/jwt_templates/{template_id}",
+        &format!("{templates}/{template_id}"),
+        None,
+    )
+    .await
+    .err(404, "resource_not_found");
+    t.go(
+        "POST",
+        "/sessions/{session_id}/revoke",
+        &format!("/sessions/{session_id}/revoke"),
+        None,
+    )
+    .await
+    .ok();
+    t.go(
+        "POST",
+        "/sessions/{session_id}/revoke",
+        &format!("/sessions/{no_session}/revoke"),
+        None,
+    )
+    .await
+    .err(404, "resource_not_found");
+    let sign_in = t
+        .go(
+            "POST",
+            "/sign_in_tokens",
+            "/sign_in_tokens",
+            Some(json!({"user_id": ada_id, "expires_in_seconds": 3600})),
+        )
+        .await
+        .ok();
+    t.go(
+        "POST",
+        "/sign_in_tokens",
+        "/sign_in_tokens",
+        Some(json!({"user_id": nobody})),
+    )
+    .await
+    .err(404, "resource_not_found");
+    let sign_in_id = id(&sign_in);
+    t.go(
+        "POST",
+        "/sign_in_tokens/{sign_in_token_id}/revoke",
+        &format!("/sign_in_tokens/{sign_in_id}/revoke"),
+        None,
+    )
+    .await
+    .ok();
+    t.go(
+        "POST",
+        "/sign_in_tokens/{sign_in_token_id}/revoke",
+        &format!("/sign_in_tokens/{sign_in_id}/revoke"),
+        None,
+    )
+    .await
+    .err(400, "sign_in_token_cannot_be_revoked_code");
+    t.go("POST", "/testing_tokens", "/testing_tokens", None)
+        .await
+        .ok();
+    t.go_unauthenticated("POST", "/testing_tokens", "/testing_tokens")
+        .await
+        .err(401, "authentication_invalid");
 
     // ---- deletes ----
     t.go(

@@ -14,5 +14,7 @@ mod persistence;
 mod seeds;
 mod spec_tables;
 mod support;
+mod tokens;
 mod users;
 mod versions;
+mod webhooks;

@@ -278,9 +278,10 @@ pub fn assert_matches_spec(method: &str, path_template: &str, status: u16, body:
     }
 }
 
-/// Checks an answer to a concrete request (`/users/user_x?limit=5`). `GET /invitations` with
-/// `paginated=true` answers `{data, total_count}`, a shape the spec does not document (Clerk's
-/// JS and Go SDKs send it); its items are checked as `Invitation`s.
+/// Checks an answer to a concrete request (`/users/user_x?limit=5`). `GET /invitations`,
+/// `GET /sessions` and `GET /jwt_templates` with `paginated=true` answer `{data, total_count}`,
+/// a shape the spec does not document (Clerk's JS and Go SDKs send it); its items are checked
+/// against the list's item schema.
 #[track_caller]
 pub fn assert_answer_matches_spec(method: &str, path_and_query: &str, status: u16, body: &Value) {
     let (path, query) = path_and_query
@@ -294,17 +295,27 @@ pub fn assert_answer_matches_spec(method: &str, path_and_query: &str, status: u1
         return assert_matches_spec(method, path, status, body);
     };
     let paginated = form_pairs(query).any(|(k, v)| k == "paginated" && v == "true");
-    if method == "GET" && template == "/invitations" && status == 200 && paginated {
+    let item = match template.as_str() {
+        "/invitations" => Some("Invitation"),
+        "/sessions" => Some("Session"),
+        "/jwt_templates" => Some("JWTTemplate"),
+        _ => None,
+    };
+    if let Some(item) = item
+        && method == "GET"
+        && status == 200
+        && paginated
+    {
         let schema = json!({
             "type": "object",
             "additionalProperties": false,
             "required": ["data", "total_count"],
             "properties": {
-                "data": {"type": "array", "items": {"$ref": "#/components/schemas/Invitation"}},
+                "data": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}},
                 "total_count": {"type": "integer"}
             }
         });
-        if let Err(e) = violations("GET /invitations?paginated=true 200", schema, body) {
+        if let Err(e) = violations(&format!("GET {template}?paginated=true 200"), schema, body) {
             panic!("{e}");
         }
         return;

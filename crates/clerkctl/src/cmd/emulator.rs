@@ -5,12 +5,32 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clerk_emulator::config::Faults;
-use clerk_emulator::{Config, Emulator};
+use clerk_emulator::server::WebhookSecretSource;
+use clerk_emulator::{Config, Emulator, WebhookOptions, WebhookSecret};
 
 use crate::cli::EmulatorArgs;
 
 pub fn run(args: EmulatorArgs) -> ExitCode {
     init_logging();
+    let webhook_secret = match (&args.webhook_secret, &args.webhook_secret_env) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(var)) => match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => match WebhookSecret::parse(v.trim()) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    eprintln!("clerkctl emulator: --webhook-secret-env {var}: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!(
+                    "clerkctl emulator: --webhook-secret-env {var}: the variable is not set; export it (for example CLERK_WEBHOOK_SIGNING_SECRET=whsec_...) or leave the flag out to have a secret made"
+                );
+                return ExitCode::from(2);
+            }
+        },
+        (None, None) => None,
+    };
     let config = Config {
         host: args.host,
         port: args.port,
@@ -26,6 +46,14 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
             seed: args.fault_seed,
         },
         latency: Duration::from_millis(args.latency_ms),
+        signing_key: args.signing_key,
+        session_token_lifetime: Duration::from_secs(args.session_token_lifetime),
+        webhooks: WebhookOptions {
+            endpoints: args.webhooks,
+            secret: webhook_secret,
+            retry_scale: args.webhook_retry_scale,
+            ..WebhookOptions::default()
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -69,6 +97,22 @@ async fn serve(config: Config) -> ExitCode {
         "clerkctl emulator: serving Clerk's Backend API at {url}/v1 ({storage}; {keys}; \
          {users} users, {orgs} organizations, {members} memberships, {org_invs} organization invitations, {invs} invitations). Ctrl-C stops it."
     );
+    eprintln!(
+        "clerkctl emulator: tokens are issued by {url} (JWKS at {url}/v1/jwks and {url}/.well-known/jwks.json; the PEM key and a publishable key at {url}/_emulator/instance)"
+    );
+    if let Some(hooks) = emulator.engine().webhooks() {
+        eprintln!(
+            "clerkctl emulator: delivering webhooks to {}",
+            hooks.endpoints().join(", ")
+        );
+    }
+    if let Some(WebhookSecretSource::Generated(secret)) = emulator.webhook_secret() {
+        // Made by the emulator (or kept from an earlier run in --data): the app under test
+        // needs it to verify the deliveries.
+        eprintln!(
+            "clerkctl emulator: webhooks are signed with CLERK_WEBHOOK_SIGNING_SECRET={secret}"
+        );
+    }
     wait_for_signal().await;
     eprintln!("clerkctl emulator: stopping");
     emulator.shutdown().await;
@@ -99,7 +143,10 @@ async fn wait_for_signal() {
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CLERKCTL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // Webhook deliveries are reported by default: they are what a developer watches.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("warn,clerk_emulator::webhooks=info")
+        });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

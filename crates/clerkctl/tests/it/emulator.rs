@@ -1,5 +1,5 @@
-//! `clerkctl emulator`: the URL on the first stdout line, durability across `kill -9`, and a
-//! clean exit on SIGTERM.
+//! `clerkctl emulator`: the URL on the first stdout line, durability across `kill -9`, a clean
+//! exit on SIGTERM, and the flags for tokens and webhooks.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -205,4 +205,210 @@ fn flags_reach_the_emulator() {
     );
     emu.child.kill().unwrap();
     emu.child.wait().unwrap();
+}
+
+/// Runs `clerkctl emulator` with flags that must be refused: exit 2, and stderr says why.
+fn refused(flags: &[&str], says: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_clerkctl"))
+        .args(["emulator", "--port", "0"])
+        .args(flags)
+        .env_remove("CLERKCTL_TEST_UNSET_SECRET")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{flags:?}: nothing served");
+    assert!(stderr.contains(says), "{flags:?}: {stderr}");
+}
+
+#[test]
+fn token_and_webhook_flags_are_checked_before_serving() {
+    refused(
+        &["--webhook", "ftp://example.com/hooks"],
+        "http:// or https://",
+    );
+    refused(&["--webhook", "example.com/hooks"], "not a URL");
+    refused(&["--webhook-secret", "not-a-secret"], "whsec_");
+    refused(&["--webhook-secret", "whsec_c2hvcnQ="], "at least 24 bytes");
+    refused(
+        &[
+            "--webhook",
+            "http://127.0.0.1:9/hooks",
+            "--webhook-secret-env",
+            "CLERKCTL_TEST_UNSET_SECRET",
+        ],
+        "CLERKCTL_TEST_UNSET_SECRET",
+    );
+    refused(
+        &[
+            "--webhook-secret",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "--webhook-secret-env",
+            "X",
+        ],
+        "cannot be used with",
+    );
+    refused(&["--webhook-retry-scale=-1"], "factor");
+    refused(&["--session-token-lifetime", "0"], "session-token-lifetime");
+    refused(&["--signing-key", "/nonexistent/key.pem"], "signing key");
+}
+
+/// Starts `clerkctl emulator` with `flags`, and reads stderr until a line containing `until`.
+fn start_reading_stderr(
+    flags: &[String],
+    env: &[(&str, &str)],
+    until: &str,
+) -> (Child, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clerkctl"))
+        .args(["emulator", "--port", "0"])
+        .args(flags)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut url = String::new();
+    stdout.read_line(&mut url).unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+        if line.contains(until) {
+            break;
+        }
+    }
+    (child, url.trim().to_owned(), seen)
+}
+
+#[test]
+fn a_generated_webhook_secret_is_printed_at_start_and_kept_in_the_data_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags: Vec<String> = [
+        "--data",
+        dir.path().join("state.db").to_str().unwrap(),
+        "--webhook",
+        "http://127.0.0.1:9/hooks",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let secret_of = |stderr: &str| {
+        stderr
+            .lines()
+            .find_map(|l| {
+                l.split_once("CLERK_WEBHOOK_SIGNING_SECRET=")
+                    .map(|(_, s)| s.trim().to_owned())
+            })
+            .unwrap_or_else(|| panic!("no secret in {stderr}"))
+    };
+    let (mut first, url, stderr) =
+        start_reading_stderr(&flags, &[], "CLERK_WEBHOOK_SIGNING_SECRET=");
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "the URL is still the first line: {url}"
+    );
+    assert!(
+        stderr.contains("delivering webhooks to http://127.0.0.1:9/hooks"),
+        "{stderr}"
+    );
+    let secret = secret_of(&stderr);
+    assert!(
+        clerk_emulator::WebhookSecret::parse(&secret).is_ok(),
+        "{secret}"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (mut second, _, stderr) =
+        start_reading_stderr(&flags, &[], "CLERK_WEBHOOK_SIGNING_SECRET=");
+    assert_eq!(
+        secret_of(&stderr),
+        secret,
+        "the same secret after a restart"
+    );
+    second.kill().unwrap();
+    second.wait().unwrap();
+    // A secret given through the environment is used and never printed.
+    let given = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let env_flags: Vec<String> = [
+        "--webhook",
+        "http://127.0.0.1:9/hooks",
+        "--webhook-secret-env",
+        "MY_HOOK_SECRET",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let (mut third, _, stderr) = start_reading_stderr(
+        &env_flags,
+        &[("MY_HOOK_SECRET", given)],
+        "delivering webhooks",
+    );
+    assert!(!stderr.contains("whsec_"), "{stderr}");
+    third.kill().unwrap();
+    third.wait().unwrap();
+}
+
+#[test]
+fn signing_key_and_token_lifetime_reach_the_emulator() {
+    use base64::Engine as _;
+    let key = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../clerk-emulator/tests/fixtures/signing-key.pem");
+    let expected_kid =
+        clerk_emulator::keys::SigningKey::from_pem(&std::fs::read_to_string(&key).unwrap())
+            .unwrap()
+            .kid()
+            .to_owned();
+    let flags: Vec<String> = [
+        "--signing-key",
+        key.to_str().unwrap(),
+        "--session-token-lifetime",
+        "5",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let emu = start_with(&flags);
+    let a = emu.addr.clone();
+    let (status, jwks) = call(&a, "GET", "/jwks", None);
+    assert_eq!(
+        (status, &jwks["keys"][0]["kid"]),
+        (200, &json!(expected_kid))
+    );
+    let (_, user) = call(
+        &a,
+        "POST",
+        "/users",
+        Some(json!({"email_address": ["t@example.com"]})),
+    );
+    let (_, session) = call(
+        &a,
+        "POST",
+        "/sessions",
+        Some(json!({"user_id": user["id"]})),
+    );
+    let sid = session["id"].as_str().unwrap();
+    let (status, token) = call(&a, "POST", &format!("/sessions/{sid}/tokens"), None);
+    assert_eq!(status, 200, "{token}");
+    let payload = token["jwt"]
+        .as_str()
+        .unwrap()
+        .split('.')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        5
+    );
+    assert_eq!(claims["iss"], format!("http://{a}"));
 }

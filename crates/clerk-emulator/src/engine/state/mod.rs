@@ -10,16 +10,22 @@
 //!   or Clerk's not-found error, roles and administrators, an organization's counts, the
 //!   membership limit);
 //! - `write.rs`: every change to a record ([`State::save_user`], [`State::delete_org`], ...),
-//!   with its cascades, recorded in [`Changes`] for the store.
+//!   with its cascades, recorded in [`Changes`] for the store with the webhook events it
+//!   makes;
+//! - `events.rs`: what those events carry about each record.
 
+mod events;
 mod lookup;
 mod write;
 
 use std::collections::{BTreeSet, HashMap};
 
-pub use write::Changes;
+pub use write::{Changes, Event};
 
-use crate::model::{Invitation, Membership, Organization, OrganizationInvitation, Role, User};
+use crate::model::{
+    Invitation, JwtTemplate, Membership, Organization, OrganizationInvitation, Role, Session,
+    SignInToken, User,
+};
 
 /// A table of the store, named as in SQLite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,15 +35,21 @@ pub enum Table {
     Memberships,
     OrganizationInvitations,
     Invitations,
+    Sessions,
+    JwtTemplates,
+    SignInTokens,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 8] = [
         Table::Users,
         Table::Organizations,
         Table::Memberships,
         Table::OrganizationInvitations,
         Table::Invitations,
+        Table::Sessions,
+        Table::JwtTemplates,
+        Table::SignInTokens,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +59,9 @@ impl Table {
             Table::Memberships => "memberships",
             Table::OrganizationInvitations => "organization_invitations",
             Table::Invitations => "invitations",
+            Table::Sessions => "sessions",
+            Table::JwtTemplates => "jwt_templates",
+            Table::SignInTokens => "sign_in_tokens",
         }
     }
 }
@@ -83,6 +98,14 @@ pub struct State {
     pub org_invitations_by_org: HashMap<String, BTreeSet<String>>,
 
     pub invitations: HashMap<String, Invitation>,
+
+    pub sessions: HashMap<String, Session>,
+    /// user id -> session ids.
+    pub user_sessions: HashMap<String, BTreeSet<String>>,
+    pub jwt_templates: HashMap<String, JwtTemplate>,
+    /// template name -> template id.
+    pub template_names: HashMap<String, String>,
+    pub sign_in_tokens: HashMap<String, SignInToken>,
 
     pub roles: Vec<Role>,
 }
@@ -255,6 +278,35 @@ impl State {
         self.invitations.remove(id)
     }
 
+    // ---- sessions, JWT templates, sign-in tokens ------------------------------------------------
+
+    fn insert_session(&mut self, s: Session) {
+        self.user_sessions
+            .entry(s.user_id.clone())
+            .or_default()
+            .insert(s.id.clone());
+        self.sessions.insert(s.id.clone(), s);
+    }
+
+    fn insert_jwt_template(&mut self, t: JwtTemplate) {
+        if let Some(old) = self.jwt_templates.get(&t.id) {
+            let old_name = old.name.clone();
+            self.template_names.remove(&old_name);
+        }
+        self.template_names.insert(t.name.clone(), t.id.clone());
+        self.jwt_templates.insert(t.id.clone(), t);
+    }
+
+    fn remove_jwt_template(&mut self, id: &str) -> Option<JwtTemplate> {
+        let t = self.jwt_templates.remove(id)?;
+        self.template_names.remove(&t.name);
+        Some(t)
+    }
+
+    fn insert_sign_in_token(&mut self, t: SignInToken) {
+        self.sign_in_tokens.insert(t.id.clone(), t);
+    }
+
     /// The JSON document of a record, as the store keeps it; `None` when it no longer exists.
     pub fn document(&self, table: Table, id: &str) -> Option<String> {
         let doc = match table {
@@ -265,6 +317,9 @@ impl State {
                 self.org_invitations.get(id).map(serde_json::to_string)
             }
             Table::Invitations => self.invitations.get(id).map(serde_json::to_string),
+            Table::Sessions => self.sessions.get(id).map(serde_json::to_string),
+            Table::JwtTemplates => self.jwt_templates.get(id).map(serde_json::to_string),
+            Table::SignInTokens => self.sign_in_tokens.get(id).map(serde_json::to_string),
         };
         doc.map(|d| d.expect("records serialize to JSON"))
     }
@@ -279,6 +334,9 @@ impl State {
                 self.insert_org_invitation(serde_json::from_str(doc)?)
             }
             Table::Invitations => self.insert_invitation(serde_json::from_str(doc)?),
+            Table::Sessions => self.insert_session(serde_json::from_str(doc)?),
+            Table::JwtTemplates => self.insert_jwt_template(serde_json::from_str(doc)?),
+            Table::SignInTokens => self.insert_sign_in_token(serde_json::from_str(doc)?),
         }
         Ok(())
     }
