@@ -51,8 +51,9 @@ fi
 python="$venv/bin/python"
 sdk_version="$("$python" -c 'import importlib.metadata as m; print(m.version("clerk-backend-api"))')"
 
-# An emulator with one user, on a free port; its first stdout line is its URL.
-"$bin" emulator --port 0 --seed "$root/bench/cli_seed.json" >"$out/emulator.url" 2>"$out/emulator.log" &
+# An emulator with one user, on a free port; its first stdout line is its URL. No limits: the
+# benchmark measures the CLI, not pacing.
+"$bin" emulator --port 0 --no-limits --seed "$root/bench/cli_seed.json" >"$out/emulator.url" 2>"$out/emulator.log" &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

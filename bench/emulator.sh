@@ -46,11 +46,12 @@ cleanup() { [[ -n $PID ]] && python3 bench/emu.py stop "$PID" 2>/dev/null || tru
 trap cleanup EXIT
 
 # start NAME FLAGS...: starts an emulator, records its start time and memory; sets PID and URL.
+# A load test: none of Clerk's limits (--no-limits), which wrk would hit at once.
 start() {
     local name=$1
     shift
     local t
-    read -r PID URL t < <(python3 bench/emu.py start "$BIN" "$OUT" "$@")
+    read -r PID URL t < <(python3 bench/emu.py start "$BIN" "$OUT" --no-limits "$@")
     record "$name.start_s" "$t"
     mem "$name.idle"
 }

@@ -6,6 +6,7 @@
 #   bench/passwords.sh                     # 3 repeats of 10 s each
 #   REPEAT=5 DURATION=10 bench/passwords.sh
 #   BIN=/tmp/clerkctl-before bench/passwords.sh   # another build, e.g. to compare before/after
+#   EMULATOR_FLAGS= BIN=... bench/passwords.sh     # a build older than --no-limits
 #
 # Needs wrk and python3 (installs wrk from Debian when it is missing). Prints one line per run
 # and the median of each figure.
@@ -17,6 +18,8 @@ DURATION=${DURATION:-10}
 CONNS=${CONNS:-8}
 THREADS=${THREADS:-2}
 PASSWORD=${PASSWORD:-bench-Password-42}
+# A load test: none of Clerk's limits, which wrk would hit at once.
+EMULATOR_FLAGS=${EMULATOR_FLAGS---no-limits}
 OUT=bench/out
 BIN=${BIN:-}
 
@@ -54,7 +57,8 @@ wrk_rps() {
 }
 
 for i in $(seq "$REPEAT"); do
-    read -r PID URL _ < <(python3 bench/emu.py start "$BIN" "$OUT")
+    # shellcheck disable=SC2086 # the flags are words
+    read -r PID URL _ < <(python3 bench/emu.py start "$BIN" "$OUT" $EMULATOR_FLAGS)
     wrk_rps post_user.no_password.rps bench/post_user.lua RUN="n$i$$"
     wrk_rps post_user.password.rps bench/post_user.lua RUN="p$i$$" PASSWORD="$PASSWORD"
     # 100 users with the password, then verify it over and over.

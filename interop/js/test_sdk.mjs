@@ -558,9 +558,10 @@ test('organization invitations: create, bulk, get, list, revoke', async () => {
   const all = await clerk.organizations.getOrganizationInvitationList({ organizationId: org.id });
   assert.equal(all.totalCount, 3);
 
+  // Clerk's error index makes OrganizationInvitationNotPending a 404.
   await rejectsWith(
     clerk.organizations.revokeOrganizationInvitation({ organizationId: org.id, invitationId: inv.id }),
-    400,
+    404,
     'organization_invitation_not_pending',
   );
 });

@@ -554,10 +554,11 @@ def test_organization_invitations(clerk):
     revoked_list = clerk.organization_invitations.list(organization_id=org.id, status="revoked")
     assert [i.id for i in revoked_list.data] == [inv.id]
 
+    # Clerk's error index makes OrganizationInvitationNotPending a 404.
     with pytest.raises(models.ClerkErrors) as excinfo:
         clerk.organization_invitations.revoke(organization_id=org.id, invitation_id=inv.id)
     err = clerk_error(excinfo)
-    assert err.status_code == 400
+    assert err.status_code == 404
     assert err.data.errors[0].code == "organization_invitation_not_pending"
 
 

@@ -75,7 +75,10 @@ pub mod server;
 pub mod store;
 pub mod webhooks;
 
-pub use config::{Config, Faults, RateLimit, WebhookOptions, WebhookSecret};
+pub use config::{
+    Clock, Config, Faults, InstanceKind, Lockout, RateLimit, Settings, WebhookOptions,
+    WebhookSecret,
+};
 pub use engine::Engine;
 pub use error::ApiError;
 pub use server::Emulator;

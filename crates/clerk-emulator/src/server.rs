@@ -67,7 +67,8 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
     let engine = match &config.data {
         Some(path) => Engine::open(path, Role::defaults())?,
         None => Engine::in_memory(Role::defaults()),
-    };
+    }
+    .with_settings(config.settings.clone());
     if let Some(path) = &config.seed
         && engine.load_seed_file(path)? == SeedOutcome::RolesOnly
     {
@@ -144,7 +145,8 @@ impl Emulator {
         Ok(emulator)
     }
 
-    /// Serves an existing engine (the CLI's `--local` mode shares one).
+    /// Serves an existing engine (the CLI's `--local` mode shares one). The engine keeps its
+    /// own settings; `config`'s rate limits apply to the requests.
     pub async fn serve(engine: Arc<Engine>, config: &Config) -> Result<Emulator, StartError> {
         let addr = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(addr)

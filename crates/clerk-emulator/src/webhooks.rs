@@ -533,21 +533,11 @@ impl Webhooks {
         if let Some(s) = status
             && !["pending", "succeeded", "failed"].contains(&s)
         {
-            return Err(ApiError::query_value_invalid(
-                "status",
-                format!(
-                    "{s} does not match one of the allowed values for parameter status: pending, succeeded, failed"
-                ),
-            ));
+            return Err(ApiError::query_value_invalid("status", s));
         }
         let limit = q.int("limit")?.unwrap_or(100);
         if !(1..=500).contains(&limit) {
-            return Err(ApiError::query_value_invalid(
-                "limit",
-                format!(
-                    "{limit} is not a valid value for parameter limit: it must be between 1 and 500."
-                ),
-            ));
+            return Err(ApiError::query_value_invalid("limit", &limit.to_string()));
         }
         let offset = q.int("offset")?.unwrap_or(0).max(0) as usize;
         let kind = q.one("type");

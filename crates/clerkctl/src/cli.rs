@@ -754,6 +754,10 @@ The first line on stdout is the base URL served (http://127.0.0.1:PORT); point c
   clerkctl:         CLERK_API_URL=http://127.0.0.1:PORT CLERK_SECRET_KEY=sk_test_any clerkctl users list
   Python SDK:       Clerk(bearer_auth=\"sk_test_any\", server_url=\"http://127.0.0.1:PORT/v1\")
   JavaScript SDK:   createClerkClient({ secretKey: \"sk_test_any\", apiUrl: \"http://127.0.0.1:PORT\" })
+It starts as a new Clerk production instance is configured (5 members per organization, no
+organization slugs, lockout after 10 attempts for an hour, Clerk's rate limits) and says on
+stderr which settings are in effect. --settings FILE (JSON, see docs/emulator.md) changes them;
+the flags below win over the file.
 It serves until SIGINT or SIGTERM, then exits 0 with everything written.")]
 pub struct EmulatorArgs {
     /// Address to listen on. Loopback unless you say otherwise.
@@ -771,13 +775,28 @@ pub struct EmulatorArgs {
     /// Load users, organizations, memberships and invitations from a JSON file at start.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// Answer 429 past N requests per SECONDS for each key, as Clerk does (e.g. 100/10).
+    /// The kind of instance: its rate limit is 1000 requests per 10 s (production) or 100
+    /// (development).
+    #[arg(long, value_name = "KIND")]
+    pub instance: Option<clerk_emulator::InstanceKind>,
+    /// Change the instance's settings with a JSON file (limits, organizations, lockout).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Members plus pending invitations a new organization allows; 0 for no limit (default 5).
+    #[arg(long, value_name = "N")]
+    pub membership_limit: Option<u32>,
+    /// Whether organizations may have slugs (default off, as for applications made since
+    /// 2025-10-07).
+    #[arg(long, value_name = "on|off")]
+    pub org_slugs: Option<OnOff>,
+    /// Answer 429 past N requests per SECONDS for each key, instead of the instance's limit.
     #[arg(long, value_name = "N/SECONDS")]
     pub rate_limit: Option<clerk_emulator::RateLimit>,
-    /// Also apply Clerk's hourly limits on invitation creates (100/h, 25/h bulk; 250/h and
-    /// 50/h bulk for organization invitations).
+    /// Lift every limit: the instance, per-record and hourly invitation rate limits and the
+    /// default membership limit (for load tests). --rate-limit and --membership-limit given
+    /// with it still apply.
     #[arg(long)]
-    pub invitation_limits: bool,
+    pub no_limits: bool,
     /// Inject faults into this fraction of requests (0.0 to 1.0).
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_fraction)]
     pub fault_rate: f64,
@@ -884,6 +903,19 @@ pub struct SkillPackageArgs {
     /// where clerkctl is not installed.
     #[arg(long)]
     pub with_binary: bool,
+}
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+impl OnOff {
+    pub fn is_on(self) -> bool {
+        self == OnOff::On
+    }
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {

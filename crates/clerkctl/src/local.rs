@@ -8,7 +8,7 @@ use std::time::Duration;
 use clerk_api::{Client, SecretKey};
 use clerk_emulator::model::Role;
 use clerk_emulator::seed::Seed;
-use clerk_emulator::{Config, Emulator, Engine};
+use clerk_emulator::{Config, Emulator, Engine, Settings};
 use serde_json::json;
 
 use crate::fail::{CliResult, Fail};
@@ -17,6 +17,12 @@ use crate::fail::{CliResult, Fail};
 pub const LOCAL_KEY: &str = "sk_test_clerkctl_local_emulator";
 
 const INITIALIZED: &str = "clerkctl-local-initialized";
+
+/// The settings `--local` runs with: a new production instance's, with organization slugs on,
+/// which the demo company uses (`clerkctl --local orgs get acme`).
+pub fn settings() -> Settings {
+    Settings::default().org_slugs(true)
+}
 
 pub struct Local {
     emulator: Emulator,
@@ -56,11 +62,13 @@ impl Local {
             lock.lock()
                 .map_err(|e| Fail::Other(format!("cannot lock {}: {e}", lock_path.display())))?;
         }
-        let engine = Engine::open(&path, Role::defaults()).map_err(|e| {
-            Fail::Other(format!(
-                "{e} (move it aside, or pick another file with --local-data PATH)"
-            ))
-        })?;
+        let engine = Engine::open(&path, Role::defaults())
+            .map_err(|e| {
+                Fail::Other(format!(
+                    "{e} (move it aside, or pick another file with --local-data PATH)"
+                ))
+            })?
+            .with_settings(settings());
         // The demo fills a new state once; after `reset` the state stays empty.
         let initialized = engine
             .marker(INITIALIZED)
@@ -73,7 +81,11 @@ impl Local {
                 .set_marker(INITIALIZED, "1")
                 .map_err(|e| Fail::Other(e.to_string()))?;
         }
-        let emulator = Emulator::serve(Arc::new(engine), &Config::default())
+        let config = Config {
+            settings: settings(),
+            ..Config::default()
+        };
+        let emulator = Emulator::serve(Arc::new(engine), &config)
             .await
             .map_err(|e| Fail::Other(format!("cannot start the built-in emulator: {e}")))?;
         let mut builder = Client::builder();
@@ -108,12 +120,18 @@ impl Local {
     }
 }
 
-/// Fills the state with the demo company.
+/// Fills the state with the demo company, and says which settings it runs with.
 pub fn load_demo(engine: &Engine) -> CliResult<()> {
     let seed: Seed = serde_json::from_value(demo()).expect("the demo seed is valid");
     engine
         .load_seed(seed, "built-in demo")
-        .map_err(|e| Fail::Other(format!("cannot load the demo data: {e}")))
+        .map_err(|e| Fail::Other(format!("cannot load the demo data: {e}")))?;
+    eprintln!(
+        "clerkctl: loaded the demo company; --local runs as a new Clerk instance with organization \
+         slugs on, which the demo uses ({}), and the demo's organizations take any number of members",
+        settings().describe()
+    );
+    Ok(())
 }
 
 /// Two organizations, six users, memberships, and pending invitations.
@@ -138,8 +156,10 @@ fn demo() -> serde_json::Value {
             {"first_name": "Barbara", "last_name": "Liskov", "email_address": ["barbara@example.test"], "username": "barbara_liskov", "banned": true},
         ],
         "organizations": [
-            {"name": "Acme Inc", "slug": "acme", "created_by": "ada@acme.test", "public_metadata": {"plan": "enterprise"}},
-            {"name": "Globex", "slug": "globex", "created_by": "katherine@globex.test", "public_metadata": {"plan": "starter"}},
+            // No membership limit (0): the demo's organizations take the members and invitations
+            // the README's examples add.
+            {"name": "Acme Inc", "slug": "acme", "created_by": "ada@acme.test", "max_allowed_memberships": 0, "public_metadata": {"plan": "enterprise"}},
+            {"name": "Globex", "slug": "globex", "created_by": "katherine@globex.test", "max_allowed_memberships": 0, "public_metadata": {"plan": "starter"}},
         ],
         "memberships": [
             {"organization_id": "acme", "user_id": "grace@acme.test", "role": "org:admin"},

@@ -22,6 +22,15 @@ use serde_json::{Map, Value};
 /// A metadata object.
 pub type Metadata = Map<String, Value>;
 
+/// Reads a metadata object that may be `null`: Clerk stores JSON `null` when a `PUT
+/// .../metadata` sends it ("overwrite the field with a JSON `null` value"), and it reads as
+/// empty here.
+pub(crate) fn metadata_or_null<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Metadata, D::Error> {
+    Ok(Option::<Metadata>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Unix time in milliseconds, as Clerk sends every timestamp.
 pub type Timestamp = i64;
 
@@ -47,4 +56,24 @@ pub struct DeletedObject {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TotalCount {
     pub total_count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn null_public_metadata_reads_as_empty() {
+        let u: User =
+            serde_json::from_value(json!({"id": "user_1", "public_metadata": null})).unwrap();
+        assert!(u.public_metadata.is_empty());
+        let o: Organization =
+            serde_json::from_value(json!({"id": "org_1", "name": "A", "public_metadata": null}))
+                .unwrap();
+        assert!(o.public_metadata.is_empty());
+        let u: User =
+            serde_json::from_value(json!({"id": "user_1", "public_metadata": {"a": 1}})).unwrap();
+        assert_eq!(u.public_metadata["a"], 1);
+    }
 }

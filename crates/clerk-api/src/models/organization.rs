@@ -26,7 +26,7 @@ pub struct Organization {
     pub max_allowed_memberships: Option<i64>,
     #[serde(default)]
     pub admin_delete_enabled: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::metadata_or_null")]
     pub public_metadata: Metadata,
     #[serde(default)]
     pub private_metadata: Option<Metadata>,

@@ -29,7 +29,7 @@ pub struct User {
     pub image_url: Option<String>,
     #[serde(default)]
     pub has_image: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::metadata_or_null")]
     pub public_metadata: Metadata,
     #[serde(default)]
     pub private_metadata: Option<Metadata>,

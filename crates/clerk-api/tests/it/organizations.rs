@@ -1,11 +1,19 @@
 use futures::TryStreamExt;
 use serde_json::json;
 
-use crate::support::setup;
+use clerk_emulator::{Config, Settings};
+
+use crate::support::{client_for, emulator, setup};
 
 #[tokio::test]
 async fn organizations_and_memberships() {
-    let (_emu, clerk) = setup().await;
+    // The organization gets a slug: an instance with slugs on.
+    let _emu = emulator(Config {
+        settings: Settings::default().org_slugs(true),
+        ..Config::default()
+    })
+    .await;
+    let clerk = client_for(&_emu);
     let owner = clerk
         .users()
         .create()

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clerk_api::{Client, RateLimit, RetryPolicy, SecretKey};
 use clerk_emulator::config::{FaultKind, Faults};
-use clerk_emulator::{Config, RateLimit as ServerLimit};
+use clerk_emulator::{Config, RateLimit as ServerLimit, Settings};
 
 use crate::support::{KEY, client_for, emulator};
 
@@ -161,10 +161,13 @@ async fn connection_refused_is_retried_then_reported() {
 #[tokio::test]
 async fn pacing_keeps_under_the_servers_limit() {
     let emu = emulator(Config {
-        rate_limit: Some(ServerLimit {
-            requests: 4,
-            window: Duration::from_millis(400),
-        }),
+        settings: Settings {
+            rate_limit: Some(ServerLimit {
+                requests: 4,
+                window: Duration::from_millis(400),
+            }),
+            ..Settings::default()
+        },
         ..Config::default()
     })
     .await;

@@ -519,16 +519,7 @@ fn check_value(name: &str, ty: Ty, v: &Value, errors: &mut Vec<ErrorItem>) {
                 let low = min.is_some_and(|m| n < m);
                 let high = max.is_some_and(|m| n > m);
                 if low || high {
-                    let range = match (min, max) {
-                        (Some(a), Some(b)) => format!("between {a} and {b}"),
-                        (Some(a), None) => format!("at least {a}"),
-                        (None, Some(b)) => format!("at most {b}"),
-                        (None, None) => unreachable!(),
-                    };
-                    errors.push(ApiError::param_value(
-                        name,
-                        format!("{name} must be {range}."),
-                    ));
+                    errors.push(ApiError::param_value(name, &n.to_string()));
                 }
             }
         },
@@ -565,13 +556,7 @@ fn check_value(name: &str, ty: Ty, v: &Value, errors: &mut Vec<ErrorItem>) {
 }
 
 pub fn enum_error(name: &str, value: &str, allowed: &[&str]) -> ErrorItem {
-    ApiError::param_value(
-        name,
-        format!(
-            "{value} does not match the allowed values for parameter {name}. Allowed values: {}",
-            allowed.join(", ")
-        ),
-    )
+    ApiError::param_not_allowed_value(name, value, allowed)
 }
 
 /// Checks one JSON object against a table, collecting every problem.
@@ -654,15 +639,7 @@ pub fn parse_array<T: DeserializeOwned>(
         check_object(item, obj, &mut item_errors);
         for mut e in item_errors {
             // Say which item: `[3].email_address`.
-            let param = e
-                .meta
-                .get("param_name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let indexed = format!("[{index}].{param}");
-            e.long_message = e.long_message.replacen(&param, &indexed, 1);
-            e.meta.insert("param_name".into(), Value::String(indexed));
+            e.in_item(index);
             errors.push(e);
         }
     }
@@ -729,11 +706,11 @@ mod tests {
             Some(json!({"first_name": 5, "nope": 1, "username": "ok"})),
         )
         .unwrap_err();
-        assert_eq!(err.status, 422);
-        let codes: Vec<_> = err.errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(err.status(), 422);
+        let codes: Vec<_> = err.errors().iter().map(|e| e.code()).collect();
         assert_eq!(codes, ["form_param_unknown", "form_param_value_invalid"]);
         assert_eq!(
-            err.errors[1].long_message,
+            err.errors()[1].long_message(),
             "first_name is invalid. Received integer, must be of type string."
         );
     }
@@ -756,7 +733,7 @@ mod tests {
     #[test]
     fn arrays_are_bounded_and_items_named() {
         let err = parse_array::<Value>(&CREATE_INVITATION_BULK, Some(json!([{}])), 10).unwrap_err();
-        assert_eq!(err.errors[0].meta["param_name"], "[0].email_address");
+        assert_eq!(err.errors()[0].meta()["param_name"], "[0].email_address");
         let many: Vec<Value> = (0..11)
             .map(|i| json!({"email_address": format!("{i}@x.io")}))
             .collect();
@@ -772,11 +749,11 @@ mod tests {
             Some(json!({"email_address": "a@b.co", "template_slug": "x", "expires_in_days": 400})),
         )
         .unwrap_err();
-        assert_eq!(err.errors.len(), 2);
+        assert_eq!(err.errors().len(), 2);
         assert!(
-            err.errors
+            err.errors()
                 .iter()
-                .all(|e| e.code == "form_param_value_invalid")
+                .all(|e| e.code() == "form_param_value_invalid")
         );
     }
 }

@@ -74,7 +74,7 @@ fn check_org_invitations(st: &State, org_id: &str, items: &[CreateOrgInvitation]
         if let Some(inviter) = item.inviter_user_id.as_deref().filter(|s| !s.is_empty())
             && !st.is_org_admin(org_id, inviter)
         {
-            return Err(ApiError::inviter_not_admin("inviter_user_id"));
+            return Err(ApiError::not_an_admin(inviter));
         }
         metadata::check_sizes([
             ("public_metadata", item.public_metadata.as_ref()),
@@ -195,8 +195,8 @@ fn check_invitations(st: &State, items: &[CreateInvitation], bulk: bool) -> ApiR
     let now = super::now_ms();
     let mut seen = HashSet::new();
     let mut pending = Vec::new();
-    let mut taken = Vec::new();
-    for item in items {
+    let mut taken = None;
+    for (index, item) in items.iter().enumerate() {
         validate::email("email_address", &item.email_address).map_err(ApiError::form1)?;
         if let Some(v) = &item.public_metadata {
             metadata::check_size("public_metadata", v)?;
@@ -212,15 +212,19 @@ fn check_invitations(st: &State, items: &[CreateInvitation], bulk: bool) -> ApiR
         }
         // "There must be no existing user for any of the email addresses": bulk requests
         // cannot bypass this rule with ignore_existing.
-        if st.user_with_email(&email).is_some() && (bulk || !ignore) {
-            taken.push(item.email_address.clone());
+        if st.user_with_email(&email).is_some() && (bulk || !ignore) && taken.is_none() {
+            taken = Some(if bulk {
+                format!("[{index}].email_address")
+            } else {
+                "email_address".to_owned()
+            });
         }
     }
     if !pending.is_empty() {
         return Err(ApiError::duplicate_pending_invitation(&pending));
     }
-    if !taken.is_empty() {
-        return Err(ApiError::invitation_email_taken(&taken));
+    if let Some(param) = taken {
+        return Err(ApiError::invitation_email_taken(&param));
     }
     Ok(())
 }
@@ -288,7 +292,7 @@ impl Engine {
             st.get_org(org_id)?;
             match st.org_invitations.get(id) {
                 Some(inv) if inv.organization_id == org_id => Ok(org_invitation_json(st, id)),
-                _ => Err(ApiError::org_invitation_not_found(id)),
+                _ => Err(ApiError::invitation_not_found(id)),
             }
         })
     }
@@ -425,7 +429,7 @@ impl Engine {
             st.get_org(org_id)?;
             let mut inv = match st.org_invitations.get(id) {
                 Some(inv) if inv.organization_id == org_id => inv.clone(),
-                _ => return Err(ApiError::org_invitation_not_found(id)),
+                _ => return Err(ApiError::invitation_not_found(id)),
             };
             if let Some(by) = input
                 .requesting_user_id
@@ -433,7 +437,7 @@ impl Engine {
                 .filter(|s| !s.is_empty())
                 && !st.is_org_admin(org_id, by)
             {
-                return Err(ApiError::inviter_not_admin("requesting_user_id"));
+                return Err(ApiError::not_an_admin(by));
             }
             let now = super::now_ms();
             if inv.status_at(now) != InvitationStatus::Pending {

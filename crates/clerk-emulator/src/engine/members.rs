@@ -76,8 +76,9 @@ fn check_keeps_admin(st: &State, m: &Membership, new_role: Option<&str>) -> ApiR
     Ok(())
 }
 
-/// Fallback for a membership whose role was removed from the role set (seeded data).
-/// A membership as Clerk shows it, with its organization and the member's public data.
+/// A membership as Clerk shows it, with its organization and the member's public data. The
+/// organization carries no `members_count`: Clerk sends it only when asked for
+/// (`include_members_count`), which the membership endpoints do not offer.
 pub(super) fn view<'a>(
     st: &'a State,
     m: &'a Membership,
@@ -86,7 +87,7 @@ pub(super) fn view<'a>(
     let org = st.orgs.get(&m.organization_id)?;
     let role = st.role(&m.role).unwrap_or(fallback);
     let user: Option<&User> = st.user(&m.user_id);
-    Some(m.view(role, org.view(st.org_counts(org, true, false)), user))
+    Some(m.view(role, org.view(st.org_counts(org, false, false)), user))
 }
 
 fn view_json(st: &State, m: &Membership) -> Json {

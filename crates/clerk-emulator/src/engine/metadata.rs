@@ -8,8 +8,8 @@
 use serde_json::{Map, Value};
 
 use super::body::{self, BodySpec};
-use crate::error::{ApiError, ApiResult};
-use crate::model::{Membership, Metadata, Organization, User};
+use crate::error::{ApiError, ApiResult, Kind};
+use crate::model::{Membership, Metadata, NullMetadata, Organization, User};
 
 /// Clerk limits each metadata field to 8 KB of serialized JSON.
 pub const MAX_METADATA_BYTES: usize = 8192;
@@ -68,6 +68,9 @@ pub struct MetadataInput {
     pub private_metadata: Option<Metadata>,
     #[serde(default)]
     pub unsafe_metadata: Option<Metadata>,
+    /// Fields a `PUT` sent as `null`: stored as JSON `null`.
+    #[serde(skip)]
+    pub nulled: NullMetadata,
 }
 
 impl MetadataInput {
@@ -107,6 +110,17 @@ impl MetadataInput {
             None => None,
         };
         let changed = public.is_some() || private.is_some() || unsafe_.is_some();
+        if let Some(nulls) = fields.nulls {
+            for (given, nulled, slot) in [
+                (public.is_some(), self.nulled.public, &mut nulls.public),
+                (private.is_some(), self.nulled.private, &mut nulls.private),
+                (unsafe_.is_some(), self.nulled.unsafe_, &mut nulls.unsafe_),
+            ] {
+                if given {
+                    *slot = nulled;
+                }
+            }
+        }
         if let Some(v) = public {
             *fields.public = v;
         }
@@ -122,16 +136,30 @@ impl MetadataInput {
         Ok(changed)
     }
 
-    /// `PUT .../metadata` with `null` for a field clears it (`{}`): the answers' schemas have
-    /// no null metadata object, so a JSON `null` cannot be stored.
-    fn clear(&mut self, fields: &[String]) {
-        for (name, slot) in [
-            ("public_metadata", &mut self.public_metadata),
-            ("private_metadata", &mut self.private_metadata),
-            ("unsafe_metadata", &mut self.unsafe_metadata),
+    /// `PUT .../metadata` with `null` for a field "overwrite[s] the field with a JSON `null`
+    /// value" (clerk-typedoc replace-user-metadata.mdx and replace-organization-metadata.mdx):
+    /// the field is emptied and answers `null` until it is set again.
+    fn nullify(&mut self, fields: &[String]) {
+        for (name, slot, null) in [
+            (
+                "public_metadata",
+                &mut self.public_metadata,
+                &mut self.nulled.public,
+            ),
+            (
+                "private_metadata",
+                &mut self.private_metadata,
+                &mut self.nulled.private,
+            ),
+            (
+                "unsafe_metadata",
+                &mut self.unsafe_metadata,
+                &mut self.nulled.unsafe_,
+            ),
         ] {
             if fields.iter().any(|f| f == name) {
                 *slot = Some(Metadata::new());
+                *null = true;
             }
         }
     }
@@ -144,6 +172,8 @@ pub struct Fields<'a> {
     pub private: &'a mut Metadata,
     /// Users only.
     pub unsafe_: Option<&'a mut Metadata>,
+    /// Which fields are stored as `null` (users and organizations).
+    pub nulls: Option<&'a mut NullMetadata>,
     pub updated_at: &'a mut i64,
 }
 
@@ -153,6 +183,7 @@ impl<'a> From<&'a mut User> for Fields<'a> {
             public: &mut u.public_metadata,
             private: &mut u.private_metadata,
             unsafe_: Some(&mut u.unsafe_metadata),
+            nulls: Some(&mut u.null_metadata),
             updated_at: &mut u.updated_at,
         }
     }
@@ -164,6 +195,7 @@ impl<'a> From<&'a mut Organization> for Fields<'a> {
             public: &mut o.public_metadata,
             private: &mut o.private_metadata,
             unsafe_: None,
+            nulls: Some(&mut o.null_metadata),
             updated_at: &mut o.updated_at,
         }
     }
@@ -175,18 +207,19 @@ impl<'a> From<&'a mut Membership> for Fields<'a> {
             public: &mut m.public_metadata,
             private: &mut m.private_metadata,
             unsafe_: None,
+            nulls: None,
             updated_at: &mut m.updated_at,
         }
     }
 }
 
 /// Decodes the body of a metadata update against `spec`. With [`Mode::Replace`] (`PUT`), a
-/// field sent as `null` is cleared to `{}`.
+/// field sent as `null` is stored as `null`.
 pub fn read_body(spec: &BodySpec, body: Option<Value>, mode: Mode) -> ApiResult<MetadataInput> {
-    let cleared = nulls(body.as_ref());
+    let sent_null = nulls(body.as_ref());
     let mut input: MetadataInput = body::parse(spec, body)?;
     if mode == Mode::Replace {
-        input.clear(&cleared);
+        input.nullify(&sent_null);
     }
     Ok(input)
 }
@@ -194,15 +227,14 @@ pub fn read_body(spec: &BodySpec, body: Option<Value>, mode: Mode) -> ApiResult<
 /// Explains, under API version 2026-05-12, why metadata fields are refused on an update of the
 /// resource at `path` (`users/{user_id}`): they moved to `.../metadata`.
 pub fn hint_moved(mut e: ApiError, path: &str) -> ApiError {
-    for item in &mut e.errors {
-        let param = item
-            .meta
-            .get("param_name")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if item.code == "form_param_unknown" && param.ends_with("_metadata") {
-            item.long_message = format!(
-                "{param} is not a valid parameter for this request. As of API version 2026-05-12, metadata is updated with PATCH /v1/{path}/metadata (deep merge) or PUT /v1/{path}/metadata (replace)."
+    for item in e.items_mut() {
+        let param = item.param().unwrap_or("").to_owned();
+        if item.kind() == Kind::FormParamUnknown && param.ends_with("_metadata") {
+            *item = ApiError::param_unknown_moved(
+                &param,
+                &format!(
+                    " As of API version 2026-05-12, metadata is updated with PATCH /v1/{path}/metadata (deep merge) or PUT /v1/{path}/metadata (replace)."
+                ),
             );
         }
     }
@@ -287,7 +319,7 @@ mod tests {
         let big = obj(json!({"x": "a".repeat(MAX_METADATA_BYTES)}));
         let err = updated("public_metadata", &Map::new(), Some(&big), Mode::Replace).unwrap_err();
         assert_eq!(err.code(), "form_param_exceeds_allowed_size");
-        assert_eq!(err.errors[0].meta["param_name"], "public_metadata");
+        assert_eq!(err.errors()[0].meta()["param_name"], "public_metadata");
         let ok = obj(json!({"x": "a".repeat(MAX_METADATA_BYTES - 10)}));
         assert!(updated("public_metadata", &Map::new(), Some(&ok), Mode::Replace).is_ok());
     }
@@ -368,7 +400,7 @@ mod tests {
         let given = input(json!({"public_metadata": {"ok": 1}, "unsafe_metadata": {"x": big}}));
         let err = given.apply(Mode::Replace, &mut u, 42).unwrap_err();
         assert_eq!(err.code(), "form_param_exceeds_allowed_size");
-        assert_eq!(err.errors[0].meta["param_name"], "unsafe_metadata");
+        assert_eq!(err.errors()[0].meta()["param_name"], "unsafe_metadata");
         assert_eq!(Value::Object(u.public_metadata), json!({}));
         assert_eq!(u.updated_at, 1);
     }
@@ -391,15 +423,31 @@ mod tests {
     }
 
     #[test]
-    fn put_clears_a_field_sent_as_null_and_patch_does_not_touch_it() {
+    fn put_stores_null_for_a_field_sent_as_null_and_patch_does_not_touch_it() {
         let body = json!({"public_metadata": null, "private_metadata": {"k": 1}});
         let spec = &body::REPLACE_USER_METADATA;
         let put = read_body(spec, Some(body.clone()), Mode::Replace).unwrap();
         assert_eq!(put.public_metadata, Some(Map::new()));
+        assert!(put.nulled.public && !put.nulled.private);
         assert_eq!(put.private_metadata, Some(obj(json!({"k": 1}))));
         assert_eq!(put.unsafe_metadata, None);
+        let mut u = user(json!({"x": 1}));
+        u.public_metadata = obj(json!({"old": 1}));
+        put.apply(Mode::Replace, &mut u, 9).unwrap();
+        assert!(u.null_metadata.public && u.public_metadata.is_empty());
+        // Setting the field again, by merge or replace, makes it an object again.
+        let merge = read_body(
+            &body::UPDATE_USER_METADATA,
+            Some(json!({"public_metadata": {"a": 1}})),
+            Mode::Merge,
+        )
+        .unwrap();
+        merge.apply(Mode::Merge, &mut u, 10).unwrap();
+        assert!(!u.null_metadata.public);
+        assert_eq!(Value::Object(u.public_metadata.clone()), json!({"a": 1}));
         let patch = read_body(&body::UPDATE_USER_METADATA, Some(body), Mode::Merge).unwrap();
         assert_eq!(patch.public_metadata, None);
+        assert!(patch.nulled.is_none());
     }
 
     #[test]
@@ -412,7 +460,7 @@ mod tests {
             ("unsafe_metadata", Some(&big)),
         ])
         .unwrap_err();
-        assert_eq!(err.errors[0].meta["param_name"], "private_metadata");
+        assert_eq!(err.errors()[0].meta()["param_name"], "private_metadata");
     }
 
     #[test]
@@ -420,8 +468,8 @@ mod tests {
         let refused = ApiError::form1(ApiError::param_unknown("public_metadata"));
         let e = hint_moved(refused, "users/{user_id}");
         assert!(
-            e.errors[0]
-                .long_message
+            e.errors()[0]
+                .long_message()
                 .contains("PATCH /v1/users/{user_id}/metadata (deep merge)")
         );
     }

@@ -33,6 +33,7 @@ use std::sync::{Arc, OnceLock};
 use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::keys::SigningKey;
 use crate::model::Role;
@@ -171,6 +172,17 @@ impl Engine {
             signing: Mutex::new(None),
             webhooks: OnceLock::new(),
         })
+    }
+
+    /// This engine with an instance's settings (a new production instance's by default).
+    pub fn with_settings(self, settings: Settings) -> Engine {
+        self.state.write().settings = settings;
+        self
+    }
+
+    /// The instance's settings.
+    pub fn settings(&self) -> Settings {
+        self.state.read().settings.clone()
     }
 
     /// Uses this key (from `--signing-key`) instead of a kept or generated one.

@@ -83,9 +83,13 @@ pub(super) fn create(
     input: CreateOrganization,
     now: i64,
 ) -> ApiResult<String> {
+    let given_slug = input.slug.filter(|s| !s.is_empty());
+    if given_slug.is_some() && !st.settings.org_slugs {
+        return Err(ApiError::slugs_disabled());
+    }
     let mut errors = Vec::new();
     collect(&mut errors, validate::org_name("name", &input.name));
-    let slug = match input.slug.filter(|s| !s.is_empty()) {
+    let slug = match given_slug {
         Some(slug) => {
             if let Err(e) = validate::slug("slug", &slug) {
                 errors.push(e);
@@ -109,10 +113,7 @@ pub(super) fn create(
     if let Some(id) = &input.id
         && (!crate::ids::has_shape(id, "org") || st.orgs.contains_key(id))
     {
-        errors.push(ApiError::param_value(
-            "id",
-            format!("id {id} must be unique and look like org_<base62>."),
-        ));
+        errors.push(ApiError::seed_id_invalid(id, "org"));
     }
     if !errors.is_empty() {
         return Err(ApiError::form(errors));
@@ -131,10 +132,14 @@ pub(super) fn create(
         id: input.id.unwrap_or_else(|| new_id("org")),
         name: input.name,
         slug,
-        max_allowed_memberships: input.max_allowed_memberships.unwrap_or(0),
+        // The instance's default limit, which the organization keeps as its own.
+        max_allowed_memberships: input
+            .max_allowed_memberships
+            .unwrap_or(i64::from(st.settings.membership_limit)),
         admin_delete_enabled: input.admin_delete_enabled.unwrap_or(true),
         public_metadata: input.public_metadata.unwrap_or_default(),
         private_metadata: input.private_metadata.unwrap_or_default(),
+        null_metadata: Default::default(),
         created_by: creator.clone(),
         role_set_key: input.role_set_key,
         created_at,
@@ -259,6 +264,9 @@ impl Engine {
             .map_err(|e| metadata::hint_moved(e, "organizations/{organization_id}"))?;
         self.write(|st, ch| {
             let mut org = st.get_org(id)?.clone();
+            if matches!(input.slug, Patch::Value(_)) && !st.settings.org_slugs {
+                return Err(ApiError::slugs_disabled());
+            }
             let mut errors = Vec::new();
             if let Patch::Value(name) = &input.name {
                 collect(&mut errors, validate::org_name("name", name));
@@ -301,6 +309,7 @@ impl Engine {
                 public_metadata: input.public_metadata,
                 private_metadata: input.private_metadata,
                 unsafe_metadata: None,
+                ..MetadataInput::default()
             };
             replaced.apply(Mode::Replace, &mut org, now)?;
             org.updated_at = now;

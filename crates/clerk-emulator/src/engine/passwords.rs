@@ -8,10 +8,10 @@
 
 use clerk_passwords::{DigestError, PasswordDigest, PasswordHasher};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Engine, Json, body, json};
-use crate::error::{ApiError, ApiResult, ErrorItem};
+use crate::error::{ApiError, ApiResult};
 
 /// argon2id parameters for passwords set in clear: the smallest memory argon2 allows, one
 /// pass. The emulator holds test accounts; the hash keeps clear passwords out of memory and
@@ -35,49 +35,9 @@ pub(crate) fn check_digest(hasher: &str, digest: &str) -> ApiResult<PasswordDige
     PasswordDigest::new(hasher, digest).map_err(|e| digest_invalid(&e))
 }
 
-/// `form_password_digest_invalid_code`. Clerk's error index gives its status (422), code and
-/// `param_name` meta but no messages; these are the emulator's (docs/emulator.md). The long
-/// message says what is wrong and the expected format, never any part of the digest.
+/// `form_password_digest_invalid_code`, saying what is wrong and the expected format.
 fn digest_invalid(e: &DigestError) -> ApiError {
-    let mut meta = Map::new();
-    meta.insert("param_name".into(), Value::from("password_digest"));
-    ApiError::form1(ErrorItem {
-        message: "is invalid".into(),
-        long_message: format!(
-            "password_digest is not a valid {} digest: {}. Expected {}.",
-            e.hasher(),
-            e.problem(),
-            e.expected()
-        ),
-        code: "form_password_digest_invalid_code".into(),
-        meta,
-    })
-}
-
-/// `incorrect_password` (422), as Clerk's error index gives it.
-fn incorrect_password() -> ApiError {
-    ApiError::new(
-        422,
-        ErrorItem {
-            message: "incorrect password".into(),
-            long_message: "The provided password is not the one the user has set".into(),
-            code: "incorrect_password".into(),
-            meta: Map::new(),
-        },
-    )
-}
-
-/// `no_password_set` (400), as Clerk's error index gives it.
-fn no_password_set() -> ApiError {
-    ApiError::new(
-        400,
-        ErrorItem {
-            message: "no password set".into(),
-            long_message: "This user does not have a password set for their account".into(),
-            code: "no_password_set".into(),
-            meta: Map::new(),
-        },
-    )
+    ApiError::password_digest_invalid(e.hasher().as_str(), e.problem(), e.expected())
 }
 
 #[derive(Deserialize)]
@@ -94,7 +54,7 @@ impl Engine {
             let user = st.get_user(user_id)?;
             match (&user.password, user.password_enabled) {
                 (Some(digest), _) => Ok(Some(digest.clone())),
-                (None, false) => Err(no_password_set()),
+                (None, false) => Err(ApiError::no_password_set()),
                 // A user written by an emulator that did not keep passwords.
                 (None, true) => Ok(None),
             }
@@ -105,11 +65,11 @@ impl Engine {
         };
         match verified {
             Ok(true) => Ok(json(&serde_json::json!({"verified": true}))),
-            Ok(false) => Err(incorrect_password()),
+            Ok(false) => Err(ApiError::incorrect_password()),
             // `awscognito` (Clerk asks Cognito), parameters beyond the emulator's limits, a
             // stored digest that no longer parses: the emulator cannot confirm the password,
             // and answers as for a wrong one.
-            Err(_) => Err(incorrect_password()),
+            Err(_) => Err(ApiError::incorrect_password()),
         }
     }
 }

@@ -78,12 +78,10 @@ impl<'a> Query<'a> {
             .map(str::to_owned)
             .collect();
         if values.len() > MAX_FILTER_VALUES {
-            return Err(ApiError::query_value_invalid(
+            return Err(ApiError::query_too_many_values(
                 key,
-                format!(
-                    "{key} accepts up to {MAX_FILTER_VALUES} values; {} were given.",
-                    values.len()
-                ),
+                MAX_FILTER_VALUES,
+                values.len(),
             ));
         }
         Ok(values)
@@ -112,49 +110,31 @@ impl<'a> Query<'a> {
             None => Ok(None),
             Some("true") | Some("1") => Ok(Some(true)),
             Some("false") | Some("0") => Ok(Some(false)),
-            Some(other) => Err(ApiError::query_value_invalid(
-                key,
-                format!(
-                    "{other} does not match one of the allowed values for parameter {key}: true, false"
-                ),
-            )),
+            // Clerk's decoder fails on a value that is not a boolean.
+            Some(_) => Err(ApiError::malformed_parameters()),
         }
     }
 
     pub fn int(&self, key: &str) -> ApiResult<Option<i64>> {
         self.one(key)
             .map(|v| {
-                v.parse::<i64>().map_err(|_| {
-                    ApiError::query_value_invalid(
-                        key,
-                        format!(
-                            "{v} is not a valid value for parameter {key}: it must be an integer."
-                        ),
-                    )
-                })
+                v.parse::<i64>()
+                    .map_err(|_| ApiError::malformed_parameters())
             })
             .transpose()
     }
 
-    /// `limit` (1..=500, default 10) and `offset` (>= 0, default 0).
+    /// `limit` (1..=500, default 10) and `offset` (>= 0, default 0). A `limit` outside 1..=500
+    /// reads as the default: on Clerk, `limit=501` answered 10 rows and no error
+    /// (github.com/clerk/clerk-sdk-python issue 166).
     pub fn page(&self) -> ApiResult<Page> {
-        let limit = self.int("limit")?.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::query_value_invalid(
-                "limit",
-                format!(
-                    "{limit} is not a valid value for parameter limit: it must be between 1 and {MAX_LIMIT}."
-                ),
-            ));
-        }
+        let limit = self
+            .int("limit")?
+            .filter(|l| (1..=MAX_LIMIT).contains(l))
+            .unwrap_or(DEFAULT_LIMIT);
         let offset = self.int("offset")?.unwrap_or(0);
         if offset < 0 {
-            return Err(ApiError::query_value_invalid(
-                "offset",
-                format!(
-                    "{offset} is not a valid value for parameter offset: it must be 0 or more."
-                ),
-            ));
+            return Err(ApiError::query_value_invalid("offset", &offset.to_string()));
         }
         Ok(Page {
             limit: limit as usize,
@@ -171,13 +151,7 @@ impl<'a> Query<'a> {
             _ => (false, raw),
         };
         if !allowed.contains(&field) {
-            return Err(ApiError::query_value_invalid(
-                "order_by",
-                format!(
-                    "{raw} does not match one of the allowed values for parameter order_by. Allowed fields: {} (prefix + for ascending, - for descending).",
-                    allowed.join(", ")
-                ),
-            ));
+            return Err(ApiError::query_value_invalid("order_by", raw));
         }
         Ok(OrderBy {
             field: field.to_owned(),
@@ -190,12 +164,8 @@ impl<'a> Query<'a> {
         self.list(key)?
             .iter()
             .map(|s| {
-                crate::model::InvitationStatus::parse(s).ok_or_else(|| {
-                    ApiError::query_value_invalid(
-                        key,
-                        format!("{s} does not match one of the allowed values for parameter {key}: pending, accepted, revoked, expired"),
-                    )
-                })
+                crate::model::InvitationStatus::parse(s)
+                    .ok_or_else(|| ApiError::query_value_invalid(key, s))
             })
             .collect()
     }

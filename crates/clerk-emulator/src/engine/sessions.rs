@@ -153,7 +153,8 @@ fn lookup(st: &State, user: &User, session: &Session, path: &[String]) -> Value 
     let opt = |v: Option<&str>| v.map_or(Value::Null, |s| Value::String(s.to_owned()));
     match root.as_str() {
         "user" => {
-            let view: Value = serde_json::from_slice(&user.json()).unwrap_or(Value::Null);
+            let view: Value =
+                serde_json::from_slice(&user.json(st.user_context())).unwrap_or(Value::Null);
             match field {
                 "public_metadata" | "unsafe_metadata" => shortcodes::dig(&view[field], tail),
                 _ if !tail.is_empty() => Value::Null,
@@ -267,13 +268,7 @@ impl Engine {
         if let Some(s) = status
             && !SessionStatus::FILTERS.contains(&s)
         {
-            return Err(ApiError::query_value_invalid(
-                "status",
-                format!(
-                    "{s} does not match one of the allowed values for parameter status: {}",
-                    SessionStatus::FILTERS.join(", ")
-                ),
-            ));
+            return Err(ApiError::query_value_invalid("status", s));
         }
         let paginated = q.bool("paginated")?.unwrap_or(false);
         let page = q.page()?;

@@ -43,12 +43,8 @@ fn check_claims(claims: &Map<String, Value>) -> ApiResult<()> {
     {
         return Err(ApiError::jwt_template_reserved_claim(reserved));
     }
-    shortcodes::check(claims).map_err(|why| {
-        ApiError::form1(ApiError::param_value(
-            "claims",
-            format!("claims is invalid: {why}"),
-        ))
-    })
+    shortcodes::check(claims)
+        .map_err(|why| ApiError::form1(ApiError::param_invalid_because("claims", &why)))
 }
 
 /// Checks an input against the instance (and the template it updates) and applies it.
@@ -60,10 +56,7 @@ fn apply(
 ) -> ApiResult<JwtTemplate> {
     let name = input.name.trim().to_owned();
     if name.is_empty() {
-        return Err(ApiError::form1(ApiError::param_value(
-            "name",
-            "name is invalid. Must be not empty",
-        )));
+        return Err(ApiError::form1(ApiError::param_empty("name")));
     }
     if let Some(other) = st.template_names.get(&name)
         && current.is_none_or(|c| &c.id != other)
@@ -110,7 +103,10 @@ fn apply(
             } else {
                 "signing_algorithm"
             };
-            return Err(ApiError::form1(ApiError::param_value(param, e.to_string())));
+            return Err(ApiError::form1(ApiError::param_invalid_because(
+                param,
+                &e.to_string(),
+            )));
         }
         (algorithm, Some(key))
     } else {

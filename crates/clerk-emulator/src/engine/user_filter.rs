@@ -85,13 +85,13 @@ impl UserFilter {
             (Some(_), true) => {
                 return Err(ApiError::conditional_missing(
                     "provider_user_id",
-                    "`provider_user_id` is required when `provider` is present.",
+                    "provider",
                 ));
             }
             (None, false) => {
                 return Err(ApiError::conditional_missing(
                     "provider",
-                    "`provider` is required when `provider_user_id` is present.",
+                    "provider_user_id",
                 ));
             }
         };
@@ -471,9 +471,9 @@ mod tests {
             );
         }
         let err = filter(&[("provider", "google")], false).unwrap_err();
-        assert_eq!(err.errors[0].meta["param_name"], "provider_user_id");
+        assert_eq!(err.errors()[0].meta()["param_name"], "provider_user_id");
         let err = filter(&[("provider_user_id", "g-1")], false).unwrap_err();
-        assert_eq!(err.errors[0].meta["param_name"], "provider");
+        assert_eq!(err.errors()[0].meta()["param_name"], "provider");
     }
 
     #[test]

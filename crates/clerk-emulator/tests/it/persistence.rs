@@ -3,14 +3,16 @@
 
 use std::path::Path;
 
-use clerk_emulator::Config;
+use clerk_emulator::{Config, Settings};
 use serde_json::{Value, json};
 
 use crate::support::{Emu, id};
 
+/// A data file at `path`, on an instance with slugs on (the tests give organizations slugs).
 fn on(path: &Path) -> Config {
     Config {
         data: Some(path.to_owned()),
+        settings: Settings::default().org_slugs(true),
         ..Config::default()
     }
 }
@@ -127,9 +129,8 @@ async fn a_seed_fills_a_new_data_file_once() {
     )
     .unwrap();
     let config = Config {
-        data: Some(file.clone()),
         seed: Some(seed),
-        ..Config::default()
+        ..on(&file)
     };
     let emu = Emu::with(config.clone()).await;
     emu.user_id("added@example.com").await;

@@ -2,7 +2,7 @@
 //! each entry checked as the Backend API would check its create request.
 
 use clerk_emulator::server::StartError;
-use clerk_emulator::{Config, Emulator};
+use clerk_emulator::{Config, Emulator, Settings};
 use serde_json::{Value, json};
 
 use crate::support::{Emu, ids, items};
@@ -42,8 +42,10 @@ async fn a_seed_loads_everything_it_names() {
             ]
         }),
     );
+    // The seed gives its organization a slug.
     let emu = Emu::with(Config {
         seed: Some(seed),
+        settings: Settings::default().org_slugs(true),
         ..Config::default()
     })
     .await;

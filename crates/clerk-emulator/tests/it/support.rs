@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use clerk_emulator::{Config, Emulator};
+use clerk_emulator::{Config, Emulator, Settings};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -24,6 +24,23 @@ pub struct Emu {
 impl Emu {
     pub async fn start() -> Emu {
         Emu::with(Config::default()).await
+    }
+
+    /// A new instance with organization slugs turned on, for tests that give organizations
+    /// slugs (a new instance refuses them).
+    pub async fn with_slugs() -> Emu {
+        Emu::with(Config {
+            settings: Settings::default().org_slugs(true),
+            ..Config::default()
+        })
+        .await
+    }
+
+    /// No limits at all (and slugs on), for tests that make many records or many changes.
+    pub async fn unlimited() -> Emu {
+        let mut config = Config::default().no_limits();
+        config.settings.org_slugs = true;
+        Emu::with(config).await
     }
 
     pub async fn with(config: Config) -> Emu {

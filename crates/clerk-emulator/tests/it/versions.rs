@@ -128,7 +128,7 @@ async fn invalid_or_doubled_versions_are_refused() {
     let emu = Emu::start().await;
     for v in ["2099-01-01", "latest", "", "2026-5-12"] {
         let r = emu.req(Method::GET, "/users").version(v).send().await;
-        let e = r.err(400, "invalid_api_version");
+        let e = r.err(400, "api_version_invalid");
         assert!(
             e["long_message"].as_str().unwrap().contains("2026-05-12"),
             "names the supported versions"
@@ -136,21 +136,21 @@ async fn invalid_or_doubled_versions_are_refused() {
     }
     emu.get("/users?__clerk_api_version=2020-01-01")
         .await
-        .err(400, "invalid_api_version");
+        .err(400, "api_version_invalid");
     // Both the header and the query parameter, even when they agree.
     let r = emu
         .req(Method::GET, "/users?__clerk_api_version=2026-05-12")
         .version("2026-05-12")
         .send()
         .await;
-    r.err(400, "invalid_api_version");
+    r.err(400, "api_version_invalid");
     // A refused version stores nothing.
     emu.req(Method::POST, "/users")
         .version("1999-01-01")
         .json(json!({"email_address": ["a@example.com"]}))
         .send()
         .await
-        .err(400, "invalid_api_version");
+        .err(400, "api_version_invalid");
     assert_eq!(emu.counts(), [0; 5]);
     for v in [
         "2021-02-05",

@@ -6,12 +6,38 @@ use std::time::Duration;
 
 use clerk_emulator::config::Faults;
 use clerk_emulator::server::WebhookSecretSource;
-use clerk_emulator::{Config, Emulator, WebhookOptions, WebhookSecret};
+use clerk_emulator::{Config, Emulator, Settings, WebhookOptions, WebhookSecret};
 
 use crate::cli::EmulatorArgs;
 
+/// The instance's settings: a new instance of the kind asked for, changed by the settings file,
+/// then by `--no-limits`, then by the flags that name one setting.
+pub fn settings(args: &EmulatorArgs) -> Result<Settings, String> {
+    let mut s = Settings::load(args.settings.as_deref(), args.instance)?;
+    if args.no_limits {
+        s = s.no_limits();
+    }
+    if let Some(n) = args.membership_limit {
+        s.membership_limit = n;
+    }
+    if let Some(on) = args.org_slugs {
+        s.org_slugs = on.is_on();
+    }
+    if let Some(limit) = args.rate_limit {
+        s.rate_limit = Some(limit);
+    }
+    Ok(s)
+}
+
 pub fn run(args: EmulatorArgs) -> ExitCode {
     init_logging();
+    let settings = match settings(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("clerkctl emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let webhook_secret = match (&args.webhook_secret, &args.webhook_secret_env) {
         (Some(s), _) => Some(s.clone()),
         (None, Some(var)) => match std::env::var(var) {
@@ -37,8 +63,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         data: args.data,
         secret_keys: args.secret_keys,
         seed: args.seed,
-        rate_limit: args.rate_limit,
-        invitation_limits: args.invitation_limits,
+        settings,
         faults: Faults {
             rate: args.fault_rate,
             kinds: args.faults,
@@ -54,6 +79,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
             retry_scale: args.webhook_retry_scale,
             ..WebhookOptions::default()
         },
+        ..Config::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -78,6 +104,7 @@ async fn serve(config: Config) -> ExitCode {
     } else {
         format!("{} configured key(s)", config.secret_keys.len())
     };
+    let settings = config.settings.describe();
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {
@@ -97,6 +124,7 @@ async fn serve(config: Config) -> ExitCode {
         "clerkctl emulator: serving Clerk's Backend API at {url}/v1 ({storage}; {keys}; \
          {users} users, {orgs} organizations, {members} memberships, {org_invs} organization invitations, {invs} invitations). Ctrl-C stops it."
     );
+    eprintln!("clerkctl emulator: settings: {settings}");
     eprintln!(
         "clerkctl emulator: tokens are issued by {url} (JWKS at {url}/v1/jwks and {url}/.well-known/jwks.json; the PEM key and a publishable key at {url}/_emulator/instance)"
     );

@@ -5,12 +5,13 @@ use std::collections::HashSet;
 use std::io::BufRead;
 use std::time::Duration;
 
-use clerk_emulator::Config;
 use clerk_emulator::config::{FaultKind, Faults};
+use clerk_emulator::{Config, Settings};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 
 use crate::server::{Server, json, write};
+use crate::support::config;
 
 const ROWS: usize = 1000;
 
@@ -23,7 +24,7 @@ fn faulty() -> Config {
             retry_after_secs: 0,
             seed: Some(2026),
         },
-        ..Config::default()
+        ..config()
     }
 }
 
@@ -558,8 +559,11 @@ fn an_export_under_faults_returns_every_user_once() {
 #[test]
 fn a_paced_job_meets_no_429() {
     let server = Server::start(Config {
-        rate_limit: Some("40/1".parse().unwrap()),
-        ..Config::default()
+        settings: Settings {
+            rate_limit: Some("40/1".parse().unwrap()),
+            ..Settings::default()
+        },
+        ..config()
     });
     let file = server.home.path().join("paced.csv");
     let mut csv = String::from("email_address\n");
@@ -588,7 +592,7 @@ fn a_paced_job_meets_no_429() {
 
 #[test]
 fn bad_rows_are_reported_by_line_and_do_not_stop_the_job() {
-    let server = Server::start(Config::default());
+    let server = Server::start(config());
     let org = org(&server, "Rows");
     let file = server.home.path().join("rows.csv");
     write(
@@ -638,7 +642,7 @@ fn bad_rows_are_reported_by_line_and_do_not_stop_the_job() {
 
 #[test]
 fn dry_run_and_read_only_send_nothing() {
-    let server = Server::start(Config::default());
+    let server = Server::start(config());
     let org = org(&server, "Dry");
     let file = server.home.path().join("dry.csv");
     write(&file, "email_address\na@example.com\nb@example.com\n");
@@ -698,7 +702,7 @@ fn lost_answers_are_looked_up_not_sent_again() {
             retry_after_secs: 0,
             seed: Some(11),
         },
-        ..Config::default()
+        ..config()
     });
     let file = server.home.path().join("drops.ndjson");
     let rows: Vec<String> = (0..60)
@@ -744,7 +748,7 @@ fn a_row_clerk_keeps_refusing_as_busy_is_tried_again_then_the_job_stops() {
             retry_after_secs: 0,
             seed: Some(7),
         },
-        ..Config::default()
+        ..config()
     });
     let file = server.home.path().join("busy.csv");
     write(&file, "email_address\nbusy@example.com\n");

@@ -1,11 +1,12 @@
 //! `clerkctl emulator`: the URL on the first stdout line, durability across `kill -9`, a clean
-//! exit on SIGTERM, and the flags for tokens and webhooks.
+//! exit on SIGTERM, the flags for tokens and webhooks, and the instance settings its flags and
+//! settings file give.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStderr, ChildStdout, Command, Stdio};
 
 use serde_json::{Value, json};
 
@@ -411,4 +412,199 @@ fn signing_key_and_token_lifetime_reach_the_emulator() {
         5
     );
     assert_eq!(claims["iss"], format!("http://{a}"));
+}
+
+/// Starts `clerkctl emulator` with `flags` and returns it with the settings line it printed on
+/// stderr (`clerkctl emulator: settings: ...`).
+fn start_saying_settings(flags: &[&str]) -> (Running, String, BufReader<ChildStderr>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clerkctl"))
+        .args(["emulator", "--port", "0"])
+        .args(flags)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("clerkctl starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("the first line is the base URL, got {line:?}"))
+        .to_owned();
+    let mut settings = String::new();
+    for _ in 0..5 {
+        let mut l = String::new();
+        stderr.read_line(&mut l).unwrap();
+        if let Some(rest) = l.trim().strip_prefix("clerkctl emulator: settings: ") {
+            settings = rest.to_owned();
+            break;
+        }
+    }
+    assert!(!settings.is_empty(), "the emulator says its settings");
+    let running = Running {
+        addr,
+        child,
+        _stdout: stdout,
+    };
+    (running, settings, stderr)
+}
+
+fn error_code(body: &Value) -> &Value {
+    &body["errors"][0]["code"]
+}
+
+#[test]
+fn a_new_production_instance_by_default() {
+    let (emu, settings, _err) = start_saying_settings(&[]);
+    assert_eq!(
+        settings,
+        "production instance: 1000 requests per 10 s, 10 updates per 10 s per record, hourly \
+         invitation limits; organizations: 5 members, slugs off; lockout after 10 attempts for 1 hour"
+    );
+    let a = &emu.addr;
+    let (status, body) = call(
+        a,
+        "POST",
+        "/organizations",
+        Some(json!({"name": "Acme", "slug": "acme"})),
+    );
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, &json!("organization_slugs_disabled"))
+    );
+    let org = ok(a, "POST", "/organizations", Some(json!({"name": "Acme"})));
+    assert_eq!(org["max_allowed_memberships"], 5);
+    let user = ok(
+        a,
+        "POST",
+        "/users",
+        Some(json!({"email_address": ["ada@example.com"]})),
+    );
+    assert_eq!(user["verification_attempts_remaining"], 10);
+    let id = user["id"].as_str().unwrap();
+    let locked = ok(a, "POST", &format!("/users/{id}/lock"), None);
+    let left = locked["lockout_expires_in_seconds"].as_i64().unwrap();
+    assert!((1..=3600).contains(&left), "{left}");
+}
+
+#[test]
+fn flags_and_a_settings_file_change_the_instance() {
+    let (emu, settings, _err) = start_saying_settings(&[
+        "--instance",
+        "development",
+        "--org-slugs",
+        "on",
+        "--membership-limit",
+        "0",
+    ]);
+    assert_eq!(
+        settings,
+        "development instance: 100 requests per 10 s, 10 updates per 10 s per record, hourly \
+         invitation limits; organizations: unlimited members, slugs on; lockout after 10 \
+         attempts for 1 hour"
+    );
+    let org = ok(
+        &emu.addr,
+        "POST",
+        "/organizations",
+        Some(json!({"name": "Acme", "slug": "acme"})),
+    );
+    assert_eq!(
+        (&org["slug"], &org["max_allowed_memberships"]),
+        (&json!("acme"), &json!(0))
+    );
+    drop(emu);
+
+    // The file changes the new instance; a flag wins over the file.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("settings.json");
+    std::fs::write(
+        &file,
+        json!({"instance": "development", "membership_limit": 7, "record_limits": false,
+               "lockout": {"max_attempts": 6, "duration_seconds": null}})
+        .to_string(),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let (emu, settings, _err) =
+        start_saying_settings(&["--settings", &path, "--membership-limit", "3"]);
+    assert_eq!(
+        settings,
+        "development instance: 100 requests per 10 s, no per-record limit, hourly invitation \
+         limits; organizations: 3 members, slugs off; lockout after 6 attempts until unlocked"
+    );
+    let a = &emu.addr;
+    let user = ok(
+        a,
+        "POST",
+        "/users",
+        Some(json!({"email_address": ["ada@example.com"]})),
+    );
+    let id = user["id"].as_str().unwrap();
+    let locked = ok(a, "POST", &format!("/users/{id}/lock"), None);
+    assert_eq!(locked["lockout_expires_in_seconds"], Value::Null);
+    let unlocked = ok(a, "POST", &format!("/users/{id}/unlock"), None);
+    assert_eq!(unlocked["verification_attempts_remaining"], 6);
+}
+
+#[test]
+fn no_limits_lifts_every_limit_but_the_ones_named() {
+    let (emu, settings, _err) = start_saying_settings(&["--no-limits"]);
+    assert_eq!(
+        settings,
+        "production instance: no request limit, no per-record limit, no invitation limits; \
+         organizations: unlimited members, slugs off; lockout after 10 attempts for 1 hour"
+    );
+    let org = ok(
+        &emu.addr,
+        "POST",
+        "/organizations",
+        Some(json!({"name": "A"})),
+    );
+    assert_eq!(org["max_allowed_memberships"], 0);
+    drop(emu);
+    // A request rate given with it still applies (counted, not timed: the window is an hour).
+    let (emu, settings, _err) = start_saying_settings(&["--no-limits", "--rate-limit", "3/3600"]);
+    assert!(
+        settings.starts_with("production instance: 3 requests per 3600 s, no per-record limit"),
+        "{settings}"
+    );
+    for _ in 0..3 {
+        ok(&emu.addr, "GET", "/users", None);
+    }
+    let (status, body) = call(&emu.addr, "GET", "/users", None);
+    assert_eq!(
+        (status, error_code(&body)),
+        (429, &json!("too_many_requests"))
+    );
+}
+
+#[test]
+fn a_bad_settings_file_stops_the_start_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (content, says) in [
+        (r#"{"slugs": true}"#, "unknown field `slugs`"),
+        (r#"{"lockout": {"max_attempts": 2}}"#, "5 or more"),
+        (r#"{"rate_limit": "fast"}"#, "N/SECONDS"),
+        ("not json", "is not valid"),
+    ] {
+        let file = dir.path().join("settings.json");
+        std::fs::write(&file, content).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_clerkctl"))
+            .args(["emulator", "--port", "0", "--settings"])
+            .arg(&file)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{content}");
+        assert!(out.stdout.is_empty(), "nothing served: {content}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(says) && stderr.contains("settings.json"),
+            "{content}: {stderr}"
+        );
+    }
 }

@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use clerk_emulator::config::{FaultKind, Faults};
-use clerk_emulator::{Config, RateLimit};
+use clerk_emulator::{Config, RateLimit, Settings};
 use serde_json::json;
 
-use crate::support::{Cli, Emu, Stub};
+use crate::support::{Cli, Emu, Stub, config};
 
 fn faulty(kind: FaultKind) -> Emu {
     Emu::with(Config {
@@ -16,7 +16,7 @@ fn faulty(kind: FaultKind) -> Emu {
             retry_after_secs: 0,
             seed: Some(7),
         },
-        ..Config::default()
+        ..config()
     })
 }
 
@@ -106,7 +106,7 @@ fn exit_3_without_a_key_with_a_wrong_key_and_on_403() {
 
     let strict = Emu::with(Config {
         secret_keys: vec!["sk_test_theRightOne".into()],
-        ..Config::default()
+        ..config()
     });
     let err = Cli::at(&strict.url, Some("sk_test_theWrongOne"))
         .run(&["users", "list"])
@@ -230,11 +230,14 @@ fn exit_6_on_429_after_retries() {
 #[test]
 fn exit_6_on_429_at_once_when_clerk_asks_for_a_long_wait() {
     let emu = Emu::with(Config {
-        rate_limit: Some(RateLimit {
-            requests: 1,
-            window: Duration::from_secs(3600),
-        }),
-        ..Config::default()
+        settings: Settings {
+            rate_limit: Some(RateLimit {
+                requests: 1,
+                window: Duration::from_secs(3600),
+            }),
+            ..Settings::default()
+        },
+        ..config()
     });
     let cli = Cli::new(&emu);
     cli.run(&["users", "count"]).ok();

@@ -4,7 +4,7 @@
 use clerk_emulator::Config;
 use serde_json::{Value, json};
 
-use crate::support::{Cli, Emu, KEY, Stub, read_jsonl};
+use crate::support::{Cli, Emu, KEY, Stub, config, read_jsonl};
 
 /// Every command that changes something, against the test company.
 const CHANGES: &[&[&str]] = &[
@@ -280,7 +280,7 @@ fn a_production_key_is_named_on_stderr_before_a_change() {
     let live = "sk_live_clerkctlProductionKey9876";
     let emu = Emu::with(Config {
         secret_keys: vec![live.to_owned()],
-        ..Config::default()
+        ..config()
     });
     emu.seed(crate::support::company());
     let cli = Cli::at(&emu.url, Some(live));

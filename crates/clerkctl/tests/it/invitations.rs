@@ -156,9 +156,10 @@ fn get_create_revoke() {
         .unwrap();
     assert_eq!(stored["status"], "revoked");
 
+    // Clerk's index makes OrganizationInvitationNotPending a 404: exit 4.
     let err = cli
         .run(&["invitations", "revoke", "org_acme", id, "--yes"])
-        .code(5)
+        .code(4)
         .error();
     assert_eq!(err["code"], "organization_invitation_not_pending");
     assert_eq!(

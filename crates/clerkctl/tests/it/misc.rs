@@ -86,10 +86,8 @@ fn api_calls_any_endpoint_with_every_method() {
         "a table has nothing better than JSON for an arbitrary answer"
     );
     let err = cli.run(&["api", "GET", "/nowhere"]).code(4).error();
-    assert_eq!(
-        err["long_message"],
-        "The URL was not found: GET /v1/nowhere"
-    );
+    assert_eq!(err["code"], "resource_not_found");
+    assert_eq!(err["long_message"], "Resource not found");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use clerk_emulator::Config;
 use clerk_emulator::config::{FaultKind, Faults};
 
-use crate::support::{Cli, Emu, Run, company};
+use crate::support::{Cli, Emu, Run, company, config};
 
 const PREFIX: &str = "sk_test_";
 const SECRET: &str = "CanaryQ7vXk2LmZp9RwT5yHs3JdN8bWf";
@@ -33,7 +33,7 @@ fn the_key_never_shows_in_stdout_stderr_or_the_audit_log() {
     let key = format!("{PREFIX}{SECRET}");
     let emu = Emu::with(Config {
         secret_keys: vec![key.clone()],
-        ..Config::default()
+        ..config()
     });
     emu.seed(company());
     let cli = Cli::at(&emu.url, Some(&key)).env("CLERKCTL_LOG", "trace");
@@ -227,7 +227,7 @@ fn the_key_stays_hidden_through_retries_and_faults() {
             retry_after_secs: 0,
             seed: Some(3),
         },
-        ..Config::default()
+        ..config()
     });
     let cli = Cli::at(&emu.url, Some(&key)).env("CLERKCTL_LOG", "debug");
     for args in [

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use clerk_api::{Client, RetryPolicy, SecretKey};
 use clerk_emulator::{Config, Emulator};
 
+use crate::support;
+
 pub const KEY: &str = "sk_test_clerkctl_bulk_tests";
 
 pub struct Server {
@@ -28,7 +30,7 @@ impl Server {
             .unwrap();
         let (emulator, clean) = rt.block_on(async {
             let emulator = Emulator::start(config).await.unwrap();
-            let clean = Emulator::serve(Arc::clone(emulator.engine()), &Config::default())
+            let clean = Emulator::serve(Arc::clone(emulator.engine()), &support::config())
                 .await
                 .unwrap();
             (emulator, clean)

@@ -23,10 +23,19 @@ pub struct Emu {
     pub url: String,
 }
 
+/// The instance the CLI's tests run against: organization slugs on (the test company has them)
+/// and no limits (bulk tests make hundreds of invitations and members, faster than Clerk's rate
+/// limits allow). Tests of limits give their own settings.
+pub fn config() -> Config {
+    let mut config = Config::default().no_limits();
+    config.settings.org_slugs = true;
+    config
+}
+
 impl Emu {
     /// An empty emulator accepting any `sk_test_` key.
     pub fn new() -> Emu {
-        Emu::with(Config::default())
+        Emu::with(config())
     }
 
     pub fn with(config: Config) -> Emu {

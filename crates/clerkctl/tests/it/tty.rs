@@ -4,7 +4,7 @@
 
 use clerk_emulator::Config;
 
-use crate::support::{Cli, Emu, redact};
+use crate::support::{Cli, Emu, config, redact};
 
 const BOLD: &str = "\x1b[1m";
 
@@ -179,7 +179,7 @@ fn the_question_names_a_production_key_first() {
     let live = "sk_live_clerkctlTtyProductionKey4242";
     let emu = Emu::with(Config {
         secret_keys: vec![live.to_owned()],
-        ..Config::default()
+        ..config()
     });
     emu.seed(crate::support::company());
     let cli = Cli::at(&emu.url, Some(live));
@@ -200,7 +200,12 @@ fn the_question_names_a_production_key_first() {
 fn local_mode_on_a_terminal() {
     let cli = Cli::local().env("NO_COLOR", "1");
     let run = cli.run_tty("", &["orgs", "list"], "").ok();
-    let plain = run.stdout;
+    // The first --local command loads the demo company and says with which settings.
+    let (notice, plain) = run.stdout.split_once('\n').unwrap();
+    assert!(
+        notice.starts_with("clerkctl: loaded the demo company") && notice.contains("slugs on"),
+        "{notice}"
+    );
     assert!(plain.starts_with("ID"), "{plain}");
     assert!(
         plain.contains("Acme Inc") && plain.contains("Globex"),

@@ -17,7 +17,7 @@ impl State {
     pub(super) fn user_event_data(&self, id: &str) -> Value {
         self.users
             .get(id)
-            .and_then(|u| serde_json::from_slice(&u.json()).ok())
+            .and_then(|u| serde_json::from_slice(&u.json(self.user_context())).ok())
             .unwrap_or(Value::Null)
     }
 
@@ -57,7 +57,7 @@ impl State {
         let role = self.role(&m.role).unwrap_or(&fallback);
         value(&m.view(
             role,
-            org.view(self.org_counts(org, true, false)),
+            org.view(self.org_counts(org, false, false)),
             self.user(&m.user_id),
         ))
     }
@@ -77,7 +77,7 @@ impl State {
         let mut v = s.view(now);
         v["user"] = self
             .user(&s.user_id)
-            .and_then(|u| serde_json::from_slice(&u.json()).ok())
+            .and_then(|u| serde_json::from_slice(&u.json(self.user_context())).ok())
             .unwrap_or(Value::Null);
         v
     }

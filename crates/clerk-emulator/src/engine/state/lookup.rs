@@ -5,6 +5,7 @@ use super::State;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{
     InvitationStatus, Membership, OrgCounts, Organization, OrganizationInvitation, Role, User,
+    UserContext,
 };
 
 /// The permission that makes a member an administrator.
@@ -25,6 +26,20 @@ impl State {
     /// The ID of the user holding an email address, in any case.
     pub fn user_with_email(&self, email: &str) -> Option<&String> {
         self.emails.get(&email.to_lowercase())
+    }
+
+    /// What rendering a user needs from the instance: the time and the lockout policy.
+    pub fn user_context(&self) -> UserContext {
+        UserContext {
+            now: crate::now_ms(),
+            max_attempts: self.settings.lockout.map(|l| l.max_attempts),
+        }
+    }
+
+    /// When a lock made at `now` lifts under the lockout policy (`None`: until unlocked).
+    pub fn lockout_end(&self, now: i64) -> Option<i64> {
+        let duration = self.settings.lockout?.duration?;
+        Some(now.saturating_add(duration.as_millis() as i64))
     }
 
     /// The sort key of a user, or of a deleted one (for cursors).

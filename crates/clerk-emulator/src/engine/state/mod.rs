@@ -22,6 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use write::{Changes, Event};
 
+use crate::config::Settings;
 use crate::model::{
     Invitation, JwtTemplate, Membership, Organization, OrganizationInvitation, Role, Session,
     SignInToken, User,
@@ -108,6 +109,9 @@ pub struct State {
     pub sign_in_tokens: HashMap<String, SignInToken>,
 
     pub roles: Vec<Role>,
+
+    /// The instance's settings: organization defaults, slugs, lockout.
+    pub settings: Settings,
 }
 
 impl State {
@@ -138,7 +142,11 @@ impl State {
     /// Removes every record, keeping the roles.
     pub fn clear_records(&mut self) {
         let roles = std::mem::take(&mut self.roles);
-        *self = State::new(roles);
+        let settings = std::mem::take(&mut self.settings);
+        *self = State {
+            settings,
+            ..State::new(roles)
+        };
     }
 
     // ---- users ---------------------------------------------------------------------------

@@ -80,15 +80,9 @@ pub(super) fn check_identifiers(
     if let Some(statuses) = statuses.filter(|s| !s.is_empty())
         && statuses.len() != values.len()
     {
+        // One status per value, in the same order.
         let status_param = format!("{param}_identification_status");
-        errors.push(ApiError::param_value(
-            &status_param,
-            format!(
-                "{status_param} must contain exactly one item per {param} ({} given for {}).",
-                statuses.len(),
-                values.len()
-            ),
-        ));
+        errors.push(ApiError::param_invalid(&status_param));
     }
 }
 
@@ -142,11 +136,11 @@ pub(super) fn check_password_digest(
     match (digest, hasher) {
         (Some(_), None) => Err(ApiError::conditional_missing(
             "password_hasher",
-            "`password_hasher` is required when `password_digest` is present.",
+            "password_digest",
         )),
         (None, Some(_)) => Err(ApiError::conditional_missing(
             "password_digest",
-            "`password_digest` is required when `password_hasher` is present.",
+            "password_hasher",
         )),
         (Some(digest), Some(hasher)) => passwords::check_digest(hasher, digest).map(Some),
         (None, None) => Ok(None),

@@ -128,10 +128,7 @@ pub(in crate::engine) fn create(
     if let Some(id) = &input.id
         && (!crate::ids::has_shape(id, "user") || st.users.contains_key(id))
     {
-        errors.push(ApiError::param_value(
-            "id",
-            format!("id {id} must be unique and look like user_<base62>."),
-        ));
+        errors.push(ApiError::seed_id_invalid(id, "user"));
     }
     let mut external_accounts = Vec::with_capacity(input.external_accounts.len());
     for (i, a) in input.external_accounts.into_iter().enumerate() {
@@ -152,16 +149,12 @@ pub(in crate::engine) fn create(
         || !input.web3_wallet.is_empty()
         || username.is_some();
     if !has_identifier && !input.skip_user_requirement.unwrap_or(false) {
-        let mut e = ApiError::param_missing("email_address");
-        e.code = "form_data_missing".into();
-        e.message = "missing data".into();
-        e.long_message = "\"email_address, phone_number, web3_wallet or username\" data doesn't match user requirements set for this instance".into();
-        e.meta.remove("param_name");
-        e.meta.insert(
-            "param_names".into(),
-            serde_json::json!(["email_address", "phone_number", "web3_wallet", "username"]),
-        );
-        return Err(ApiError::form1(e));
+        return Err(ApiError::user_data_missing(&[
+            "email_address",
+            "phone_number",
+            "web3_wallet",
+            "username",
+        ]));
     }
 
     let emails = identifications(
@@ -211,8 +204,15 @@ pub(in crate::engine) fn create(
         public_metadata: input.public_metadata.unwrap_or_default(),
         private_metadata: input.private_metadata.unwrap_or_default(),
         unsafe_metadata: input.unsafe_metadata.unwrap_or_default(),
+        null_metadata: Default::default(),
         banned: input.banned.unwrap_or(false),
         locked: input.locked.unwrap_or(false),
+        // A user created locked is locked as `POST /users/{id}/lock` locks.
+        lockout_expires_at: input
+            .locked
+            .unwrap_or(false)
+            .then(|| st.lockout_end(now))
+            .flatten(),
         delete_self_enabled: input.delete_self_enabled.unwrap_or(true),
         create_organization_enabled: input.create_organization_enabled.unwrap_or(true),
         create_organizations_limit: input.create_organizations_limit,
@@ -239,10 +239,7 @@ pub(in crate::engine) fn create(
 fn external_account(index: usize, account: Value, now: i64) -> Result<Value, ErrorItem> {
     let param = format!("external_accounts[{index}]");
     let Value::Object(mut a) = account else {
-        return Err(ApiError::param_value(
-            &param,
-            format!("{param} must be an object."),
-        ));
+        return Err(ApiError::seed_external_account_invalid(&param));
     };
     for key in ["provider", "provider_user_id"] {
         if !a.get(key).is_some_and(Value::is_string) {

@@ -39,23 +39,16 @@ impl Engine {
         let page = q.page()?;
         let order = q.order_by(USER_ORDER_FIELDS, "-created_at")?;
         let cursor = q.one("starting_after");
-        if let Some(cursor) = cursor {
+        if cursor.is_some() {
             if order.field != "created_at" {
-                return Err(ApiError::conditional_disallowed(
+                return Err(ApiError::not_allowed_when(
                     "starting_after",
-                    format!(
-                        "`starting_after` isn't allowed when `order_by` is {}. Order by created_at, +created_at or -created_at, or leave order_by out.",
-                        q.one("order_by").unwrap_or_default()
-                    ),
+                    "order_by",
+                    q.one("order_by").unwrap_or_default(),
                 ));
             }
             if page.offset != 0 {
-                return Err(ApiError::conditional_disallowed(
-                    "offset",
-                    format!(
-                        "`offset` isn't allowed when `starting_after` is present (got {cursor})."
-                    ),
-                ));
+                return Err(ApiError::not_allowed_with("offset", "starting_after"));
             }
         }
         self.read(|st| {
@@ -65,10 +58,7 @@ impl Engine {
                 use std::ops::Bound::{Excluded, Unbounded};
                 let start = match cursor {
                     Some(c) => Some(st.user_key(c).ok_or_else(|| {
-                        ApiError::form1(ApiError::param_value(
-                            "starting_after",
-                            format!("starting_after {c} is not the ID of a user of this instance."),
-                        ))
+                        ApiError::form1(ApiError::resource_missing("starting_after"))
                     })?),
                     None => None,
                 };
@@ -139,7 +129,7 @@ impl Engine {
                 sort_users(&mut all, &order.field, order.desc);
                 out = query::paginate(all, page);
             }
-            Ok(users_json(out.into_iter()))
+            Ok(users_json(out.into_iter(), st.user_context()))
         })
     }
 

@@ -30,7 +30,7 @@ struct UserIds {
 /// Saves a changed user, answering with it (rendered before it moves into the state, which
 /// saves looking it up again).
 fn save(st: &mut State, ch: &mut Changes, user: User) -> Json {
-    let body = user.json();
+    let body = user.json(st.user_context());
     st.save_user(ch, user);
     body
 }
@@ -41,12 +41,12 @@ impl Engine {
         input.password_hash = input.password.as_deref().map(passwords::hash_clear);
         self.write(|st, ch| {
             let id = create(st, ch, input, super::now_ms())?;
-            Ok(st.users[&id].json())
+            Ok(st.users[&id].json(st.user_context()))
         })
     }
 
     pub fn get_user(&self, id: &str) -> ApiResult<Json> {
-        self.read(|st| st.get_user(id).map(User::json))
+        self.read(|st| st.get_user(id).map(|u| u.json(st.user_context())))
     }
 
     pub fn update_user(
@@ -108,7 +108,9 @@ impl Engine {
     pub fn set_user_flag(&self, id: &str, flag: UserFlag, on: bool) -> ApiResult<Json> {
         self.write(|st, ch| {
             let mut user = st.get_user(id)?.clone();
-            flag.set(&mut user, on, super::now_ms());
+            let now = super::now_ms();
+            let lockout_end = st.lockout_end(now);
+            flag.set(&mut user, on, now, lockout_end);
             Ok(save(st, ch, user))
         })
     }
@@ -131,12 +133,15 @@ impl Engine {
                 }
                 if let Some(user) = st.user(id) {
                     let mut user = user.clone();
-                    UserFlag::Banned.set(&mut user, on, now);
+                    UserFlag::Banned.set(&mut user, on, now, None);
                     done.push(user.id.clone());
                     st.save_user(ch, user);
                 }
             }
-            Ok(users_json(done.iter().map(|id| &*st.users[id])))
+            Ok(users_json(
+                done.iter().map(|id| &*st.users[id]),
+                st.user_context(),
+            ))
         })
     }
 }
@@ -148,10 +153,11 @@ pub enum UserFlag {
 }
 
 impl UserFlag {
-    fn set(self, user: &mut User, on: bool, now: i64) {
+    /// `lockout_end`: when a lock lifts, under the instance's lockout policy.
+    fn set(self, user: &mut User, on: bool, now: i64, lockout_end: Option<i64>) {
         match self {
             UserFlag::Banned => user.banned = on,
-            UserFlag::Locked => user.locked = on,
+            UserFlag::Locked => user.set_locked(on, lockout_end),
         }
         user.updated_at = now;
     }

@@ -58,15 +58,7 @@ fn set_primary(
         Patch::Absent | Patch::Null => {}
         Patch::Value(id) => match idents.iter().find(|i| &i.id == id) {
             Some(i) if !i.reserved => *slot = Some(id.clone()),
-            _ => {
-                let mut e = ApiError::param_value(
-                    param,
-                    format!("The resource associated with the supplied {param} was not found."),
-                );
-                e.code = "form_resource_not_found".into();
-                e.message = "is missing".into();
-                errors.push(e);
-            }
+            _ => errors.push(ApiError::resource_missing(param)),
         },
     }
 }
@@ -138,10 +130,7 @@ pub(super) fn apply_update(
         ),
     ] {
         if flag.is_some() && !has_password {
-            return Err(ApiError::conditional_missing(
-                "password",
-                format!("`password` is required when `{name}` is present."),
-            ));
+            return Err(ApiError::conditional_missing("password", name));
         }
     }
     if let Patch::Value(password) = &input.password {
@@ -221,6 +210,7 @@ pub(super) fn apply_update(
         public_metadata: input.public_metadata,
         private_metadata: input.private_metadata,
         unsafe_metadata: input.unsafe_metadata,
+        ..MetadataInput::default()
     };
     replaced.apply(Mode::Replace, &mut user, now)?;
     if !errors.is_empty() {

@@ -16,6 +16,8 @@ use clerk_emulator::{Config, Emulator};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+use crate::support::config;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_clerkctl");
 
 /// The key the tests use: recognisable, so a test can prove it never shows.
@@ -100,7 +102,7 @@ impl Instance {
             rt.block_on(async move {
                 let config = Config {
                     seed: Some(seed_path),
-                    ..Config::default()
+                    ..config()
                 };
                 let emulator = Emulator::start(config).await.expect("the emulator starts");
                 let url = emulator.base_url();
