@@ -1,7 +1,13 @@
 -- wrk script: POST /v1/users with a new email address, username and external ID each time.
--- RUN (a tag unique to the run) keeps addresses from colliding with earlier runs' users.
+-- RUN (a tag unique to the run) keeps addresses from colliding with earlier runs' users;
+-- PASSWORD, when set, gives every user that password (set in clear, hashed by the emulator).
 local key = os.getenv("KEY") or "sk_test_bench"
 local run = os.getenv("RUN") or tostring(os.time())
+local password = os.getenv("PASSWORD")
+local password_field = ""
+if password and password ~= "" then
+  password_field = string.format(',"password":"%s"', password)
+end
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer " .. key
 wrk.headers["Content-Type"] = "application/json"
@@ -19,8 +25,8 @@ function request()
   local tag = string.format("%s-%d-%d", run, thread_tag, n)
   local body = string.format(
     '{"email_address":["new.%s@bench.example"],"first_name":"New","last_name":"User",' ..
-    '"username":"u_%s","external_id":"x-%s","public_metadata":{"plan":"free"}}',
-    tag, tag:gsub("[^%w]", "_"), tag)
+    '"username":"u_%s","external_id":"x-%s","public_metadata":{"plan":"free"}%s}',
+    tag, (tag:gsub("[^%w]", "_")), tag, password_field)
   return wrk.format(nil, "/v1/users", nil, body)
 end
 

@@ -255,6 +255,11 @@ catalog! {
         "Password has been found in an online data breach. For account safety, please use a different password.",
         "Password has been found in an online data breach. For account safety, please use a different password.",
         Param, index_text("FormPwnedPassword", "clerk-docs docs/guides/development/custom-flows/authentication/legacy/forgot-password.mdx shows the short message \"Password has been found in an online data breach. For account safety, please <action>.\"; setting a password, the action is \"use a different password\"");
+    /// A `password_digest` that does not fit its `password_hasher`'s format: `{0}` the hasher,
+    /// `{1}` what is wrong, `{2}` the expected format (never any part of the digest).
+    FormPasswordDigestInvalid = 422, "form_password_digest_invalid_code", "is invalid",
+        "password_digest is not a valid {0} digest: {1}. Expected {2}.",
+        Param, index_text("FormPasswordDigestInvalid", OWN_WORDING);
     OrganizationNameInvalid = 422, "form_param_value_invalid", "invalid organization name",
         "The organization name {0} is invalid: {1}",
         Param, index("OrganizationNameInvalid");
@@ -262,6 +267,14 @@ catalog! {
     // ---- resources ---------------------------------------------------------------------------
     UserNotFound = 404, "resource_not_found", "not found", "No user was found with id {0}",
         None, index("UserNotFound");
+    /// `verify_password` with a wrong password.
+    IncorrectPassword = 422, "incorrect_password", "incorrect password",
+        "The provided password is not the one the user has set",
+        None, index("IncorrectPassword");
+    /// `verify_password` for a user without a password.
+    NoPasswordSet = 400, "no_password_set", "no password set",
+        "This user does not have a password set for their account",
+        None, index("NoPasswordSet");
     OrganizationNotFound = 404, "resource_not_found", "not found", "Given organization not found.",
         None, index("OrganizationNotFound");
     /// An application or organization invitation that does not exist.
@@ -795,6 +808,22 @@ impl ApiError {
 
     pub fn password_pwned(param: &str) -> ErrorItem {
         Kind::FormPasswordPwned.param_item(param, &[])
+    }
+
+    /// `problem` and `expected` describe the digest's form; they never quote it.
+    pub fn password_digest_invalid(hasher: &str, problem: &str, expected: &str) -> Self {
+        Self::one(
+            Kind::FormPasswordDigestInvalid
+                .param_item("password_digest", &[hasher, problem, expected]),
+        )
+    }
+
+    pub fn incorrect_password() -> Self {
+        Kind::IncorrectPassword.error(&[])
+    }
+
+    pub fn no_password_set() -> Self {
+        Kind::NoPasswordSet.error(&[])
     }
 
     /// `reason` ends the sentence "The organization name "x" is invalid: ...".

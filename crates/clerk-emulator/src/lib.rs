@@ -39,8 +39,10 @@
 //!      [`engine::metadata`] (the one metadata update routine: deep-merge `PATCH`, replacing
 //!      `PUT`, size checks), `engine/user_filter.rs` (the user filters and order, used by users
 //!      and memberships), [`engine::shortcodes`] (JWT template claims, used by templates and
-//!      sessions) and `engine/validate.rs` (value formats). Among these, only `metadata` uses
-//!      `body` (to decode its bodies) and `user_filter` uses `query`.
+//!      sessions), `engine/validate.rs` (value formats) and `engine/passwords.rs` (password
+//!      digests and their checks, through the `clerk-passwords` crate, and `verify_password`).
+//!      Among these, only `metadata` and `passwords` use `body` (to decode their bodies) and
+//!      `user_filter` uses `query`.
 //! 4. [`store`]: SQLite, written through after each change, reading records' documents off
 //!    the state.
 //! 5. [`engine::state::State`]: the records and their indexes, the lookups several resources

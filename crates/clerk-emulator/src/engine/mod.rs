@@ -6,7 +6,7 @@
 //! answered write is durable.
 //!
 //! Resource modules (`users`, `orgs`, `members`, `invitations`) use the shared pieces (`body`,
-//! `query`, `metadata`, `user_filter`, `validate`), the [`state`] and this file's core, never
+//! `query`, `metadata`, `passwords`, `user_filter`, `validate`), the [`state`] and this file's core, never
 //! each other; `seeding` uses the resource modules. The crate's documentation draws the whole
 //! picture.
 
@@ -15,6 +15,7 @@ mod invitations;
 mod members;
 pub mod metadata;
 mod orgs;
+mod passwords;
 pub mod query;
 mod seeding;
 pub mod sessions;

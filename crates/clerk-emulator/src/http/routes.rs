@@ -35,6 +35,7 @@ pub(super) fn routes() -> Router<App> {
         .route("/v1/users/{user_id}/unban", post(unban_user))
         .route("/v1/users/{user_id}/lock", post(lock_user))
         .route("/v1/users/{user_id}/unlock", post(unlock_user))
+        .route("/v1/users/{user_id}/verify_password", post(verify_password))
         .route(
             "/v1/users/{user_id}/organization_memberships",
             get(user_memberships),
@@ -166,6 +167,20 @@ async fn lock_user(State(app): State<App>, Path(id): Path<String>) -> Reply {
 
 async fn unlock_user(State(app): State<App>, Path(id): Path<String>) -> Reply {
     answer(app.engine.set_user_flag(&id, UserFlag::Locked, false))
+}
+
+/// Verifying is CPU work that may take a while (a bcrypt cost of 12 takes a quarter of a second):
+/// it runs on the blocking pool, not on the threads that serve requests.
+async fn verify_password(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Reply {
+    let engine = app.engine.clone();
+    let answered = tokio::task::spawn_blocking(move || engine.verify_password(&id, body))
+        .await
+        .map_err(crate::error::ApiError::internal)?;
+    answer(answered)
 }
 
 async fn ban_users(State(app): State<App>, JsonBody(body): JsonBody) -> Reply {

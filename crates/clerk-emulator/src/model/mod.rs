@@ -78,6 +78,10 @@ pub struct User {
     pub primary_web3_wallet_id: Option<String>,
     pub password_enabled: bool,
     pub password_last_updated_at: Option<i64>,
+    /// The password as a digest: one given in `password_digest`, or the hash of one set in
+    /// clear. Kept and stored, never answered; its `Debug` hides the digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<clerk_passwords::PasswordDigest>,
     pub totp_enabled: bool,
     pub backup_code_enabled: bool,
     pub mfa_enabled_at: Option<i64>,

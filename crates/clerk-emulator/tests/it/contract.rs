@@ -26,6 +26,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/users/{user_id}/unban"),
     ("POST", "/users/{user_id}/lock"),
     ("POST", "/users/{user_id}/unlock"),
+    ("POST", "/users/{user_id}/verify_password"),
     ("POST", "/users/ban"),
     ("POST", "/users/unban"),
     ("GET", "/users/{user_id}/organization_memberships"),
@@ -254,6 +255,30 @@ async fn every_endpoint_answers_as_the_spec_says() {
     )
     .await
     .err(404, "resource_not_found");
+    t.go(
+        "POST",
+        "/users/{user_id}/verify_password",
+        &format!("/users/{ada_id}/verify_password"),
+        Some(json!({"password": "correct horse battery"})),
+    )
+    .await
+    .ok();
+    t.go(
+        "POST",
+        "/users/{user_id}/verify_password",
+        &format!("/users/{ada_id}/verify_password"),
+        Some(json!({"password": "wrong horse battery"})),
+    )
+    .await
+    .err(422, "incorrect_password");
+    t.go(
+        "POST",
+        "/users/{user_id}/verify_password",
+        &format!("/users/{grace_id}/verify_password"),
+        Some(json!({"password": "correct horse battery"})),
+    )
+    .await
+    .err(400, "no_password_set");
     for action in ["ban", "unban", "lock", "unlock"] {
         let template = format!("/users/{{user_id}}/{action}");
         t.go(

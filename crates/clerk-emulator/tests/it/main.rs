@@ -10,6 +10,7 @@ mod invitations;
 mod members;
 mod openapi;
 mod orgs;
+mod passwords;
 mod persistence;
 mod seeds;
 mod spec_tables;

@@ -1,10 +1,11 @@
 //! Checks on a user's fields shared by create and update: identifiers unique in the instance,
 //! username and external ID, password digests, times.
 
-use crate::engine::body;
+use clerk_passwords::PasswordDigest;
+
 use crate::engine::state::State;
-use crate::engine::validate;
-use crate::error::{ApiError, ErrorItem};
+use crate::engine::{body, passwords, validate};
+use crate::error::{ApiError, ApiResult, ErrorItem};
 
 /// Which identifier kinds a user must keep unique, for messages and indexes.
 #[derive(Clone, Copy)]
@@ -117,29 +118,32 @@ pub(super) fn check_external_id(
     }
 }
 
+/// `password_digest` with its `password_hasher`: a hasher Clerk accepts, both or neither, and
+/// a digest in the hasher's format. The digest to keep, if one was given.
 pub(super) fn check_password_digest(
     digest: Option<&String>,
     hasher: Option<&String>,
-) -> Option<ApiError> {
+) -> ApiResult<Option<PasswordDigest>> {
     if let Some(h) = hasher
         && !body::PASSWORD_HASHERS.contains(&h.as_str())
     {
-        return Some(ApiError::form1(body::enum_error(
+        return Err(ApiError::form1(body::enum_error(
             "password_hasher",
             h,
             body::PASSWORD_HASHERS,
         )));
     }
     match (digest, hasher) {
-        (Some(_), None) => Some(ApiError::conditional_missing(
+        (Some(_), None) => Err(ApiError::conditional_missing(
             "password_hasher",
             "password_digest",
         )),
-        (None, Some(_)) => Some(ApiError::conditional_missing(
+        (None, Some(_)) => Err(ApiError::conditional_missing(
             "password_digest",
             "password_hasher",
         )),
-        _ => None,
+        (Some(digest), Some(hasher)) => passwords::check_digest(hasher, digest).map(Some),
+        (None, None) => Ok(None),
     }
 }
 

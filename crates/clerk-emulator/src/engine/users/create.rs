@@ -1,5 +1,6 @@
 //! `POST /users` and a seed file's users.
 
+use clerk_passwords::PasswordDigest;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -7,9 +8,9 @@ use super::checks::{
     Ident, check_external_id, check_identifiers, check_password_digest, check_username, non_empty,
     time_field,
 };
-use crate::engine::metadata;
 use crate::engine::state::{Changes, State};
 use crate::engine::validate::{self, collect};
+use crate::engine::{metadata, passwords};
 use crate::error::{ApiError, ApiResult, ErrorItem};
 use crate::ids::new_id;
 use crate::model::{Identification, Metadata, User};
@@ -53,6 +54,9 @@ pub struct CreateUser {
     pub last_active_at: Option<i64>,
     pub last_sign_in_at: Option<i64>,
     pub external_accounts: Vec<Value>,
+    /// The hash of `password`, when the caller computed it before taking the state lock.
+    #[serde(skip)]
+    pub(in crate::engine) password_hash: Option<PasswordDigest>,
 }
 
 fn identifications(values: &[String], statuses: &[String], now: i64) -> Vec<Identification> {
@@ -72,7 +76,7 @@ fn identifications(values: &[String], statuses: &[String], now: i64) -> Vec<Iden
 pub(in crate::engine) fn create(
     st: &mut State,
     ch: &mut Changes,
-    input: CreateUser,
+    mut input: CreateUser,
     now: i64,
 ) -> ApiResult<String> {
     let mut errors = Vec::new();
@@ -136,12 +140,10 @@ pub(in crate::engine) fn create(
     if !errors.is_empty() {
         return Err(ApiError::form(errors));
     }
-    if let Some(e) = check_password_digest(
+    let digest = check_password_digest(
         input.password_digest.as_ref(),
         input.password_hasher.as_ref(),
-    ) {
-        return Err(e);
-    }
+    )?;
     let has_identifier = !input.email_address.is_empty()
         || !input.phone_number.is_empty()
         || !input.web3_wallet.is_empty()
@@ -167,7 +169,17 @@ pub(in crate::engine) fn create(
     );
     let wallets = identifications(&input.web3_wallet, &[], now);
     let primary = |ids: &[Identification]| ids.iter().find(|i| !i.reserved).map(|i| i.id.clone());
-    let has_password = input.password.is_some() || input.password_digest.is_some();
+    // Given both, the password set in clear is the one kept.
+    let password = match &input.password {
+        Some(clear) => Some(
+            input
+                .password_hash
+                .take()
+                .unwrap_or_else(|| passwords::hash_clear(clear)),
+        ),
+        None => digest,
+    };
+    let has_password = password.is_some();
     let totp = input.totp_secret.is_some();
     let user = User {
         id: input.id.unwrap_or_else(|| new_id("user")),
@@ -184,6 +196,7 @@ pub(in crate::engine) fn create(
         web3_wallets: wallets,
         password_enabled: has_password,
         password_last_updated_at: has_password.then_some(now),
+        password,
         totp_enabled: totp,
         backup_code_enabled: !input.backup_codes.is_empty(),
         mfa_enabled_at: (totp || !input.backup_codes.is_empty()).then_some(now),

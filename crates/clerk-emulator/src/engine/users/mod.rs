@@ -11,10 +11,10 @@ mod update;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::body;
 use super::metadata::{self, Mode};
 use super::state::{Changes, State};
 use super::{ApiVersion, Engine, Json, json};
+use super::{body, passwords};
 use crate::error::ApiResult;
 use crate::model::{DeletedObject, User, users_json};
 use update::{UpdateUser, apply_update};
@@ -36,7 +36,9 @@ fn save(st: &mut State, ch: &mut Changes, user: User) -> Json {
 }
 
 impl Engine {
-    pub fn create_user(&self, input: CreateUser) -> ApiResult<Json> {
+    pub fn create_user(&self, mut input: CreateUser) -> ApiResult<Json> {
+        // Hashing is the slow part of a create with a password: done before the lock.
+        input.password_hash = input.password.as_deref().map(passwords::hash_clear);
         self.write(|st, ch| {
             let id = create(st, ch, input, super::now_ms())?;
             Ok(st.users[&id].json(st.user_context()))
@@ -58,8 +60,11 @@ impl Engine {
         } else {
             &body::UPDATE_USER
         };
-        let input: UpdateUser =
+        let mut input: UpdateUser =
             body::parse(spec, body).map_err(|e| metadata::hint_moved(e, "users/{user_id}"))?;
+        if let body::Patch::Value(password) = &input.password {
+            input.password_hash = Some(passwords::hash_clear(password));
+        }
         self.write(|st, ch| {
             let user = st.get_user(id)?.clone();
             let user = apply_update(st, user, input, super::now_ms())?;

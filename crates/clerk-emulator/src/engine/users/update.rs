@@ -1,11 +1,13 @@
 //! `PATCH /users/{id}`: every field but metadata (and, before API version 2026-05-12,
 //! metadata replaced whole).
 
+use clerk_passwords::PasswordDigest;
 use serde::Deserialize;
 
 use super::checks::{check_external_id, check_password_digest, check_username, time_field};
 use crate::engine::body::Patch;
 use crate::engine::metadata::{MetadataInput, Mode};
+use crate::engine::passwords;
 use crate::engine::state::State;
 use crate::engine::validate::{self, collect};
 use crate::error::{ApiError, ApiResult, ErrorItem};
@@ -23,7 +25,7 @@ pub(super) struct UpdateUser {
     primary_phone_number_id: Patch<String>,
     primary_web3_wallet_id: Patch<String>,
     username: Patch<String>,
-    password: Patch<String>,
+    pub(super) password: Patch<String>,
     password_digest: Option<String>,
     password_hasher: Option<String>,
     skip_password_checks: Option<bool>,
@@ -40,6 +42,9 @@ pub(super) struct UpdateUser {
     public_metadata: Option<Metadata>,
     private_metadata: Option<Metadata>,
     unsafe_metadata: Option<Metadata>,
+    /// The hash of `password`, computed before the state lock is taken.
+    #[serde(skip)]
+    pub(super) password_hash: Option<PasswordDigest>,
 }
 
 fn set_primary(
@@ -61,7 +66,7 @@ fn set_primary(
 pub(super) fn apply_update(
     st: &State,
     mut user: User,
-    input: UpdateUser,
+    mut input: UpdateUser,
     now: i64,
 ) -> ApiResult<User> {
     let mut errors = Vec::new();
@@ -137,16 +142,24 @@ pub(super) fn apply_update(
                 input.skip_password_checks.unwrap_or(false),
             ),
         );
+        user.password = Some(
+            input
+                .password_hash
+                .take()
+                .unwrap_or_else(|| passwords::hash_clear(password)),
+        );
         user.password_enabled = true;
         user.password_last_updated_at = Some(now);
     }
-    if let Some(e) = check_password_digest(
+    let digest = check_password_digest(
         input.password_digest.as_ref(),
         input.password_hasher.as_ref(),
-    ) {
-        return Err(e);
-    }
-    if input.password_digest.is_some() {
+    )?;
+    if let Some(digest) = digest {
+        // Given both, the password set in clear is the one kept.
+        if !has_password {
+            user.password = Some(digest);
+        }
         user.password_enabled = true;
         user.password_last_updated_at = Some(now);
     }
