@@ -14,9 +14,11 @@
 
 pub mod check;
 pub mod invitations;
+pub mod jwt_templates;
 pub mod memberships;
 pub mod organization_invitations;
 pub mod organizations;
+pub mod sessions;
 pub mod users;
 
 use clerk_api::page::{HasId, List};

@@ -14,6 +14,7 @@ mod orgs;
 mod output;
 mod secrecy;
 mod server;
+mod sessions;
 mod support;
 mod tty;
 mod users;
