@@ -105,6 +105,9 @@ pub enum Command {
     JwtTemplates(JwtTemplatesCmd),
     /// Print the instance's public keys (JWKS), or with --pem the key for CLERK_JWT_KEY.
     Jwks(JwksArgs),
+    /// Webhooks: verify a saved delivery against its signing secret.
+    #[command(subcommand)]
+    Webhooks(WebhooksCmd),
     /// Call any Backend API endpoint: clerkctl api GET /users/count
     Api(ApiArgs),
     /// Print a shell completion script: clerkctl completions bash > /etc/bash_completion.d/clerkctl
@@ -761,6 +764,53 @@ pub struct JwksArgs {
     /// With --pem: the key with this kid, when the JWKS has several [default: the only one].
     #[arg(long, value_name = "KID", requires = "pem")]
     pub kid: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCmd {
+    /// Check a saved delivery (its body and Svix headers) against the endpoint's signing
+    /// secret, and say why it fails: bad signature, timestamp too old or too new, a malformed
+    /// header, or a secret that is not whsec_...
+    #[command(after_help = "\
+The secret is read from CLERK_WEBHOOK_SIGNING_SECRET (or --secret-env VAR), never from a flag.
+Exits 0 and prints what verified; exits 2 saying why otherwise.
+
+Examples:
+  clerkctl webhooks verify --body body.json --headers headers.txt
+  clerkctl webhooks verify --body body.json --svix-id msg_2x... --svix-timestamp 1735689600 --svix-signature 'v1,...' --ignore-timestamp")]
+    Verify(WebhookVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookVerifyArgs {
+    /// The body exactly as received (a file, or - for stdin): a byte changed fails it.
+    #[arg(long, value_name = "FILE")]
+    pub body: PathBuf,
+    /// The headers: a JSON object of names and values, or HTTP header lines (name: value).
+    #[arg(long, value_name = "FILE")]
+    pub headers: Option<PathBuf>,
+    /// The svix-id header (over --headers).
+    #[arg(long, value_name = "ID")]
+    pub svix_id: Option<String>,
+    /// The svix-timestamp header, in Unix seconds (over --headers).
+    #[arg(long, value_name = "SECONDS")]
+    pub svix_timestamp: Option<String>,
+    /// The svix-signature header: v1,BASE64, space-separated (over --headers).
+    #[arg(long, value_name = "SIGNATURES")]
+    pub svix_signature: Option<String>,
+    /// Read the signing secret from this environment variable.
+    #[arg(
+        long,
+        value_name = "VAR",
+        default_value = "CLERK_WEBHOOK_SIGNING_SECRET"
+    )]
+    pub secret_env: String,
+    /// Seconds the timestamp may differ from now, either way (Svix's: 300).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::ops::webhooks::TOLERANCE_SECONDS)]
+    pub tolerance: i64,
+    /// Check the signature alone, whatever the timestamp (for a delivery saved long ago).
+    #[arg(long)]
+    pub ignore_timestamp: bool,
 }
 
 // ---- the rest ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ mod members;
 mod orgs;
 mod sessions;
 mod users;
+mod webhooks;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -84,6 +85,7 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::Token(args) => sessions::token(app, args).await,
         Command::JwtTemplates(cmd) => jwt_templates::run(app, cmd).await,
         Command::Jwks(args) => sessions::jwks(app, args).await,
+        Command::Webhooks(cmd) => webhooks::run(app, cmd),
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
         Command::Emulator(_) | Command::Completions(_) => {

@@ -20,6 +20,7 @@ pub mod organization_invitations;
 pub mod organizations;
 pub mod sessions;
 pub mod users;
+pub mod webhooks;
 
 use clerk_api::page::{HasId, List};
 use clerk_api::resources::CountUsers;

@@ -19,3 +19,4 @@ mod sessions;
 mod support;
 mod tty;
 mod users;
+mod webhooks;
