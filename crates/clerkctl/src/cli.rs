@@ -956,7 +956,7 @@ fn parse_scale(s: &str) -> Result<f64, String> {
 #[command(after_help = crate::help::MCP)]
 pub struct McpArgs {
     /// Offer only these tools: groups (users, organizations, members, invitations,
-    /// app_invitations) or tool names, comma-separated.
+    /// app_invitations, sessions) or tool names, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "TOOLS")]
     pub tools: Option<Vec<String>>,
     /// Leave private_metadata in results (removed by default: it often holds secrets).
