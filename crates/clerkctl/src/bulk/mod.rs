@@ -8,6 +8,7 @@
 //! 504) is looked up before it is sent again; Clerk's "already pending", "already a member" and
 //! "already exists" answers count as skipped.
 
+pub mod backfill;
 pub mod export;
 pub mod jobs;
 pub mod journal;
@@ -36,7 +37,7 @@ use journal::{Event, Journal, State};
 /// or no connection: the same request again. A lost answer (timeout, 500, 502, 504): the row is
 /// looked up first, and sent again only if it is not there. Ten attempts a row, 100 ms
 /// doubling to at most 5 s between them.
-const ROW_RETRIES: RetryPolicy = RetryPolicy {
+pub(crate) const ROW_RETRIES: RetryPolicy = RetryPolicy {
     max_retries: 9,
     base_delay: Duration::from_millis(100),
     max_delay: Duration::from_secs(5),

@@ -85,7 +85,7 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::Token(args) => sessions::token(app, args).await,
         Command::JwtTemplates(cmd) => jwt_templates::run(app, cmd).await,
         Command::Jwks(args) => sessions::jwks(app, args).await,
-        Command::Webhooks(cmd) => webhooks::run(app, cmd),
+        Command::Webhooks(cmd) => webhooks::run(app, cmd).await,
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
         Command::Emulator(_) | Command::Completions(_) => {

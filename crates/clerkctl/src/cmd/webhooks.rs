@@ -1,18 +1,96 @@
-//! `clerkctl webhooks verify`.
+//! `clerkctl webhooks verify` and `clerkctl webhooks backfill`.
 
 use std::io::Read;
 use std::path::Path;
 
 use crate::app::App;
-use crate::cli::{WebhookVerifyArgs, WebhooksCmd};
-use crate::fail::{CliResult, usage};
+use crate::bulk::backfill::{self, Backfill};
+use crate::cli::{Rate, WebhookBackfillArgs, WebhookVerifyArgs, WebhooksCmd};
+use crate::fail::{CliResult, Fail, exit, usage};
 use crate::ops::webhooks;
 use crate::output::Kind;
 
-pub fn run(app: &mut App, cmd: WebhooksCmd) -> CliResult {
+pub async fn run(app: &mut App, cmd: WebhooksCmd) -> CliResult {
     match cmd {
         WebhooksCmd::Verify(args) => verify(app, args),
+        WebhooksCmd::Backfill(args) => backfill(app, args).await,
     }
+}
+
+/// Deliveries a second by default: gentle on an app's endpoint.
+const DEFAULT_RATE: clerk_api::RateLimit = clerk_api::RateLimit {
+    requests: 10,
+    per: std::time::Duration::from_secs(1),
+};
+
+async fn backfill(app: &mut App, args: WebhookBackfillArgs) -> CliResult {
+    let to = webhooks::endpoint(&args.to).map_err(usage)?;
+    let types: Vec<&'static str> = webhooks::BACKFILL_TYPES
+        .into_iter()
+        .filter(|t| args.types.is_empty() || args.types.iter().any(|a| a == t))
+        .collect();
+    let dry_run = app.global.dry_run;
+    // A dry run signs nothing, so it needs no secret.
+    let key = if dry_run {
+        None
+    } else {
+        let secret = std::env::var(&args.secret_env).map_err(|_| {
+            usage(format!(
+                "{} is not set: export the endpoint's signing secret (whsec_..., Clerk Dashboard, Webhooks, the endpoint) into it",
+                args.secret_env
+            ))
+        })?;
+        Some(webhooks::secret_key(&secret).map_err(|r| usage(r.message()))?)
+    };
+    let job = Backfill {
+        to,
+        types,
+        key,
+        instance_id: args.instance_id,
+        rate: match args.rate {
+            None => Some(DEFAULT_RATE),
+            Some(Rate::Limit(r)) => Some(r),
+            Some(Rate::Off) => None,
+        },
+        journal: args
+            .journal
+            .unwrap_or_else(|| "webhooks-backfill.journal".into()),
+    };
+    // It changes nothing in Clerk, but it sends users' personal data to a URL: read-only mode
+    // (an agent's, or a cautious person's) must not be a way to move it out.
+    app.guard(backfill::JOB, &job.change())?;
+    let client = app.client().await?;
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = interrupted.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let result = backfill::run(app, &client, &job, dry_run, &interrupted).await;
+    watcher.abort();
+    let Some(summary) = result? else {
+        return Ok(());
+    };
+    let outcome = serde_json::json!({
+        "status": summary["status"],
+        "events": summary["events"],
+        "sent": summary["sent"],
+        "failed": summary["failed"],
+        "journal": summary["journal"],
+    });
+    app.audit_job(backfill::JOB, &job.change(), &outcome)?;
+    app.out.object(Kind::Raw, &summary)?;
+    if summary["status"] != "done" {
+        return Err(Fail::Quiet(exit::RATE_LIMITED));
+    }
+    if summary["failed"].as_u64().unwrap_or(0) > 0 {
+        return Err(Fail::Quiet(exit::REFUSED));
+    }
+    Ok(())
 }
 
 fn read(flag: &str, path: &Path) -> CliResult<Vec<u8>> {

@@ -1,6 +1,7 @@
 //! Webhooks: checking a delivery (its body and Svix headers) against an endpoint's signing
 //! secret, as Svix's libraries and `verifyWebhook` from `@clerk/backend/webhooks` do, but
-//! saying why one fails. Nothing here is sent anywhere.
+//! saying why one fails; and the events `webhooks backfill` sends (their body, id and
+//! signature, as Clerk sends them through Svix). Nothing here is sent anywhere.
 
 use std::collections::BTreeMap;
 
@@ -220,6 +221,84 @@ pub fn verify(
     })
 }
 
+/// The events `webhooks backfill` sends, one per existing object, in the order they go out
+/// (an app syncing memberships usually needs the user and the organization first).
+pub const BACKFILL_TYPES: [&str; 3] = [
+    "user.created",
+    "organization.created",
+    "organizationMembership.created",
+];
+
+/// `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`: Svix's signature, the one
+/// [`verify`] checks.
+pub fn sign(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> String {
+    let hkey = hmac::Key::new(hmac::HMAC_SHA256, key);
+    let mut signed = format!("{id}.{timestamp}.").into_bytes();
+    signed.extend_from_slice(body);
+    format!(
+        "v1,{}",
+        STANDARD.encode(hmac::sign(&hkey, &signed).as_ref())
+    )
+}
+
+/// The `svix-id` of a backfilled event: the same for the same event type and object in every
+/// run, so that an endpoint that keeps the ids it processed (as Svix advises) drops a delivery
+/// sent again after an interruption.
+pub fn backfill_message_id(event_type: &str, object_id: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("clerkctl backfill {event_type} {object_id}").as_bytes(),
+    );
+    let hex: String = digest.as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("msg_backfill_{hex}")
+}
+
+/// A Clerk webhook event's body: `data` as the API answers it, `timestamp` in milliseconds.
+/// `instance_id` is `null` when unknown (Clerk's Backend API does not say it).
+pub fn event_body(
+    event_type: &str,
+    data: &Value,
+    instance_id: Option<&str>,
+    timestamp_ms: i64,
+) -> String {
+    json!({
+        "data": data,
+        "event_attributes": {"http_request": {"client_ip": "", "user_agent": "clerkctl webhooks backfill"}},
+        "instance_id": instance_id,
+        "object": "event",
+        "timestamp": timestamp_ms,
+        "type": event_type,
+    })
+    .to_string()
+}
+
+/// Checks where backfilled events may go: https, or plain http to this machine only (the
+/// events carry users' personal data, as the secret key is kept off plain http).
+pub fn endpoint(raw: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        format!("--to {raw:?} is not a URL ({e}); give the endpoint's https:// URL")
+    })?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(format!("--to {raw:?} has no host")),
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(format!(
+            "--to {raw:?}: events carry users' personal data and are never sent over plain http except to a loopback address (127.0.0.1, ::1, localhost); use https"
+        )),
+        other => Err(format!(
+            "--to {raw:?}: the scheme must be https (or http to a loopback address), not {other}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +313,35 @@ mod tests {
             "POST /webhooks HTTP/1.1\nSvix-Id: msg_p5jXN8AQM9LWM0D4loKWxJek\nsvix-timestamp: {TS}\nsvix-signature: {sig}\n"
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn backfill_events_are_signed_as_svix_signs_and_keep_their_id() {
+        let key = secret_key(SECRET).unwrap();
+        assert_eq!(
+            sign(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", TS, BODY.as_bytes()),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+        // The emulator signs its own deliveries the same way.
+        assert_eq!(
+            sign(&key, "msg_1", TS, BODY.as_bytes()),
+            clerk_emulator::webhooks::sign(&key, "msg_1", TS, BODY)
+        );
+        let id = backfill_message_id("user.created", "user_1");
+        assert_eq!(id, backfill_message_id("user.created", "user_1"));
+        assert_ne!(id, backfill_message_id("user.created", "user_2"));
+        assert_ne!(id, backfill_message_id("organization.created", "user_1"));
+        let body = event_body("user.created", &json!({"id": "user_1"}), Some("ins_1"), 5);
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["object"], "event");
+        assert_eq!(v["data"]["id"], "user_1");
+        assert_eq!(v["instance_id"], "ins_1");
+        assert!(endpoint("https://app.example.com/hooks").is_ok());
+        assert!(endpoint("http://127.0.0.1:3000/hooks").is_ok());
+        assert!(endpoint("http://localhost/hooks").is_ok());
+        assert!(endpoint("http://app.example.com/hooks").is_err());
+        assert!(endpoint("ftp://127.0.0.1/").is_err());
+        assert!(endpoint("nope").is_err());
     }
 
     #[test]
