@@ -7,14 +7,15 @@
 // signs it out once the revoked session's last token has expired; a token signed by any other
 // key is rejected; the networkless key is `clerkctl jwks --pem`'s. Webhooks: every delivery
 // passes `verifyWebhook` (@clerk/backend/webhooks) and Svix's `Webhook.verify`, and a tampered
-// one fails both; `clerkctl webhooks verify` accepts what Svix signs and refuses a tampered one.
+// one fails both; `clerkctl webhooks verify` accepts what Svix signs and refuses a tampered one;
+// `clerkctl webhooks backfill` deliveries pass `verifyWebhook` and Svix too.
 //
 // Each test file starts its own emulators (CLERKCTL_BIN, set by `interop/run`), because these
 // checks need flags the shared one does not have: a short session token lifetime, webhook
 // endpoints served by this process, and a second instance with another key.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -507,4 +508,27 @@ test('webhooks: deliveries to an endpoint that is down are retried, then listed 
     headers: { Authorization: `Bearer ${secretKey}` },
   });
   assert.equal((await ok.json()).data[0].message_id, failed.message_id);
+});
+
+test('webhooks: clerkctl webhooks backfill deliveries pass verifyWebhook and Svix', async () => {
+  const user = await clerk.users.createUser({ emailAddress: [`backfill-${tag()}@interop.example.com`] });
+  const endpoint = await startReceiver();
+  const dir = mkdtempSync(join(tmpdir(), 'clerkctl-backfill-'));
+  // Asynchronously: the endpoint answers from this same process.
+  await new Promise((resolve, reject) =>
+    execFile(
+      bin,
+      ['webhooks', 'backfill', '--to', endpoint.url, '--types', 'user.created', '--rate', 'off', '--journal', join(dir, 'journal')],
+      { env: { ...process.env, CLERK_API_URL: emu.url, CLERK_SECRET_KEY: secretKey, CLERK_WEBHOOK_SIGNING_SECRET: signingSecret } },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    ),
+  );
+  endpoint.server.close();
+  const ours = endpoint.deliveries.filter(d => JSON.parse(d.body).data.id === user.id);
+  assert.equal(ours.length, 1);
+  for (const d of endpoint.deliveries) {
+    const event = await verifyWebhook(asRequest(d), { signingSecret });
+    assert.equal(event.type, 'user.created');
+    assert.deepEqual(new Webhook(signingSecret).verify(d.body, svixHeaders(d)).data.id, event.data.id);
+  }
 });
