@@ -797,6 +797,8 @@ fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> CliResult<R
             } else {
                 job.prepare_one(client, &batch[0].body)?
             };
+            // A plan is shown, not sent: passwords and private metadata are masked in it.
+            let request = crate::redact::prepared(request, client);
             let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
             Ok(json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))
         })
