@@ -11,6 +11,7 @@ use crate::support::Cli;
 mod files;
 mod network;
 mod redaction;
+mod skill;
 
 /// Runs `clerkctl ARGS` (an MCP server) on stdio, calls each tool in turn, and answers each
 /// call's result (the JSON-RPC `result` or `error`) and everything the server wrote on stderr.
