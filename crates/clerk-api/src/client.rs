@@ -207,6 +207,11 @@ impl Client {
         self.inner.key.masked()
     }
 
+    /// A one-way fingerprint of the key (see [`SecretKey::fingerprint`]).
+    pub fn key_fingerprint(&self) -> String {
+        self.inner.key.fingerprint()
+    }
+
     /// `text` with this client's key masked wherever it appears (see [`SecretKey::scrub`]).
     pub fn scrub(&self, text: &str) -> String {
         self.inner.key.scrub(text)

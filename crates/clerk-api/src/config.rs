@@ -84,6 +84,18 @@ impl SecretKey {
         !self.0.is_empty() && text.contains(&self.0)
     }
 
+    /// A one-way fingerprint of the key (the first 16 hex digits of its SHA-256): the same key
+    /// always gives the same one, and the key cannot be had back from it. For records that must
+    /// recognise an instance without holding its key (a bulk job's journal).
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(self.0.as_bytes())
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// `text` with every occurrence of this key replaced by its masked form: for anything a
     /// server sent back (an echoing server or proxy must not get the key printed).
     pub fn scrub(&self, text: &str) -> String {

@@ -104,6 +104,19 @@ impl App {
         Ok(client)
     }
 
+    /// Which instance `client` talks to, for records that must not be replayed against
+    /// another (journals): the API origin, or the `--local` state's file, and a one-way
+    /// fingerprint of the key.
+    pub fn instance(&self, client: &Client) -> (String, String) {
+        match &self.local {
+            Some(local) => (
+                format!("local {}", local.path().display()),
+                "local".to_owned(),
+            ),
+            None => (client.base().to_string(), client.key_fingerprint()),
+        }
+    }
+
     pub fn local(&self) -> Option<&Local> {
         self.local.as_ref()
     }

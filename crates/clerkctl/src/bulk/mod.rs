@@ -587,7 +587,12 @@ pub async fn execute(
     let journal = if options.dry_run {
         None
     } else {
-        let journal = Journal::open(&journal_path, job.name(), job.target())?;
+        let journal = Journal::open(
+            &journal_path,
+            job.name(),
+            job.target(),
+            &app.instance(client),
+        )?;
         if journal.damaged() > 0 {
             app.err.say(format_args!(
                 "{} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
