@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::support::Cli;
 
 mod files;
+mod input;
 mod journals;
 mod network;
 mod redaction;
