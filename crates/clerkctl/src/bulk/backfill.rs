@@ -284,7 +284,7 @@ pub async fn run(
     let mut sink = if let Some(w) = writer.as_mut() {
         Sink::Plan(w, 0)
     } else {
-        let journal = Journal::open(&b.journal, JOB, &b.target())?;
+        let journal = Journal::open(&b.journal, JOB, &b.target(), &app.instance(client))?;
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             // Svix counts a redirect as a failure.
