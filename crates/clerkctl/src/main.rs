@@ -6,6 +6,7 @@ mod cli;
 mod cmd;
 mod fail;
 mod fields;
+mod files;
 mod help;
 mod jq;
 mod local;

@@ -1,14 +1,13 @@
 //! `clerkctl man --out DIR`: the manual pages, `clerkctl.1` and one per command
 //! (`clerkctl-users-list.1`), rendered from the same command tree as `--help`.
 
-use std::io::Write;
-use std::path::Path;
-
 use crate::cli::ManArgs;
-use crate::fail::{CliResult, Fail, Hint, usage};
+use crate::fail::{CliResult, Fail, Hint};
+use crate::files;
 
 /// Writes every page into `args.out` (created if missing) and answers how many. Nothing is
-/// written when a page is there already and `--force` was not given.
+/// written when a page is there already and `--force` was not given; each page is written as
+/// every file clerkctl writes is (`crate::files`): new, private, never through a link.
 pub fn write(args: &ManArgs) -> CliResult<u64> {
     let mut pages = Vec::new();
     let mut cmd = crate::cli::command();
@@ -21,23 +20,19 @@ pub fn write(args: &ManArgs) -> CliResult<u64> {
         .filter(|p| p.symlink_metadata().is_ok())
         .map(|p| p.display().to_string())
         .collect();
-    if !taken.is_empty() && !args.force {
-        return Err(usage(format!(
-            "not overwriting {} (and {} other pages); nothing was written",
-            taken[0],
+    if let Some(first) = taken.first().filter(|_| !args.force) {
+        return Err(Fail::Guard(format!(
+            "{first} exists already (and {} more of the pages); nothing was written",
             taken.len() - 1
         ))
         .with_hint(Hint::same(
             "pass --force to replace them, or choose another directory with --out",
         )));
     }
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| Fail::Other(format!("cannot create {}: {e}", args.out.display())))?;
+    files::create_dir(&args.out)?;
     let mut n = 0;
     for (name, page) in pages {
-        let path = args.out.join(&name);
-        write_new(&path, &page, args.force)
-            .map_err(|e| Fail::Other(format!("cannot write {}: {e}", path.display())))?;
+        files::write_new(&args.out.join(&name), &page, args.force)?;
         n += 1;
     }
     Ok(n)
@@ -61,24 +56,6 @@ fn render(cmd: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> CliResult<(
         render(sub, pages)?;
     }
     Ok(())
-}
-
-/// Creates `path` new (replacing what is there only with `force`, and never through a
-/// symbolic link), readable by its owner only, and writes `bytes`.
-fn write_new(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
-    if force && path.symlink_metadata().is_ok() {
-        std::fs::remove_file(path)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 /// The pages' names, for tests.

@@ -391,3 +391,44 @@ fn head_reads_the_first_line_and_clerkctl_stops_quietly() {
     let stderr = std::fs::read_to_string(cli.dir().join("stderr.txt")).unwrap();
     assert_eq!(stderr, "", "quietly");
 }
+
+#[test]
+fn man_writes_a_page_per_command_and_overwrites_nothing_without_force() {
+    use std::os::unix::fs::PermissionsExt;
+    let cli = Cli::at("http://127.0.0.1:9", Some("sk_test_unused"));
+    let out = cli.dir().join("man");
+    let out_arg = out.to_str().unwrap();
+    let run = cli.run(&["man", "--out", out_arg]).ok();
+    assert!(run.stderr.contains("man pages into"), "{}", run.stderr);
+    for page in [
+        "clerkctl.1",
+        "clerkctl-users.1",
+        "clerkctl-users-list.1",
+        "clerkctl-orgs-delete.1",
+    ] {
+        let path = out.join(page);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH"), "{page} is a man page");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{page}");
+    }
+    let list = std::fs::read_to_string(out.join("clerkctl-users-list.1")).unwrap();
+    assert!(list.contains("email\\-address"), "the flags are documented");
+    // Again: refused, nothing replaced; with --force, replaced.
+    std::fs::write(out.join("clerkctl.1"), "mine").unwrap();
+    let err = cli.run(&["man", "--out", out_arg]).code(7).error();
+    assert!(
+        err["message"].as_str().unwrap().contains("exists already"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("clerkctl.1")).unwrap(),
+        "mine"
+    );
+    cli.run(&["man", "--out", out_arg, "--force"]).ok();
+    assert!(
+        std::fs::read_to_string(out.join("clerkctl.1"))
+            .unwrap()
+            .contains(".TH")
+    );
+}
