@@ -642,7 +642,7 @@ pub async fn execute(
     let progress = if options.talk && !items.is_empty() {
         err.progress(
             Some(items.len() as u64),
-            "{spinner} {bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}",
+            "{spinner} {bar:30} {pos}/{len} rows  {rate}  ETA {eta}",
         )
     } else {
         ProgressBar::hidden()
