@@ -239,7 +239,11 @@ impl std::str::FromStr for RateLimit {
 
     /// `100/10` or `100/10s`: N requests per SECONDS.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || format!("invalid rate {s:?}: expected N/SECONDS, for example 100/10");
+        let err = || {
+            format!(
+                "invalid rate {s:?}: expected N/SECONDS, N from 1 and SECONDS from 0.001 to 86400, for example 100/10"
+            )
+        };
         let (n, secs) = s.split_once('/').ok_or_else(err)?;
         let requests: u32 = n.trim().parse().map_err(|_| err())?;
         let secs: f64 = secs
@@ -247,7 +251,9 @@ impl std::str::FromStr for RateLimit {
             .trim_end_matches('s')
             .parse()
             .map_err(|_| err())?;
-        if requests == 0 || !(secs > 0.0 && secs.is_finite()) {
+        // A window under a millisecond or over a day is a typo, and Duration cannot hold
+        // every f64: bounded, nothing the parser accepts can overflow later.
+        if requests == 0 || !(0.001..=86_400.0).contains(&secs) {
             return Err(err());
         }
         Ok(RateLimit {
@@ -272,19 +278,31 @@ struct PacerState {
 }
 
 /// Paces requests to a [`RateLimit`], shared by every clone of a client, and pauses them all
-/// when Clerk answers 429.
+/// when Clerk answers 429. Public for callers that pace requests of their own to the same
+/// rule (to another server, say):
+///
+/// ```
+/// # async fn demo() {
+/// use clerk_api::retry::{Pacer, RateLimit};
+/// let pacer = Pacer::new("10/1".parse::<RateLimit>().unwrap());
+/// let ticket = pacer.acquire().await; // waits while 10 answers came within the last second
+/// // ... send the request ...
+/// pacer.answered(ticket).await;
+/// # }
+/// ```
 ///
 /// A request counts from when its answer arrives, not from when it was sent: the server saw it
 /// no later than that, so the next window's requests can never reach the server while the
 /// first is still inside the server's window, whatever the network delays.
 #[derive(Debug)]
-pub(crate) struct Pacer {
+pub struct Pacer {
     limit: RateLimit,
     state: tokio::sync::Mutex<PacerState>,
 }
 
 impl Pacer {
-    pub(crate) fn new(limit: RateLimit) -> Pacer {
+    /// A pacer to `limit`, with nothing sent yet.
+    pub fn new(limit: RateLimit) -> Pacer {
         Pacer {
             limit,
             state: tokio::sync::Mutex::new(PacerState::default()),
@@ -293,7 +311,7 @@ impl Pacer {
 
     /// Waits until one more request fits the limit, and counts it. Pass the ticket to
     /// [`Pacer::answered`] when the answer (or failure) comes back.
-    pub(crate) async fn acquire(&self) -> u64 {
+    pub async fn acquire(&self) -> u64 {
         loop {
             let wait = {
                 let mut s = self.state.lock().await;
@@ -325,7 +343,7 @@ impl Pacer {
     }
 
     /// Moves a request's count to now, when its answer arrived.
-    pub(crate) async fn answered(&self, ticket: u64) {
+    pub async fn answered(&self, ticket: u64) {
         let now = Instant::now();
         let mut s = self.state.lock().await;
         if let Some(entry) = s.sent.iter_mut().rev().find(|(t, _)| *t == ticket) {
@@ -334,7 +352,7 @@ impl Pacer {
     }
 
     /// Holds every request until `delay` has passed (after a 429).
-    pub(crate) async fn block_for(&self, delay: Duration) {
+    pub async fn block_for(&self, delay: Duration) {
         let until = Instant::now() + delay;
         let mut s = self.state.lock().await;
         if s.blocked_until.is_none_or(|b| b < until) {
@@ -342,7 +360,8 @@ impl Pacer {
         }
     }
 
-    pub(crate) fn limit(&self) -> RateLimit {
+    /// The limit it paces to.
+    pub fn limit(&self) -> RateLimit {
         self.limit
     }
 }
@@ -350,6 +369,24 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_out_of_bounds_is_an_error_never_a_panic() {
+        for bad in [
+            "1/18446744073709551615",
+            "1/1e30",
+            "1/1e-30",
+            "1/NaN",
+            "1/inf",
+            "0/10",
+            "1/-1",
+            "4294967296/1",
+        ] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+        }
+        assert!("1/86400".parse::<RateLimit>().is_ok());
+        assert!("5/1.5s".parse::<RateLimit>().is_ok());
+    }
 
     fn at(number: u32, repeat: Repeat) -> Attempt {
         Attempt {

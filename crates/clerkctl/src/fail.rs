@@ -134,6 +134,8 @@ pub enum Subject {
     Membership,
     OrganizationInvitation,
     Invitation,
+    Session,
+    JwtTemplate,
     Other,
 }
 
@@ -160,6 +162,14 @@ impl Subject {
             Subject::Invitation => Hint::each(
                 "check the invitation ID: invitation IDs look like inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk (`clerkctl app-invitations list`)",
                 "check the invitation ID: invitation IDs look like inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk (call list_app_invitations)",
+            ),
+            Subject::Session => Hint::each(
+                "check the session ID: session IDs look like sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk (find one with `clerkctl sessions list --user-id USER_ID`)",
+                "check the session ID: session IDs look like sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk (find one with the list_sessions tool and its user_id parameter)",
+            ),
+            Subject::JwtTemplate => Hint::each(
+                "check the JWT template's ID or name: `clerkctl jwt-templates list` shows them",
+                "check the JWT template's ID or name: the list_jwt_templates tool shows them",
             ),
             Subject::Other => Hint::same("check the path and the IDs in it"),
         }

@@ -206,6 +206,40 @@ pub static DELETED: Shape = Shape {
     ],
 };
 
+pub static SESSION: Shape = Shape {
+    fields: &[
+        ("object", None),
+        ("id", None),
+        ("user_id", None),
+        ("client_id", None),
+        ("actor", None),
+        ("status", None),
+        ("last_active_organization_id", None),
+        ("last_active_at", None),
+        ("latest_activity", None),
+        ("expire_at", None),
+        ("abandon_at", None),
+        ("updated_at", None),
+        ("created_at", None),
+        ("tasks", None),
+    ],
+};
+
+pub static JWT_TEMPLATE: Shape = Shape {
+    fields: &[
+        ("object", None),
+        ("id", None),
+        ("name", None),
+        ("claims", None),
+        ("lifetime", None),
+        ("allowed_clock_skew", None),
+        ("custom_signing_key", None),
+        ("signing_algorithm", None),
+        ("created_at", None),
+        ("updated_at", None),
+    ],
+};
+
 pub static COUNT: Shape = Shape {
     fields: &[("object", None), ("total_count", None)],
 };
@@ -218,6 +252,8 @@ pub fn shape(kind: Kind) -> Option<&'static Shape> {
         Kind::Membership => &MEMBERSHIP,
         Kind::OrganizationInvitation => &ORGANIZATION_INVITATION,
         Kind::Invitation => &INVITATION,
+        Kind::Session => &SESSION,
+        Kind::JwtTemplate => &JWT_TEMPLATE,
         Kind::Deleted => &DELETED,
         Kind::Count => &COUNT,
         Kind::Raw => return None,

@@ -71,25 +71,39 @@ pub fn init(err: &Stderr) {
     };
 }
 
+/// Whether an event may be logged whatever `CLERKCTL_LOG` says: the MCP library's debug and
+/// trace events print whole requests and answers (tool arguments with passwords, private
+/// metadata), so they never are; clerkctl logs each tool call itself, masked
+/// (`crate::redact::mask`).
+fn never_data(meta: &tracing::Metadata<'_>) -> bool {
+    !(meta.target().starts_with("rmcp") && *meta.level() > tracing::Level::INFO)
+}
+
 fn plain(err: &Stderr, filter: EnvFilter) -> impl Subscriber + Send + Sync {
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::prelude::*;
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(err.clone())
         .event_format(Plain {
             colour: err.colour(),
-        })
-        .finish()
+        });
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::filter::filter_fn(never_data))
+        .with(fmt)
 }
 
 fn developer(err: &Stderr, filter: EnvFilter) -> impl Subscriber + Send + Sync {
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::prelude::*;
+    let fmt = tracing_subscriber::fmt::layer()
         // Field values may hold data: every line is escaped, so no colour codes of its own.
         .with_writer(Escaped(err.clone()))
         .with_ansi(false)
         .with_target(false)
-        .without_time()
-        .finish()
+        .without_time();
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::filter::filter_fn(never_data))
+        .with(fmt)
 }
 
 #[cfg(test)]
@@ -121,5 +135,22 @@ mod tests {
         let text = said.text();
         assert!(text.contains("DEBUG") && text.contains("sent"), "{text}");
         assert!(!text.contains('\x1b'), "{text:?}");
+    }
+
+    #[test]
+    fn the_mcp_librarys_request_dumps_never_show_even_at_trace() {
+        let (err, said) = Stderr::buffer();
+        tracing::subscriber::with_default(developer(&err, EnvFilter::new("trace")), || {
+            tracing::debug!(target: "rmcp::service", "received request password=hunter22");
+            tracing::trace!(target: "rmcp::service", "new event password=hunter22");
+            tracing::info!(target: "rmcp::service", "client initialized");
+            tracing::debug!(target: "clerkctl::mcp", "tool call");
+        });
+        let text = said.text();
+        assert!(!text.contains("hunter22"), "{text}");
+        assert!(
+            text.contains("client initialized") && text.contains("tool call"),
+            "{text}"
+        );
     }
 }

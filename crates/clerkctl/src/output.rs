@@ -25,6 +25,8 @@ pub enum Kind {
     Membership,
     OrganizationInvitation,
     Invitation,
+    Session,
+    JwtTemplate,
     Deleted,
     Count,
     /// Anything else (`clerkctl api`, dry runs): shown as JSON even in table mode.
@@ -40,6 +42,8 @@ impl Kind {
             Kind::Membership => "membership",
             Kind::OrganizationInvitation => "organization invitation",
             Kind::Invitation => "invitation",
+            Kind::Session => "session",
+            Kind::JwtTemplate => "JWT template",
             Kind::Deleted => "deleted object",
             Kind::Count => "count",
             Kind::Raw => "object",
@@ -1017,6 +1021,35 @@ fn columns(kind: Kind) -> &'static [ColumnDef] {
                 ]
             }
         }
+        Kind::Session => {
+            const {
+                &[
+                    col("ID", |v| text(v, "id"), Whole, 9),
+                    col("USER ID", |v| text(v, "user_id"), Whole, 8),
+                    col("STATUS", |v| Shown::Status(cell(v.get("status"))), Whole, 7),
+                    col(
+                        "ORGANIZATION",
+                        |v| text(v, "last_active_organization_id"),
+                        Whole,
+                        3,
+                    ),
+                    col("LAST ACTIVE", |v| at(v, "last_active_at"), Whole, 4),
+                    col("EXPIRES", |v| at(v, "expire_at"), Whole, 2),
+                ]
+            }
+        }
+        Kind::JwtTemplate => {
+            const {
+                &[
+                    col("ID", |v| text(v, "id"), Whole, 9),
+                    col("NAME", |v| text(v, "name"), Cut(10), 8),
+                    col("LIFETIME", |v| text(v, "lifetime"), Whole, 6),
+                    col("CLOCK SKEW", |v| text(v, "allowed_clock_skew"), Whole, 4),
+                    col("CUSTOM KEY", |v| text(v, "custom_signing_key"), Whole, 3),
+                    col("CREATED", |v| at(v, "created_at"), Whole, 2),
+                ]
+            }
+        }
         Kind::Deleted => {
             const {
                 &[
@@ -1119,6 +1152,28 @@ fn details(kind: Kind) -> &'static [(&'static str, Extract)] {
             ("created", |v| at(v, "created_at")),
             ("url", |v| text(v, "url")),
             ("public_metadata", |v| compact(v, "public_metadata")),
+        ],
+        Kind::Session => &[
+            ("id", |v| text(v, "id")),
+            ("user", |v| text(v, "user_id")),
+            ("client", |v| text(v, "client_id")),
+            ("status", |v| Shown::Status(cell(v.get("status")))),
+            ("organization", |v| text(v, "last_active_organization_id")),
+            ("last active", |v| at(v, "last_active_at")),
+            ("expires", |v| at(v, "expire_at")),
+            ("abandoned at", |v| at(v, "abandon_at")),
+            ("created", |v| at(v, "created_at")),
+        ],
+        Kind::JwtTemplate => &[
+            ("id", |v| text(v, "id")),
+            ("name", |v| text(v, "name")),
+            ("claims", |v| compact(v, "claims")),
+            ("lifetime", |v| text(v, "lifetime")),
+            ("clock skew", |v| text(v, "allowed_clock_skew")),
+            ("custom key", |v| text(v, "custom_signing_key")),
+            ("algorithm", |v| text(v, "signing_algorithm")),
+            ("created", |v| at(v, "created_at")),
+            ("updated", |v| at(v, "updated_at")),
         ],
         Kind::Deleted => &[
             ("object", |v| text(v, "object")),

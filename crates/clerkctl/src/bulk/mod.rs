@@ -575,7 +575,12 @@ pub async fn execute(
     let journal = if options.dry_run {
         None
     } else {
-        let journal = Journal::open(&journal_path, job.name(), job.target())?;
+        let journal = Journal::open(
+            &journal_path,
+            job.name(),
+            job.target(),
+            &app.instance(client),
+        )?;
         if journal.damaged() > 0 {
             app.err.say(format_args!(
                 "{} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
@@ -795,6 +800,8 @@ fn plan(
             } else {
                 job.prepare_one(client, &batch[0].body)?
             };
+            // A plan is shown, not sent: passwords and private metadata are masked in it.
+            let request = crate::redact::prepared(request, client);
             let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
             let request = crate::ops::shown_request(&request, verbose);
             Ok(json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))
