@@ -1009,8 +1009,8 @@ CLERK_API_URL at `clerkctl emulator`) --session with --org also switches that se
 Minting is refused in read-only mode, and recorded in the audit log (never the token).
 
 Examples:
-  curl -H \"Authorization: Bearer $(clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk)\" localhost:3000/api/me
   clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --org org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --ttl 3600
+  curl -H \"Authorization: Bearer $(clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk)\" localhost:3000/api/me
   clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --template hasura -o json")]
 pub struct TokenArgs {
     /// The user (user_...) the token speaks for.
