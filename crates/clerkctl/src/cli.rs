@@ -186,9 +186,10 @@ pub struct BulkArgs {
     pub journal: Option<PathBuf>,
     #[command(flatten)]
     pub pacing: PacingArgs,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
-    pub concurrency: u32,
+    /// Requests in flight at once [default: as many as the pace and the observed round trip
+    /// need, at most 32, fewer after a 429].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: Option<u32>,
     /// Do not pace to Clerk's hourly limits on invitation creates (for instances or emulators
     /// without them).
     #[arg(long)]

@@ -306,7 +306,7 @@ impl Server {
         let client = self.client()?;
         let budget = Duration::from_secs(call.max_seconds.unwrap_or(240).clamp(1, 3600));
         let options = Options {
-            concurrency: 4,
+            concurrency: None,
             hourly_limits: call.hourly_limits,
             wait_for_hourly: false,
             talk: false,

@@ -532,6 +532,22 @@ fn an_export_under_faults_returns_every_user_once() {
         })
         .collect();
     exactly_once(&names, 1200);
+    // Pages fetched together, some of them 429s, 500s or dropped and retried, are written in
+    // the list's order: newest first, as one page after another by cursor gives them.
+    let expected: Vec<String> = server.block_on(async {
+        let all: Vec<Value> = client
+            .users()
+            .list()
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap();
+        all.iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
+    });
+    assert_eq!(names, expected);
     assert!(!server.home.path().join("users.ndjson.partial").exists());
 
     let csv_out = server.run(&[
