@@ -18,11 +18,11 @@ use clerk_api::Stats;
 pub const CAP: usize = 32;
 
 /// In flight before any answer has told the round trip.
-const START: usize = 4;
+const START: usize = 8;
 
 /// More than the round trip alone asks for: answers vary, and the pacer, not this, is what keeps
 /// to the limit.
-const HEADROOM: f64 = 1.25;
+const HEADROOM: f64 = 1.5;
 
 /// Answers without a 429 that win back one place after a halving.
 const RECOVER_AFTER: u64 = 8;
@@ -132,8 +132,8 @@ mod tests {
 
     #[test]
     fn littles_law_with_headroom_within_the_cap() {
-        // 100 a second (1000/10) at 100 ms: 10 needed, 12.5 with headroom, 13 + 1.
-        assert_eq!(in_flight(Some(100.0), Some(100 * MS), CAP), 14);
+        // 100 a second (1000/10) at 100 ms: 10 needed, 15 with headroom, + 1.
+        assert_eq!(in_flight(Some(100.0), Some(100 * MS), CAP), 16);
         // At 10 a second (100/10), two in flight do.
         assert_eq!(in_flight(Some(10.0), Some(100 * MS), CAP), 3);
         // On loopback one request is always on its way back.
@@ -167,7 +167,7 @@ mod tests {
         // Ten answers of 100 ms each.
         f.update(stats(10, 1000, 0));
         assert_eq!(f.latency(), Some(100 * MS));
-        assert_eq!(f.target(), 14);
+        assert_eq!(f.target(), 16);
         // The network gets faster: fewer needed.
         for i in 1..=20 {
             f.update(stats(10 + i, 1000 + i * 10, 0));
@@ -180,11 +180,11 @@ mod tests {
     fn a_429_halves_and_calm_answers_win_it_back() {
         let mut f = Flight::new(Some(100.0), CAP, stats(0, 0, 0));
         f.update(stats(10, 1000, 0));
-        assert_eq!(f.target(), 14);
+        assert_eq!(f.target(), 16);
         f.update(stats(11, 1100, 1));
-        assert_eq!(f.target(), 7);
+        assert_eq!(f.target(), 8);
         f.update(stats(12, 1200, 2));
-        assert_eq!(f.target(), 3);
+        assert_eq!(f.target(), 4);
         f.update(stats(13, 1300, 3));
         f.update(stats(14, 1400, 4));
         assert_eq!(f.target(), 1, "never below one");
@@ -194,7 +194,7 @@ mod tests {
         f.update(stats(22, 2200, 4));
         assert_eq!(f.target(), 2);
         f.update(stats(22 + 8 * 20, 2200 + 8 * 20 * 100, 4));
-        assert_eq!(f.target(), 14, "back to what the round trip needs");
+        assert_eq!(f.target(), 16, "back to what the round trip needs");
     }
 
     #[test]
