@@ -10,8 +10,9 @@
 # 2. Creates: `clerkctl users import` of ROWS users (one create a row), beside the same rows
 #    sent one request after another, by the Python SDK (bench/import_python.py, PY_ROWS rows) and
 #    by clerkctl --concurrency 1. Target: >= 90 requests/s, <= 1% of them answered 429.
-# 3. At 0 ms (no latency, no limit, `--rate off`): the same export and import, against BEFORE
-#    (another build of clerkctl, when given) to show nothing got slower.
+# 3. At 0 ms (no latency, no limit, `--rate off`): the same export and import, beside the import
+#    with --concurrency 4 (what every job did before the in-flight controller) and, when BEFORE
+#    names another build of clerkctl, that build's export and import.
 #
 #   bench/network.sh                          # about 3 minutes
 #   BEFORE=/tmp/clerkctl-main bench/network.sh
@@ -191,6 +192,13 @@ zero() { # zero LABEL BIN
         import_run "import0-$label-$i" "$b" "$ROWS" --rate off
         record "zero.$label.import_requests_per_s" "$(awk -F'\t' '$1 ~ /requests_per_s/ { v = $2 } END { print v }' "$results")"
     done
+    # Today's default before the in-flight controller: 4 in flight, whatever the network.
+    if [[ $label == after ]]; then
+        for i in $(seq "$REPEAT"); do
+            import_run "import0-fixed4-$i" "$b" "$ROWS" --rate off --concurrency 4
+            record "zero.fixed4.import_requests_per_s" "$(awk -F'\t' '$1 ~ /requests_per_s/ { v = $2 } END { print v }' "$results")"
+        done
+    fi
     stop_emulator
 }
 zero after "$bin"
@@ -213,7 +221,8 @@ for k in f:
         pass
 for k in ("export.users_per_s", "export_python.users_per_s", "import_python.requests_per_s",
           "zero.after.export_users_per_s", "zero.before.export_users_per_s",
-          "zero.after.import_requests_per_s", "zero.before.import_requests_per_s"):
+          "zero.after.import_requests_per_s", "zero.fixed4.import_requests_per_s",
+          "zero.before.import_requests_per_s"):
     if k in f:
         print(f"{k}: {span(k)}")
 for k in sorted(f):
