@@ -15,6 +15,7 @@ mod output;
 mod redact;
 mod skill;
 mod term;
+mod token;
 
 use std::process::ExitCode;
 

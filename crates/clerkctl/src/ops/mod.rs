@@ -14,10 +14,13 @@
 
 pub mod check;
 pub mod invitations;
+pub mod jwt_templates;
 pub mod memberships;
 pub mod organization_invitations;
 pub mod organizations;
+pub mod sessions;
 pub mod users;
+pub mod webhooks;
 
 use clerk_api::page::{HasId, List};
 use clerk_api::resources::CountUsers;

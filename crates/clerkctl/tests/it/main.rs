@@ -15,6 +15,8 @@ mod orgs;
 mod output;
 mod secrecy;
 mod server;
+mod sessions;
 mod support;
 mod tty;
 mod users;
+mod webhooks;
