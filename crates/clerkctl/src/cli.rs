@@ -248,7 +248,10 @@ pub enum UsersCmd {
         filter: Box<UserFilters>,
     },
     /// Show one user.
-    Get { user_id: String },
+    Get {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+    },
     /// Create a user.
     Create(Box<CreateUserArgs>),
     /// Update a user's profile fields.
@@ -257,16 +260,36 @@ pub enum UsersCmd {
     UpdateMetadata(UserMetadataArgs),
     /// Replace a user's metadata fields (each field given replaces the stored one).
     ReplaceMetadata(UserMetadataArgs),
-    /// Delete a user permanently (asks for confirmation).
-    Delete { user_id: String },
-    /// Ban a user: end their sessions and block sign-in (asks for confirmation).
-    Ban { user_id: String },
+    /// Delete users permanently (asks for confirmation).
+    Delete {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
+    /// Ban users: end their sessions and block sign-in (asks for confirmation; unban undoes it).
+    Ban {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
     /// Lift a ban.
-    Unban { user_id: String },
-    /// Lock a user out of signing in (asks for confirmation).
-    Lock { user_id: String },
+    Unban {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
+    /// Lock users out of signing in (asks for confirmation; unlock undoes it).
+    Lock {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
     /// Unlock a user.
-    Unlock { user_id: String },
+    Unlock {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
     /// Every user (or those matching the filters), streamed: clerkctl users export --out users.ndjson
     Export {
         #[command(flatten)]
@@ -317,7 +340,15 @@ pub struct CreateUserArgs {
 
 #[derive(Debug, Args)]
 pub struct UpdateUserArgs {
+    /// The user: an ID (user_...), an email address, a phone number or a username.
+    #[arg(value_name = "USER")]
     pub user_id: String,
+    /// Set a new password, read from the first line of stdin (never from the command line).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Skip Clerk's password checks for the new password.
+    #[arg(long, requires = "password_stdin")]
+    pub skip_password_checks: bool,
     #[arg(long)]
     pub first_name: Option<String>,
     #[arg(long)]
@@ -338,6 +369,8 @@ pub struct UpdateUserArgs {
 
 #[derive(Debug, Args)]
 pub struct UserMetadataArgs {
+    /// The user: an ID (user_...), an email address, a phone number or a username.
+    #[arg(value_name = "USER")]
     pub user_id: String,
     #[command(flatten)]
     pub metadata: MetadataArgs,

@@ -66,6 +66,8 @@ pub enum Fail {
         subject: Subject,
         error: ClerkError,
     },
+    /// Something named by the user (an email address, a slug) that is not there (exit 4).
+    NotFound { message: String, hint: String },
     /// Anything else (exit 1).
     Other(String),
     /// stdout was closed (`| head`): stop quietly.
@@ -178,6 +180,7 @@ impl Fail {
             Fail::Usage(_) => exit::USAGE,
             Fail::Guard(_) => exit::GUARD,
             Fail::Other(_) => exit::UNEXPECTED,
+            Fail::NotFound { .. } => exit::NOT_FOUND,
             Fail::ClosedPipe => exit::OK,
             Fail::Quiet(code) => *code,
             Fail::Clerk { error, .. } => match error {
@@ -199,7 +202,7 @@ impl Fail {
     pub fn hint(&self) -> Option<String> {
         let Fail::Clerk { error, subject, .. } = self else {
             return match self {
-                Fail::Guard(_) => None,
+                Fail::NotFound { hint, .. } => Some(hint.clone()),
                 _ => None,
             };
         };
@@ -236,6 +239,7 @@ impl Fail {
     fn message(&self) -> String {
         match self {
             Fail::Usage(m) | Fail::Guard(m) | Fail::Other(m) => m.clone(),
+            Fail::NotFound { message, .. } => message.clone(),
             Fail::ClosedPipe | Fail::Quiet(_) => String::new(),
             Fail::Clerk { doing, error, .. } => match error {
                 ClerkError::Api(api) => {
@@ -312,6 +316,14 @@ impl Fail {
                 json!("guard"),
                 json!(m),
                 json!(m),
+                Value::Null,
+                Value::Null,
+            ),
+            Fail::NotFound { message, .. } => (
+                Value::Null,
+                json!("not_found"),
+                json!(message),
+                json!(message),
                 Value::Null,
                 Value::Null,
             ),

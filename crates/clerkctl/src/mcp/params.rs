@@ -39,7 +39,7 @@ pub struct ListUsers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetUser {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
     /// Keep only these fields, e.g. ["id", "email_addresses", "public_metadata"].
     pub fields: Option<Vec<String>>,
@@ -73,7 +73,7 @@ pub struct CreateUser {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
     /// New first name.
     pub first_name: Option<String>,
@@ -92,7 +92,7 @@ pub struct UpdateUser {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserMetadata {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
     /// Merged into the public metadata (deep merge; a key set to null is removed).
     pub public_metadata: Option<Object>,
@@ -105,7 +105,7 @@ pub struct UpdateUserMetadata {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserId {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
 }
 
@@ -129,7 +129,7 @@ pub struct ListOrganizations {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOrganization {
-    /// The organization's ID (org_...) or its slug.
+    /// The organization: an ID (org_...), a slug, or its exact name.
     pub organization: String,
     /// Add members_count.
     pub include_members_count: Option<bool>,
@@ -157,7 +157,7 @@ pub struct CreateOrganization {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// New name.
     pub name: Option<String>,
@@ -176,14 +176,14 @@ pub struct UpdateOrganization {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationId {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListMembers {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     #[serde(flatten)]
     pub filters: MemberFilters,
@@ -202,38 +202,38 @@ pub struct ListMembers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
-    /// The role key: org:admin, org:member, or a custom org:... role.
+    /// The role key: org:admin (or admin), org:member (or member), or a custom org:... role.
     pub role: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
-    /// The member's user ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The member: a user ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
-    /// The new role key: org:admin, org:member, or a custom org:... role.
+    /// The new role key: org:admin (or admin), org:member (or member), or a custom org:... role.
     pub role: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveMember {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
-    /// The member's user ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The member: a user ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListInvitations {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk; leave it out to list
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name; leave it out to list
     /// every organization's invitations.
     pub organization_id: Option<String>,
     #[serde(flatten)]
@@ -254,7 +254,7 @@ pub struct ListInvitations {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetInvitation {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// The invitation's ID, like orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
     pub invitation_id: String,
@@ -263,13 +263,13 @@ pub struct GetInvitation {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitation {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// The email address to invite.
     pub email_address: String,
     /// The role the person gets on accepting: org:admin, org:member, or a custom org:... role.
     pub role: String,
-    /// An admin of the organization (user_...), shown as the inviter.
+    /// An admin of the organization (a user ID, email address or username), shown as the inviter.
     pub inviter_user_id: Option<String>,
     /// Days until the invitation expires, 1 to 365 (Clerk's default is 30).
     #[schemars(range(min = 1, max = 365))]
@@ -287,11 +287,11 @@ pub struct CreateInvitation {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeInvitation {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// The invitation's ID, like orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
     pub invitation_id: String,
-    /// An admin of the organization (user_...), recorded as revoking it.
+    /// An admin of the organization (a user ID, email address or username), recorded as revoking it.
     pub requesting_user_id: Option<String>,
 }
 
@@ -345,7 +345,7 @@ pub struct AppInvitationId {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkInvitations {
-    /// The organization's ID, like org_2xhF....
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
     /// The invitations, one object each, with the fields of Clerk's create-invitation request:
     /// {"email_address": "ada@example.com", "role": "org:admin", "public_metadata": {...}}.
@@ -419,7 +419,7 @@ pub struct ImportUsers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkMembers {
-    /// The organization's ID, like org_2xhF....
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
     /// The members to add, one object each: {"user_id": "user_2xhF...", "role": "org:member"}.
     /// A user who is already a member is skipped. Give rows or file, not both.
@@ -477,7 +477,7 @@ pub struct ExportOrganizations {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportMembers {
-    /// The organization's ID, like org_2xhF....
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.

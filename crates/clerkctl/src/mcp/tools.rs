@@ -146,6 +146,84 @@ impl Server {
         self.answer(r)
     }
 
+    /// The ID of the user `given` names (an ID, an email address, a phone number or a
+    /// username), looked up as the command line does. Without a client (the server started
+    /// without a key) the name is kept: the operation then answers the setup error.
+    async fn user(&self, given: &str) -> CliResult<String> {
+        match &self.client {
+            Ok(c) => crate::resolve::user(c, given).await,
+            Err(_) => Ok(given.to_owned()),
+        }
+    }
+
+    async fn opt_user(&self, given: Option<String>) -> CliResult<Option<String>> {
+        match given {
+            Some(g) => self.user(&g).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The ID of the organization `given` names (an ID, a slug or its exact name).
+    async fn org(&self, given: &str) -> CliResult<String> {
+        match &self.client {
+            Ok(c) => crate::resolve::org(c, given).await,
+            Err(_) => Ok(given.to_owned()),
+        }
+    }
+
+    async fn user_filters(&self, f: users::UserFilters) -> CliResult<users::UserFilters> {
+        match &self.client {
+            Ok(c) => crate::resolve::user_filters(c, f).await,
+            Err(_) => Ok(f),
+        }
+    }
+
+    async fn org_filters(
+        &self,
+        f: organizations::OrganizationFilters,
+    ) -> CliResult<organizations::OrganizationFilters> {
+        match &self.client {
+            Ok(c) => crate::resolve::org_filters(c, f).await,
+            Err(_) => Ok(f),
+        }
+    }
+
+    async fn member_filters(
+        &self,
+        f: memberships::MemberFilters,
+    ) -> CliResult<memberships::MemberFilters> {
+        match &self.client {
+            Ok(c) => crate::resolve::member_filters(c, f).await,
+            Err(_) => Ok(f),
+        }
+    }
+
+    /// Ban, unban, lock or unlock, after reading the user: one already in the asked state is
+    /// left alone and answered with `"changed": false`, so that an undo restores what was there.
+    async fn access(&self, command: &str, user: &str, a: Access) -> ToolResult {
+        let r = async {
+            let id = self.user(user).await?;
+            let get = users::get(&id)?;
+            let current = get
+                .request(self.client()?)
+                .send_json()
+                .await
+                .map_err(|error| Fail::Clerk {
+                    doing: get.doing.clone(),
+                    subject: get.subject,
+                    error,
+                })?;
+            if a.already(&current) {
+                let mut v = current;
+                v["changed"] = Value::Bool(false);
+                return Ok(v);
+            }
+            self.send(command, users::access(&id, a)?).await
+        }
+        .await;
+        self.answer(r)
+    }
+
     /// A change, through the CLI's path: read-only guard, dry run, audit record.
     async fn send<A: Operation>(&self, command: &str, op: ops::Write<A>) -> Answer {
         let req = op.request(self.client()?);
@@ -399,7 +477,11 @@ impl Server {
         annotations(title = "List users", read_only_hint = true, open_world_hint = false)
     )]
     async fn list_users(&self, Parameters(p): Parameters<ListUsers>) -> ToolResult {
-        let op = users::list(&p.filters, p.starting_after.as_deref());
+        let op = async {
+            let f = self.user_filters(p.filters).await?;
+            users::list(&f, p.starting_after.as_deref())
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -409,7 +491,8 @@ impl Server {
         annotations(title = "Get a user", read_only_hint = true, open_world_hint = false)
     )]
     async fn get_user(&self, Parameters(p): Parameters<GetUser>) -> ToolResult {
-        self.read(users::get(&p.user_id), &p.fields).await
+        let op = async { users::get(&self.user(&p.user_id).await?) }.await;
+        self.read(op, &p.fields).await
     }
 
     #[tool(
@@ -417,7 +500,8 @@ impl Server {
         annotations(title = "Count users", read_only_hint = true, open_world_hint = false)
     )]
     async fn get_user_count(&self, Parameters(p): Parameters<users::UserFilters>) -> ToolResult {
-        self.read(users::count(&p), &None).await
+        let op = async { users::count(&self.user_filters(p).await?) }.await;
+        self.read(op, &None).await
     }
 
     #[tool(
@@ -458,16 +542,21 @@ impl Server {
         )
     )]
     async fn update_user(&self, Parameters(p): Parameters<UpdateUser>) -> ToolResult {
-        let op = users::update(users::Update {
-            user_id: p.user_id,
-            first_name: p.first_name,
-            last_name: p.last_name,
-            username: p.username,
-            external_id: p.external_id,
-            primary_email_address_id: p.primary_email_address_id,
-            locale: p.locale,
-            other: Object::new(),
-        });
+        let op = async {
+            users::update(users::Update {
+                user_id: self.user(&p.user_id).await?,
+                first_name: p.first_name,
+                last_name: p.last_name,
+                username: p.username,
+                external_id: p.external_id,
+                primary_email_address_id: p.primary_email_address_id,
+                locale: p.locale,
+                password: None,
+                skip_password_checks: false,
+                other: Object::new(),
+            })
+        }
+        .await;
         self.write("mcp update_user", op).await
     }
 
@@ -485,15 +574,18 @@ impl Server {
         &self,
         Parameters(p): Parameters<UpdateUserMetadata>,
     ) -> ToolResult {
-        let op = users::metadata(
-            users::Metadata {
-                user_id: p.user_id,
-                public_metadata: p.public_metadata,
-                private_metadata: p.private_metadata,
-                unsafe_metadata: p.unsafe_metadata,
-            },
-            false,
-        );
+        let op = async {
+            users::metadata(
+                users::Metadata {
+                    user_id: self.user(&p.user_id).await?,
+                    public_metadata: p.public_metadata,
+                    private_metadata: p.private_metadata,
+                    unsafe_metadata: p.unsafe_metadata,
+                },
+                false,
+            )
+        }
+        .await;
         self.write("mcp update_user_metadata", op).await
     }
 
@@ -508,12 +600,12 @@ impl Server {
         )
     )]
     async fn delete_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp delete_user", users::delete(&p.user_id))
-            .await
+        let op = async { users::delete(&self.user(&p.user_id).await?) }.await;
+        self.write("mcp delete_user", op).await
     }
 
     #[tool(
-        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true.",
+        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true; a user who was banned already is left alone and answered with \"changed\": false (so an undo must not unban them).",
         annotations(
             title = "Ban a user",
             read_only_hint = false,
@@ -523,8 +615,7 @@ impl Server {
         )
     )]
     async fn ban_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp ban_user", users::access(&p.user_id, Access::Ban))
-            .await
+        self.access("mcp ban_user", &p.user_id, Access::Ban).await
     }
 
     #[tool(
@@ -538,12 +629,12 @@ impl Server {
         )
     )]
     async fn unban_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp unban_user", users::access(&p.user_id, Access::Unban))
+        self.access("mcp unban_user", &p.user_id, Access::Unban)
             .await
     }
 
     #[tool(
-        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true.",
+        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true; a user who was locked already is left alone and answered with \"changed\": false.",
         annotations(
             title = "Lock a user",
             read_only_hint = false,
@@ -553,8 +644,7 @@ impl Server {
         )
     )]
     async fn lock_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp lock_user", users::access(&p.user_id, Access::Lock))
-            .await
+        self.access("mcp lock_user", &p.user_id, Access::Lock).await
     }
 
     #[tool(
@@ -568,7 +658,7 @@ impl Server {
         )
     )]
     async fn unlock_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp unlock_user", users::access(&p.user_id, Access::Unlock))
+        self.access("mcp unlock_user", &p.user_id, Access::Unlock)
             .await
     }
 
@@ -583,7 +673,7 @@ impl Server {
         )
     )]
     async fn list_organizations(&self, Parameters(p): Parameters<ListOrganizations>) -> ToolResult {
-        let op = organizations::list(&p.filters);
+        let op = async { organizations::list(&self.org_filters(p.filters).await?) }.await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -597,7 +687,11 @@ impl Server {
         )
     )]
     async fn get_organization(&self, Parameters(p): Parameters<GetOrganization>) -> ToolResult {
-        let op = organizations::get(&p.organization, p.include_members_count == Some(true));
+        let op = async {
+            let org = self.org(&p.organization).await?;
+            organizations::get(&org, p.include_members_count == Some(true))
+        }
+        .await;
         self.read(op, &p.fields).await
     }
 
@@ -642,6 +736,7 @@ impl Server {
     ) -> ToolResult {
         // One tool over two operations: the settings, then the metadata.
         let r = async {
+            crate::ops::names::org(&p.organization_id)?;
             let settings = organizations::Update {
                 organization_id: p.organization_id.clone(),
                 name: p.name,
@@ -655,12 +750,20 @@ impl Server {
                 private_metadata: p.private_metadata,
             };
             if settings.is_empty() && metadata.is_empty() {
-                ops::check::org_id(&metadata.organization_id)?;
                 return Err(nothing_to_change(
                     "name, slug, max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata",
                 )
                 .into());
             }
+            let org = self.org(&settings.organization_id).await?;
+            let settings = organizations::Update {
+                organization_id: org.clone(),
+                ..settings
+            };
+            let metadata = organizations::Metadata {
+                organization_id: org,
+                ..metadata
+            };
             let settings = (!settings.is_empty())
                 .then(|| organizations::update(settings))
                 .transpose()?;
@@ -698,7 +801,7 @@ impl Server {
         )
     )]
     async fn delete_organization(&self, Parameters(p): Parameters<OrganizationId>) -> ToolResult {
-        let op = organizations::delete(&p.organization_id);
+        let op = async { organizations::delete(&self.org(&p.organization_id).await?) }.await;
         self.write("mcp delete_organization", op).await
     }
 
@@ -709,7 +812,11 @@ impl Server {
         annotations(title = "List members", read_only_hint = true, open_world_hint = false)
     )]
     async fn list_members(&self, Parameters(p): Parameters<ListMembers>) -> ToolResult {
-        let op = memberships::list(&p.organization_id, &p.filters);
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            memberships::list(&org, &self.member_filters(p.filters).await?)
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -725,12 +832,16 @@ impl Server {
         )
     )]
     async fn add_member(&self, Parameters(p): Parameters<AddMember>) -> ToolResult {
-        let op = memberships::add(memberships::Add {
-            organization_id: p.organization_id,
-            user_id: p.user_id,
-            role: p.role,
-            ..memberships::Add::default()
-        });
+        let op = async {
+            ops::check::role(&p.role)?;
+            memberships::add(memberships::Add {
+                organization_id: self.org(&p.organization_id).await?,
+                user_id: self.user(&p.user_id).await?,
+                role: p.role,
+                ..memberships::Add::default()
+            })
+        }
+        .await;
         self.write("mcp add_member", op).await
     }
 
@@ -745,7 +856,12 @@ impl Server {
         )
     )]
     async fn update_member(&self, Parameters(p): Parameters<UpdateMember>) -> ToolResult {
-        let op = memberships::update(&p.organization_id, &p.user_id, &p.role);
+        let op = async {
+            ops::check::role(&p.role)?;
+            let org = self.org(&p.organization_id).await?;
+            memberships::update(&org, &self.user(&p.user_id).await?, &p.role)
+        }
+        .await;
         self.write("mcp update_member", op).await
     }
 
@@ -760,7 +876,11 @@ impl Server {
         )
     )]
     async fn remove_member(&self, Parameters(p): Parameters<RemoveMember>) -> ToolResult {
-        let op = memberships::remove(&p.organization_id, &p.user_id);
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            memberships::remove(&org, &self.user(&p.user_id).await?)
+        }
+        .await;
         self.write("mcp remove_member", op).await
     }
 
@@ -775,7 +895,14 @@ impl Server {
         )
     )]
     async fn list_invitations(&self, Parameters(p): Parameters<ListInvitations>) -> ToolResult {
-        let op = organization_invitations::list(p.organization_id.as_deref(), &p.filters);
+        let op = async {
+            let org = match &p.organization_id {
+                Some(o) => Some(self.org(o).await?),
+                None => None,
+            };
+            organization_invitations::list(org.as_deref(), &p.filters)
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -789,7 +916,11 @@ impl Server {
         )
     )]
     async fn get_invitation(&self, Parameters(p): Parameters<GetInvitation>) -> ToolResult {
-        let op = organization_invitations::get(&p.organization_id, &p.invitation_id);
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            organization_invitations::get(&org, &p.invitation_id)
+        }
+        .await;
         self.read(op, &None).await
     }
 
@@ -804,18 +935,22 @@ impl Server {
         )
     )]
     async fn create_invitation(&self, Parameters(p): Parameters<CreateInvitation>) -> ToolResult {
-        let op = organization_invitations::create(organization_invitations::Create {
-            organization_id: p.organization_id,
-            email_address: p.email_address,
-            role: p.role,
-            inviter_user_id: p.inviter_user_id,
-            expires_in_days: p.expires_in_days,
-            redirect_url: p.redirect_url,
-            notify: p.notify,
-            public_metadata: p.public_metadata,
-            private_metadata: p.private_metadata,
-            other: Object::new(),
-        });
+        let op = async {
+            ops::check::role(&p.role)?;
+            organization_invitations::create(organization_invitations::Create {
+                organization_id: self.org(&p.organization_id).await?,
+                email_address: p.email_address,
+                role: p.role,
+                inviter_user_id: self.opt_user(p.inviter_user_id).await?,
+                expires_in_days: p.expires_in_days,
+                redirect_url: p.redirect_url,
+                notify: p.notify,
+                public_metadata: p.public_metadata,
+                private_metadata: p.private_metadata,
+                other: Object::new(),
+            })
+        }
+        .await;
         self.write("mcp create_invitation", op).await
     }
 
@@ -830,11 +965,12 @@ impl Server {
         )
     )]
     async fn revoke_invitation(&self, Parameters(p): Parameters<RevokeInvitation>) -> ToolResult {
-        let op = organization_invitations::revoke(
-            &p.organization_id,
-            &p.invitation_id,
-            p.requesting_user_id.as_deref(),
-        );
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            let by = self.opt_user(p.requesting_user_id).await?;
+            organization_invitations::revoke(&org, &p.invitation_id, by.as_deref())
+        }
+        .await;
         self.write("mcp revoke_invitation", op).await
     }
 
@@ -919,8 +1055,8 @@ impl Server {
         Parameters(p): Parameters<BulkInvitations>,
     ) -> ToolResult {
         let r = async {
-            let org = ops::check::org_id(&p.organization_id)?;
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
+            let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let job = Job::OrganizationInvitations { org, role };
             let call = BulkCall {
                 rows: p.rows,
@@ -997,8 +1133,8 @@ impl Server {
     )]
     async fn add_members_bulk(&self, Parameters(p): Parameters<BulkMembers>) -> ToolResult {
         let r = async {
-            let org = ops::check::org_id(&p.organization_id)?;
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
+            let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let call = BulkCall {
                 rows: p.rows,
                 file: p.file,
@@ -1025,7 +1161,7 @@ impl Server {
     )]
     async fn export_users(&self, Parameters(p): Parameters<ExportUsers>) -> ToolResult {
         let r = async {
-            let what = What::Users(users::export(&p.filters)?);
+            let what = What::Users(users::export(&self.user_filters(p.filters).await?)?);
             self.export(what, &p.out, p.format).await
         }
         .await;
@@ -1047,7 +1183,8 @@ impl Server {
         Parameters(p): Parameters<ExportOrganizations>,
     ) -> ToolResult {
         let r = async {
-            let what = What::Organizations(organizations::export(&p.filters)?);
+            let what =
+                What::Organizations(organizations::export(&self.org_filters(p.filters).await?)?);
             self.export(what, &p.out, p.format).await
         }
         .await;
@@ -1066,7 +1203,9 @@ impl Server {
     )]
     async fn export_members(&self, Parameters(p): Parameters<ExportMembers>) -> ToolResult {
         let r = async {
-            let what = What::Members(memberships::export(&p.organization_id, &p.filters)?);
+            let org = self.org(&p.organization_id).await?;
+            let filters = self.member_filters(p.filters).await?;
+            let what = What::Members(memberships::export(&org, &filters)?);
             self.export(what, &p.out, p.format).await
         }
         .await;

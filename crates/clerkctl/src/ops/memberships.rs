@@ -9,6 +9,7 @@ use clerk_api::resources::{AddMember, UpdateMember, UpdateMemberMetadata};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::time::Time;
 use super::{
     Cell, Change, Listing, Object, Write, check, nothing_to_change, row_reason, row_role, row_text,
     set_some,
@@ -24,7 +25,7 @@ pub struct MemberFilters {
     #[arg(long, help = "Members with this role (repeatable)")]
     #[serde(default)]
     pub role: Vec<String>,
-    /// Only these users (IDs like user_2xhF...); prefix one with - to exclude it instead.
+    /// Only these users (IDs like user_2xhF..., email addresses or usernames); prefix one with - to exclude it instead.
     #[arg(
         long = "user-id",
         value_name = "USER_ID",
@@ -80,18 +81,38 @@ pub struct MemberFilters {
     /// Partial match over the members' names.
     #[arg(long = "name-query", value_name = "TEXT")]
     pub name_query: Option<String>,
-    /// Members last active before this time (Unix milliseconds).
-    #[arg(long = "last-active-at-before", value_name = "MS")]
-    pub last_active_at_before: Option<i64>,
-    /// Members last active after this time (Unix milliseconds).
-    #[arg(long = "last-active-at-after", value_name = "MS")]
-    pub last_active_at_after: Option<i64>,
-    /// Memberships created before this time (Unix milliseconds).
-    #[arg(long = "created-at-before", value_name = "MS")]
-    pub created_at_before: Option<i64>,
-    /// Memberships created after this time (Unix milliseconds).
-    #[arg(long = "created-at-after", value_name = "MS")]
-    pub created_at_after: Option<i64>,
+    /// Members last active before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "last-active-at-before",
+        value_name = "TIME",
+        help = "Members last active before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub last_active_at_before: Option<Time>,
+    /// Members last active after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "last-active-at-after",
+        value_name = "TIME",
+        help = "Members last active after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub last_active_at_after: Option<Time>,
+    /// Memberships created before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "created-at-before",
+        value_name = "TIME",
+        help = "Memberships created before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub created_at_before: Option<Time>,
+    /// Memberships created after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "created-at-after",
+        value_name = "TIME",
+        help = "Memberships created after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub created_at_after: Option<Time>,
 }
 
 impl MemberFilters {
@@ -122,10 +143,10 @@ impl MemberFilters {
             phone_number_query: f.phone_number_query,
             username_query: f.username_query,
             name_query: f.name_query,
-            last_active_at_before: f.last_active_at_before,
-            last_active_at_after: f.last_active_at_after,
-            created_at_before: f.created_at_before,
-            created_at_after: f.created_at_after,
+            last_active_at_before: f.last_active_at_before.map(Time::millis),
+            last_active_at_after: f.last_active_at_after.map(Time::millis),
+            created_at_before: f.created_at_before.map(Time::millis),
+            created_at_after: f.created_at_after.map(Time::millis),
         );
         req
     }
@@ -317,7 +338,7 @@ mod tests {
             role: vec!["org:admin".into()],
             email_address: vec!["a@b.co".into()],
             name_query: Some("ada".into()),
-            created_at_after: Some(7),
+            created_at_after: Some(Time(7)),
             ..Default::default()
         };
         let c = test_client();
@@ -333,7 +354,7 @@ mod tests {
             ]
         );
         let bad_role = MemberFilters {
-            role: vec!["admin".into()],
+            role: vec!["owner".into()],
             ..Default::default()
         };
         assert!(list("org_1", &bad_role).is_err());
@@ -361,7 +382,7 @@ mod tests {
             add(Add {
                 organization_id: "org_1".into(),
                 user_id: "user_1".into(),
-                role: "member".into(),
+                role: "boss".into(),
                 ..Default::default()
             })
             .is_err()

@@ -15,8 +15,10 @@
 pub mod check;
 pub mod invitations;
 pub mod memberships;
+pub mod names;
 pub mod organization_invitations;
 pub mod organizations;
+pub mod time;
 pub mod users;
 
 use clerk_api::page::{HasId, List};
@@ -62,10 +64,15 @@ fn row_reason<T>(r: CliResult<T>) -> Result<T, String> {
 /// Checks a row's `role`, or gives it `default` (the job's `--role`).
 fn row_role(row: &mut Object, default: Option<&str>) -> Result<(), String> {
     match (row.get("role"), default) {
-        (Some(Value::String(r)), _) => row_reason(check::role(r)).map(drop),
+        (Some(Value::String(r)), _) => {
+            let role = row_reason(check::role(r))?;
+            row.insert("role".into(), Value::String(role));
+            Ok(())
+        }
         (Some(_), _) => Err("role must be a string such as org:member".into()),
         (None, Some(r)) => {
-            row.insert("role".into(), Value::String(r.to_owned()));
+            let role = row_reason(check::role(r))?;
+            row.insert("role".into(), Value::String(role));
             Ok(())
         }
         (None, None) => Err("no role: add a role column, or pass --role".into()),

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use serde_json::Value;
 
+use super::time::Time;
 use super::{
     Cell, Change, Listing, Object, Read, Write, check, nothing_to_change, row_reason, row_text,
     set_some,
@@ -65,7 +66,7 @@ pub struct UserFilters {
     )]
     #[serde(default)]
     pub web3_wallet: Vec<String>,
-    /// Only these users (IDs like user_2xhF...); prefix one with - to exclude it instead.
+    /// Only these users (IDs like user_2xhF..., email addresses or usernames); prefix one with - to exclude it instead.
     #[arg(
         long = "user-id",
         value_name = "USER_ID",
@@ -74,7 +75,7 @@ pub struct UserFilters {
     )]
     #[serde(default)]
     pub user_id: Vec<String>,
-    /// Only members of these organizations (IDs like org_2xhF...); prefix one with - to
+    /// Only members of these organizations (IDs like org_2xhF..., slugs or names); prefix one with - to
     /// exclude its members instead.
     #[arg(
         long = "organization-id",
@@ -110,48 +111,54 @@ pub struct UserFilters {
         help = "Only banned (true) or only not banned (false) users"
     )]
     pub banned: Option<bool>,
-    /// Only users last active before this time (Unix milliseconds).
+    /// Only users last active before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-active-at-before",
-        value_name = "MS",
-        help = "Last active before this time (Unix milliseconds)"
+        visible_alias = "last-active-before",
+        value_name = "TIME",
+        help = "Last active before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_active_at_before: Option<i64>,
-    /// Only users last active after this time (Unix milliseconds).
+    pub last_active_at_before: Option<Time>,
+    /// Only users last active after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-active-at-after",
-        value_name = "MS",
-        help = "Last active after this time (Unix milliseconds)"
+        visible_alias = "last-active-after",
+        value_name = "TIME",
+        help = "Last active after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_active_at_after: Option<i64>,
-    /// Only users created before this time (Unix milliseconds).
+    pub last_active_at_after: Option<Time>,
+    /// Only users created before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "created-at-before",
-        value_name = "MS",
-        help = "Created before this time (Unix milliseconds)"
+        visible_alias = "created-before",
+        value_name = "TIME",
+        help = "Created before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub created_at_before: Option<i64>,
-    /// Only users created after this time (Unix milliseconds).
+    pub created_at_before: Option<Time>,
+    /// Only users created after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "created-at-after",
-        value_name = "MS",
-        help = "Created after this time (Unix milliseconds)"
+        visible_alias = "created-after",
+        value_name = "TIME",
+        help = "Created after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub created_at_after: Option<i64>,
-    /// Only users who last signed in before this time (Unix milliseconds).
+    pub created_at_after: Option<Time>,
+    /// Only users who last signed in before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-sign-in-at-before",
-        value_name = "MS",
-        help = "Last signed in before this time (Unix milliseconds)"
+        visible_alias = "last-sign-in-before",
+        value_name = "TIME",
+        help = "Last signed in before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_sign_in_at_before: Option<i64>,
-    /// Only users who last signed in after this time (Unix milliseconds).
+    pub last_sign_in_at_before: Option<Time>,
+    /// Only users who last signed in after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-sign-in-at-after",
-        value_name = "MS",
-        help = "Last signed in after this time (Unix milliseconds)"
+        visible_alias = "last-sign-in-after",
+        value_name = "TIME",
+        help = "Last signed in after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_sign_in_at_after: Option<i64>,
+    pub last_sign_in_at_after: Option<Time>,
     /// An OAuth provider, e.g. oauth_google; give provider_user_id with it.
     #[arg(
         long,
@@ -207,12 +214,12 @@ impl UserFilters {
         req = req.provider_user_id(f.provider_user_id);
         set_some!(req,
             banned: f.banned,
-            last_active_at_before: f.last_active_at_before,
-            last_active_at_after: f.last_active_at_after,
-            created_at_before: f.created_at_before,
-            created_at_after: f.created_at_after,
-            last_sign_in_at_before: f.last_sign_in_at_before,
-            last_sign_in_at_after: f.last_sign_in_at_after,
+            last_active_at_before: f.last_active_at_before.map(Time::millis),
+            last_active_at_after: f.last_active_at_after.map(Time::millis),
+            created_at_before: f.created_at_before.map(Time::millis),
+            created_at_after: f.created_at_after.map(Time::millis),
+            last_sign_in_at_before: f.last_sign_in_at_before.map(Time::millis),
+            last_sign_in_at_after: f.last_sign_in_at_after.map(Time::millis),
         );
         req
     }
@@ -334,6 +341,10 @@ pub struct Update {
     /// The ID (idn_...) of one of the user's verified email addresses.
     pub primary_email_address_id: Option<String>,
     pub locale: Option<String>,
+    /// A new password (from stdin or a tool parameter, never a command-line argument).
+    pub password: Option<String>,
+    /// Skip Clerk's password checks for the new password.
+    pub skip_password_checks: bool,
     /// Any other fields of Clerk's update-user body (`--data`), under the fields above.
     pub other: Object,
 }
@@ -348,6 +359,7 @@ impl Update {
             &self.external_id,
             &self.primary_email_address_id,
             &self.locale,
+            &self.password,
         ]
         .iter()
         .all(|v| v.is_none())
@@ -360,7 +372,12 @@ pub fn update(input: Update) -> CliResult<Write<UpdateUser>> {
     let id = check::user_id(&input.user_id)?;
     if input.is_empty() {
         return Err(nothing_to_change(
-            "first_name, last_name, username, external_id, primary_email_address_id, locale",
+            "first_name, last_name, username, external_id, primary_email_address_id, locale, password",
+        ));
+    }
+    if input.password.as_deref().is_some_and(str::is_empty) {
+        return Err(usage(
+            "the new password is empty: give one of at least 8 characters",
         ));
     }
     if input.other.keys().any(|k| k.ends_with("_metadata")) {
@@ -384,11 +401,19 @@ pub fn update(input: Update) -> CliResult<Write<UpdateUser>> {
         username,
         external_id,
         locale,
+        password,
+        skip_password_checks,
         other,
         ..
     } = input;
     Ok(Write::new(change, move |c| {
         let mut req = c.users().update(&id).body(&other);
+        if let Some(p) = &password {
+            req = req.password(p.clone());
+            if skip_password_checks {
+                req = req.skip_password_checks(true);
+            }
+        }
         set_some!(req,
             first_name: first_name.clone(),
             last_name: last_name.clone(),
@@ -449,6 +474,22 @@ pub fn metadata(input: Metadata, replace: bool) -> CliResult<Write<UserMetadata>
     }))
 }
 
+/// A change over several users (`users delete A B C`): what the one guard and prompt say.
+pub fn several(verb: &str, ids: &[String], destructive: bool) -> Change {
+    let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+    let more = ids.len().saturating_sub(shown.len());
+    let mut doing = format!("{verb} {} users: {}", ids.len(), shown.join(", "));
+    if more > 0 {
+        doing.push_str(&format!(" and {more} more"));
+    }
+    let change = Change::new(doing, Subject::User, None);
+    if destructive {
+        change.destructive()
+    } else {
+        change
+    }
+}
+
 /// `users delete`.
 pub fn delete(user_id: &str) -> CliResult<Write<One<DeletedObject>>> {
     let id = check::user_id(user_id)?;
@@ -487,6 +528,28 @@ impl Access {
     /// Ban and lock take a user's access away: confirmed first.
     pub fn destructive(self) -> bool {
         matches!(self, Access::Ban | Access::Lock)
+    }
+
+    /// "banned", "not locked": the state this leaves a user in.
+    pub fn state(self) -> &'static str {
+        match self {
+            Access::Ban => "banned",
+            Access::Unban => "not banned",
+            Access::Lock => "locked",
+            Access::Unlock => "not locked",
+        }
+    }
+
+    /// Whether `user` (Clerk's JSON) is already in the state this asks for, so that sending it
+    /// would change nothing (and an undo must not assume it did).
+    pub fn already(self, user: &serde_json::Value) -> bool {
+        let flag = |k: &str| user.get(k).and_then(serde_json::Value::as_bool) == Some(true);
+        match self {
+            Access::Ban => flag("banned"),
+            Access::Unban => !flag("banned"),
+            Access::Lock => flag("locked"),
+            Access::Unlock => !flag("locked"),
+        }
     }
 }
 
@@ -642,12 +705,12 @@ mod tests {
             username_query: Some("u".into()),
             name_query: Some("n".into()),
             banned: Some(false),
-            last_active_at_before: Some(1),
-            last_active_at_after: Some(2),
-            created_at_before: Some(3),
-            created_at_after: Some(4),
-            last_sign_in_at_before: Some(5),
-            last_sign_in_at_after: Some(6),
+            last_active_at_before: Some(Time(1)),
+            last_active_at_after: Some(Time(2)),
+            created_at_before: Some(Time(3)),
+            created_at_after: Some(Time(4)),
+            last_sign_in_at_before: Some(Time(5)),
+            last_sign_in_at_after: Some(Time(6)),
             provider: Some("oauth_google".into()),
             provider_user_id: vec!["g-1".into()],
         };

@@ -597,7 +597,7 @@ fn bad_rows_are_reported_by_line_and_do_not_stop_the_job() {
     let file = server.home.path().join("rows.csv");
     write(
         &file,
-        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,admin,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
+        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,owner,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
     );
     let out = server.run(
         &[

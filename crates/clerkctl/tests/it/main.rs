@@ -10,6 +10,7 @@ mod input;
 mod invitations;
 mod members;
 mod misc;
+mod names;
 mod orgs;
 mod output;
 mod secrecy;

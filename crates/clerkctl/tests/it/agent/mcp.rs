@@ -517,6 +517,80 @@ async fn calls_every_tool_against_the_emulator() {
     assert!(!stderr.contains(KEY), "the key is not on stderr: {stderr}");
 }
 
+/// The tools take names where the command line does: a user's email address or username, an
+/// organization's slug or name, role shorthands and dates; unknown names are exit 4, ambiguous
+/// ones exit 2, as tool errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_take_names_as_the_command_line_does() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    let ada = s
+        .ok(
+            "get_user",
+            json!({"user_id": "ada@example.com", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(ada["id"], ids.ada);
+    let ada = s
+        .ok(
+            "get_user",
+            json!({"user_id": "ada_lovelace", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(ada["id"], ids.ada);
+    let org = s
+        .ok(
+            "get_organization",
+            json!({"organization": "Initech", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(org["id"], ids.initech);
+    let members = s
+        .ok(
+            "list_members",
+            json!({"organization_id": "initech", "user_id": ["grace@example.com"], "fields": ["role"]}),
+        )
+        .await;
+    assert_eq!(members["data"], json!([{"role": "org:admin"}]));
+    let added = s
+        .ok(
+            "add_member",
+            json!({"organization_id": "initech", "user_id": "ada_lovelace", "role": "admin"}),
+        )
+        .await;
+    assert_eq!(added["role"], "org:admin");
+    let of_initech = s
+        .ok(
+            "get_user_count",
+            json!({"organization_id": ["initech"], "created_at_after": "2000-01-01"}),
+        )
+        .await;
+    assert_eq!(of_initech["total_count"], 3);
+    let banned = s
+        .ok("ban_user", json!({"user_id": "alan@example.com"}))
+        .await;
+    assert_eq!(banned["banned"], true);
+    assert!(banned.get("changed").is_none());
+    let again = s
+        .ok("ban_user", json!({"user_id": "alan@example.com"}))
+        .await;
+    assert_eq!(again["changed"], false, "already banned: nothing changed");
+    let e = s
+        .err("ban_user", json!({"user_id": "nobody@example.com"}))
+        .await;
+    assert_eq!(e["exit_code"], 4, "{e}");
+    assert_eq!(e["code"], "not_found", "{e}");
+    let e = s
+        .err(
+            "delete_organization",
+            json!({"organization_id": "No Such Org"}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 4, "{e}");
+    s.close().await;
+}
+
 /// The list tools take the command line's filters (the same set, from `ops`), and Clerk applies
 /// them: a sample of those the tools did not offer before.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -567,7 +641,7 @@ async fn list_tools_take_the_command_lines_filters() {
     let bad = s
         .err(
             "list_members",
-            json!({"organization_id": ids.initech, "role": ["admin"]}),
+            json!({"organization_id": ids.initech, "role": ["owner"]}),
         )
         .await;
     assert_eq!(bad["exit_code"], 2, "{bad}");
@@ -805,7 +879,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
 
     // Input checked before anything is sent, as in the CLI.
     for (name, args, says) in [
-        ("get_user", json!({"user_id": "ada@example.com"}), "user ID"),
+        ("get_user", json!({"user_id": "org_acme"}), "user ID"),
         (
             "create_invitation",
             json!({"organization_id": ids.initech, "email_address": "not-an-email", "role": "org:member"}),
@@ -813,7 +887,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         ),
         (
             "add_member",
-            json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "admin"}),
+            json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "owner"}),
             "role",
         ),
         ("list_users", json!({"limit": 0}), "limit"),
@@ -1224,7 +1298,7 @@ async fn bulk_tools_refuse_in_read_only_mode_and_bad_input() {
             "org_",
         ),
         (
-            json!({"organization_id": org, "role": "admin", "rows": [{"email_address": "a@b.co"}]}),
+            json!({"organization_id": org, "role": "owner", "rows": [{"email_address": "a@b.co"}]}),
             "org:",
         ),
     ] {
