@@ -285,20 +285,9 @@ impl App {
                 }
             },
         };
-        let open = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .map(drop)
-        };
-        open().map_err(|e| {
+        crate::files::append(&path).map_err(|e| {
             Fail::Guard(format!(
-                "cannot write the audit log {} ({e}): pass --audit-log PATH or --no-audit; nothing was sent",
-                path.display()
+                "cannot write the audit log ({e}): pass --audit-log PATH or --no-audit; nothing was sent"
             ))
         })?;
         Ok(Some(path))
@@ -416,10 +405,7 @@ fn audit_record(
 fn append(path: &std::path::Path, record: &Value) -> std::io::Result<()> {
     let mut line = serde_json::to_vec(record)?;
     line.push(b'\n');
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let mut f = crate::files::append(path).map_err(std::io::Error::other)?;
     // One write per record, so concurrent clerkctl processes never interleave lines.
     f.write_all(&line)
 }

@@ -200,9 +200,12 @@ pub struct ExportArgs {
     /// ndjson (Clerk's objects, one a line) or csv (the main fields; metadata as JSON).
     #[arg(long, value_enum, default_value = "ndjson")]
     pub format: FileFormat,
-    /// Write to this file (completed atomically) instead of stdout.
+    /// Write to this new file (private, completed atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Replace the --out file if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     #[command(flatten)]
     pub pacing: PacingArgs,
 }
@@ -788,9 +791,12 @@ pub struct SkillInstallArgs {
 
 #[derive(Debug, Args)]
 pub struct SkillPackageArgs {
-    /// Where to write the zip.
+    /// Where to write the zip (a new file).
     #[arg(long, value_name = "FILE", default_value = "clerk-api.zip")]
     pub out: PathBuf,
+    /// Replace the --out file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Put this clerkctl binary (Linux only) into the zip as bin/clerkctl, for sandboxes
     /// where clerkctl is not installed.
     #[arg(long)]

@@ -43,17 +43,10 @@ impl Local {
                 .map(|d| d.join("clerkctl").join("local.db"))
                 .ok_or_else(|| Fail::Usage("no place for --local state ($XDG_DATA_HOME and $HOME are unset): pass --local-data PATH".into()))?,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Fail::Other(format!("cannot create {}: {e}", dir.display())))?;
-        }
         let lock_path = path.with_extension("lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Fail::Other(format!("cannot open {}: {e}", lock_path.display())))?;
+        // Private (0600, in a 0700 directory) and never through a symbolic link: the state
+        // holds the instance's data and the emulator's signing key.
+        let lock = crate::files::append(&lock_path)?;
         if lock.try_lock().is_err() {
             eprintln!(
                 "clerkctl: waiting for another clerkctl --local to finish with {}",
@@ -62,6 +55,7 @@ impl Local {
             lock.lock()
                 .map_err(|e| Fail::Other(format!("cannot lock {}: {e}", lock_path.display())))?;
         }
+        crate::files::state_file(&path)?;
         let engine = Engine::open(&path, Role::defaults())
             .map_err(|e| {
                 Fail::Other(format!(

@@ -5,6 +5,7 @@ mod bulk;
 mod cli;
 mod cmd;
 mod fail;
+mod files;
 mod help;
 mod local;
 mod logging;

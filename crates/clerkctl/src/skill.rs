@@ -122,54 +122,144 @@ fn fingerprint(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-fn install_dir(args: &SkillInstallArgs) -> CliResult<PathBuf> {
+/// Where the skill goes: a place the person chose (the current directory, `$HOME`, `--dir`),
+/// and the directories under it that `install` makes or walks into, each of which must be a
+/// real directory (a cloned repository may ship `.claude` as a link to anywhere).
+fn install_place(args: &SkillInstallArgs) -> CliResult<(PathBuf, PathBuf)> {
     if let Some(dir) = &args.dir {
-        return Ok(dir.join(NAME));
+        return Ok((dir.clone(), PathBuf::from(NAME)));
     }
+    let under = Path::new(".claude").join("skills").join(NAME);
     if args.global {
         let home = std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
             .ok_or_else(|| usage("--global needs $HOME: pass --dir DIR instead"))?;
-        return Ok(PathBuf::from(home)
-            .join(".claude")
-            .join("skills")
-            .join(NAME));
+        return Ok((PathBuf::from(home), under));
     }
-    Ok(PathBuf::from(".claude").join("skills").join(NAME))
+    Ok((PathBuf::from("."), under))
 }
 
 fn io_fail(what: &str, path: &Path, e: std::io::Error) -> Fail {
     Fail::Other(format!("cannot {what} {}: {e}", path.display()))
 }
 
+/// Refuses a symbolic link (or anything but a directory) at `base` joined with each leading
+/// part of `rel`: install never writes, reads or deletes through one.
+fn real_dirs(base: &Path, rel: &Path) -> CliResult {
+    let mut at = base.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) => {
+                return Err(Fail::Guard(format!(
+                    "{} is {}, not a directory: clerkctl installs the skill only into real directories; nothing was written",
+                    at.display(),
+                    if m.file_type().is_symlink() {
+                        "a symbolic link"
+                    } else {
+                        "a file"
+                    }
+                )));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_fail("check", &at, e)),
+        }
+    }
+    Ok(())
+}
+
+/// A skill file's name in the manifest: a relative path of plain names, inside the skill's
+/// directory.
+fn plain_relative(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('\\')
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// What the manifest says clerkctl wrote last time, file by file: `None` when there is none.
+/// A manifest clerkctl cannot have written (not its shape, a path outside the skill's
+/// directory, a malformed hash, a symbolic link) stops the install, unless `force`, which
+/// ignores it (and so deletes nothing on its word).
+fn read_manifest(path: &Path, force: bool) -> CliResult<BTreeMap<String, String>> {
+    let refuse = |why: String| -> CliResult<BTreeMap<String, String>> {
+        if force {
+            return Ok(BTreeMap::new());
+        }
+        Err(Fail::Guard(format!(
+            "the skill's manifest {} was not written by clerkctl ({why}); nothing was written or removed: check the directory, then remove the manifest or pass --force to rewrite every skill file (files it names are then left alone)",
+            path.display()
+        )))
+    };
+    let text = match crate::files::read_text(path) {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(BTreeMap::new()),
+        Err(e) => return refuse(e.to_string()),
+    };
+    let files = serde_json::from_str::<Value>(&text)
+        .ok()
+        .filter(|v| {
+            v.get("written_by")
+                .and_then(Value::as_str)
+                .is_some_and(|w| w.starts_with("clerkctl "))
+        })
+        .and_then(|v| v.get("files").cloned())
+        .and_then(|f| serde_json::from_value::<BTreeMap<String, String>>(f).ok());
+    let Some(files) = files else {
+        return refuse("it is not a manifest clerkctl writes".into());
+    };
+    for (name, hash) in &files {
+        if !plain_relative(name) {
+            return refuse(format!("it names {name:?}, outside the skill's directory"));
+        }
+        if hash.len() != 16 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return refuse(format!("its hash for {name:?} is not one clerkctl makes"));
+        }
+    }
+    Ok(files)
+}
+
 fn install(args: &SkillInstallArgs, err: &Stderr) -> CliResult {
-    let dir = install_dir(args)?;
+    let (base, under) = install_place(args)?;
+    real_dirs(&base, &under)?;
+    let dir = if base == Path::new(".") {
+        under
+    } else {
+        base.join(&under)
+    };
     let manifest_path = dir.join(MANIFEST);
     // What clerkctl wrote last time, file by file.
-    let recorded: BTreeMap<String, String> = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-        .and_then(|v| v.get("files").cloned())
-        .and_then(|f| serde_json::from_value(f).ok())
-        .unwrap_or_default();
+    let recorded = read_manifest(&manifest_path, args.force)?;
     let files = render(None);
 
     let mut write = Vec::new();
     let mut unchanged = 0;
     let mut changed_by_someone = Vec::new();
     for (path, text) in &files {
+        if let Some(sub) = Path::new(path).parent() {
+            real_dirs(&dir, sub)?;
+        }
         let target = dir.join(path);
-        match std::fs::read(&target) {
-            Ok(existing) if existing == text.as_bytes() => unchanged += 1,
-            Ok(existing) => {
+        match crate::files::read(&target) {
+            Ok(Some(existing)) if existing == text.as_bytes() => unchanged += 1,
+            Ok(Some(existing)) => {
                 let ours = recorded.get(*path) == Some(&fingerprint(&existing));
                 if !ours && !args.force {
                     changed_by_someone.push(target.display().to_string());
                 }
                 write.push((target, text));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => write.push((target, text)),
-            Err(e) => return Err(io_fail("read", &target, e)),
+            Ok(None) => write.push((target, text)),
+            // A symbolic link or a device where a skill file goes: never clerkctl's.
+            Err(crate::files::FileError::NotAFile { .. }) => {
+                if !args.force {
+                    changed_by_someone.push(target.display().to_string());
+                }
+                write.push((target, text));
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     if !changed_by_someone.is_empty() {
@@ -193,19 +283,23 @@ fn install(args: &SkillInstallArgs, err: &Stderr) -> CliResult {
             },
         )));
     }
+    // Each file is replaced, never written through: a link at its name is replaced by the file.
     for (target, text) in &write {
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_fail("create", parent, e))?;
-        }
-        std::fs::write(target, text).map_err(|e| io_fail("write", target, e))?;
+        crate::files::write_new(target, text.as_bytes(), true)?;
     }
-    // Files an older clerkctl wrote that this one no longer has: removed if untouched.
+    // Files an older clerkctl wrote that this one no longer has: removed if untouched (and
+    // only inside the skill's directory, never through a link: the manifest was checked).
     for (old, hash) in &recorded {
         if files.iter().any(|(p, _)| p == old) {
             continue;
         }
+        if let Some(sub) = Path::new(old).parent()
+            && real_dirs(&dir, sub).is_err()
+        {
+            continue;
+        }
         let target = dir.join(old);
-        if std::fs::read(&target).is_ok_and(|b| &fingerprint(&b) == hash) {
+        if crate::files::read(&target).is_ok_and(|b| b.is_some_and(|b| &fingerprint(&b) == hash)) {
             let _ = std::fs::remove_file(&target);
         }
     }
@@ -216,11 +310,11 @@ fn install(args: &SkillInstallArgs, err: &Stderr) -> CliResult {
             .map(|(p, t)| ((*p).to_owned(), Value::from(fingerprint(t.as_bytes()))))
             .collect::<serde_json::Map<_, _>>(),
     });
-    std::fs::write(
+    crate::files::write_new(
         &manifest_path,
-        serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
-    )
-    .map_err(|e| io_fail("write", &manifest_path, e))?;
+        (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").as_bytes(),
+        true,
+    )?;
     err.say(format_args!(
         "installed the {NAME} skill in {} ({} written, {unchanged} unchanged)",
         dir.display(),
@@ -246,9 +340,8 @@ fn package(args: &SkillPackageArgs, err: &Stderr) -> CliResult {
     let directions = binary.as_ref().map(|_| binary_directions());
     let files = render(directions.as_deref());
 
-    let tmp = args.out.with_extension("zip.part");
-    let written = (|| -> zip::result::ZipResult<u64> {
-        let file = std::fs::File::create(&tmp)?;
+    let file = crate::files::NewFile::create(&args.out, args.force)?;
+    let written = (|| -> zip::result::ZipResult<crate::files::NewFile> {
         let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
         let text = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -262,21 +355,14 @@ fn package(args: &SkillPackageArgs, err: &Stderr) -> CliResult {
             zip.start_file(format!("{NAME}/bin/clerkctl"), exe)?;
             zip.write_all(bytes)?;
         }
-        let mut out = zip.finish()?;
-        out.flush()?;
-        Ok(out.get_ref().metadata()?.len())
+        let out = zip.finish()?;
+        out.into_inner().map_err(|e| e.into_error().into())
     })();
-    let size = match written {
-        Ok(size) => size,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Fail::Other(format!(
-                "cannot write {}: {e}",
-                args.out.display()
-            )));
-        }
-    };
-    std::fs::rename(&tmp, &args.out).map_err(|e| io_fail("write", &args.out, e))?;
+    // A zip that could not be made is dropped, and with it the unfinished file.
+    let file =
+        written.map_err(|e| Fail::Other(format!("cannot write {}: {e}", args.out.display())))?;
+    let size = file.size().unwrap_or(0);
+    file.commit()?;
     err.say(format_args!(
         "packaged the {NAME} skill{} in {} ({:.1} MB); upload it at claude.ai (Settings, Skills) or to the Claude API (POST /v1/skills)",
         if binary.is_some() {

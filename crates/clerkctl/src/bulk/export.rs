@@ -2,7 +2,7 @@
 //! page by page in constant memory, as ndjson (Clerk's objects exactly as they came) or CSV.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clerk_api::models::{Organization, OrganizationMembership, User};
 use clerk_api::page::List;
@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::cli::FileFormat;
 use crate::fail::{CliResult, Fail};
+use crate::files::NewFile;
 use crate::ops::{Listing, Page};
 use crate::term::Stderr;
 
@@ -137,64 +138,69 @@ const MEMBER_COLUMNS: &[Column] = &[
     ("private_metadata", |v| text(v, "private_metadata")),
 ];
 
-/// Where the export goes: a file written beside its final name and renamed when complete, or
-/// stdout.
+/// Where the export goes: a new file (see `crate::files`: written beside its final name,
+/// private, renamed when complete, never replacing a file unless forced), or stdout.
+enum Place {
+    Stdout(std::io::Stdout),
+    File(NewFile),
+}
+
+impl Write for Place {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Place::Stdout(w) => w.write(buf),
+            Place::File(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Place::Stdout(w) => w.flush(),
+            Place::File(w) => w.flush(),
+        }
+    }
+}
+
 struct Sink {
-    w: BufWriter<Box<dyn Write + Send>>,
-    file: Option<(PathBuf, PathBuf)>,
+    w: BufWriter<Place>,
 }
 
 impl Sink {
-    fn open(out: Option<&Path>) -> CliResult<Sink> {
-        match out {
-            None => Ok(Sink {
-                w: BufWriter::with_capacity(1 << 16, Box::new(std::io::stdout())),
-                file: None,
-            }),
-            Some(path) => {
-                let mut partial = path.as_os_str().to_owned();
-                partial.push(".partial");
-                let partial = PathBuf::from(partial);
-                let f = std::fs::File::create(&partial)
-                    .map_err(|e| Fail::Usage(format!("cannot write {}: {e}", partial.display())))?;
-                Ok(Sink {
-                    w: BufWriter::with_capacity(1 << 16, Box::new(f)),
-                    file: Some((partial, path.to_owned())),
-                })
-            }
-        }
+    /// Refuses a file that exists (without `force`) or a directory before anything is fetched.
+    fn open(out: Option<&Path>, force: bool) -> CliResult<Sink> {
+        let place = match out {
+            None => Place::Stdout(std::io::stdout()),
+            Some(path) => Place::File(NewFile::create(path, force)?),
+        };
+        Ok(Sink {
+            w: BufWriter::with_capacity(1 << 16, place),
+        })
     }
 
-    fn finish(mut self) -> CliResult<()> {
-        self.w.flush()?;
-        if let Some((partial, fin)) = self.file.take() {
-            drop(self.w);
-            std::fs::rename(&partial, &fin).map_err(|e| {
-                Fail::Other(format!(
-                    "cannot move {} to {}: {e}",
-                    partial.display(),
-                    fin.display()
-                ))
-            })?;
+    /// Completes the file; an export that fails is dropped instead, leaving nothing behind.
+    fn finish(self) -> CliResult<()> {
+        match self
+            .w
+            .into_inner()
+            .map_err(|e| Fail::from(e.into_error()))?
+        {
+            Place::File(file) => file.commit()?,
+            Place::Stdout(mut w) => w.flush()?,
         }
         Ok(())
     }
-
-    fn abandon(self) {
-        if let Some((partial, _)) = &self.file {
-            let _ = std::fs::remove_file(partial);
-        }
-    }
 }
 
-/// Writes every object of `what` to `out` (completed atomically: nothing is left at `out` if
-/// the export fails) or stdout, and answers how many. `strip_private` leaves
-/// `private_metadata` out; `talk` shows progress there, when it is a terminal.
+/// Writes every object of `what` to `out` (a new file, completed atomically: nothing is left
+/// at `out` if the export fails; an existing file is replaced only with `force`) or stdout,
+/// and answers how many. `strip_private` leaves `private_metadata` out; `talk` shows progress
+/// there, when it is a terminal.
 pub async fn export(
     client: &Client,
     what: &What,
     format: FileFormat,
     out: Option<&Path>,
+    force: bool,
     strip_private: bool,
     talk: Option<&Stderr>,
 ) -> CliResult<u64> {
@@ -223,7 +229,7 @@ pub async fn export(
         }
         None => ProgressBar::hidden(),
     };
-    let mut sink = Sink::open(out)?;
+    let mut sink = Sink::open(out, force)?;
     let result = write_all(
         client,
         what,
@@ -235,16 +241,10 @@ pub async fn export(
     )
     .await;
     progress.finish_and_clear();
-    match result {
-        Ok(n) => {
-            sink.finish()?;
-            Ok(n)
-        }
-        Err(e) => {
-            sink.abandon();
-            Err(e)
-        }
-    }
+    // A failed export drops the sink, and with it the unfinished file.
+    let n = result?;
+    sink.finish()?;
+    Ok(n)
 }
 
 /// The first page's request; `stream_as` pages on from it.

@@ -71,16 +71,11 @@ impl Journal {
     /// Opens (or starts) the journal of `job` on `target`.
     pub fn open(path: &Path, job: &str, target: &str) -> CliResult<Journal> {
         let mut states = HashMap::new();
-        let existing = match std::fs::read_to_string(path) {
-            Ok(t) => Some(t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(usage(format!(
-                    "cannot read the journal {}: {e}",
-                    path.display()
-                )));
-            }
-        };
+        let existing = crate::files::read_text(path).map_err(|e| {
+            usage(format!(
+                "cannot use the journal: {e} (pass --journal with another file)"
+            ))
+        })?;
         let mut damaged = 0;
         if let Some(text) = &existing {
             for line in text.lines() {
@@ -117,15 +112,11 @@ impl Journal {
                 }
             }
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Fail::Other(format!("cannot create {}: {e}", dir.display())))?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| usage(format!("cannot write the journal {}: {e}", path.display())))?;
+        let file = crate::files::append(path).map_err(|e| {
+            usage(format!(
+                "cannot write the journal: {e} (pass --journal with another file)"
+            ))
+        })?;
         let mut journal = Journal {
             path: path.to_owned(),
             file,

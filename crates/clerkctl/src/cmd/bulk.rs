@@ -151,6 +151,7 @@ pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
         &what,
         args.format,
         args.out.as_deref(),
+        args.force,
         false,
         Some(&app.err),
     )

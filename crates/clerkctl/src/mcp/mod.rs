@@ -280,8 +280,9 @@ mod tests {
             (&["app-invitations", "list"], "list_app_invitations"),
         ];
         // The command line's own: every page in one stream (a tool answers a page at a time),
-        // and pacing (the server's --rate paces every tool).
-        const CLI_ONLY: &[&str] = &["all", "rate"];
+        // pacing (the server's --rate paces every tool), and replacing a file (a tool's export
+        // never overwrites).
+        const CLI_ONLY: &[&str] = &["all", "rate", "force"];
         let cli = crate::cli::Cli::command();
         let tools = Server::tool_router().list_all();
         let mut checked = 0;

@@ -435,7 +435,9 @@ impl Server {
     /// Writes an export to a new file.
     async fn export(&self, what: What, out: &str, format: Option<ExportFormat>) -> Answer {
         let path = PathBuf::from(out);
-        if path.exists() {
+        // Anything at the name (a dangling symbolic link too) is refused; the file module
+        // refuses it again if it appears while the export runs.
+        if std::fs::symlink_metadata(&path).is_ok() {
             return Err(usage(format!(
                 "{out} exists already: choose another file (exports never overwrite)"
             ))
@@ -452,6 +454,7 @@ impl Server {
             &what,
             format,
             Some(&path),
+            false,
             !self.allow_private,
             None,
         )

@@ -2,6 +2,7 @@
 //! in-process on 127.0.0.1 (or uses `--local`), and gives the binary a home of its own.
 
 mod agent;
+mod attacks;
 mod bulk;
 mod emulator;
 mod exit_codes;

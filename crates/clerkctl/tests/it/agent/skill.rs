@@ -393,11 +393,24 @@ fn package_with_binary_carries_a_clerkctl_that_runs() {
     );
     std::fs::write(&bin, bytes).unwrap();
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = instance
-        .command(bin.to_str().unwrap())
-        .arg("--version")
-        .output()
-        .unwrap();
+    // Another test thread may fork while this file's write handle is still open; its child keeps
+    // the handle until it execs, and exec of a file open for writing fails with ETXTBSY. The
+    // handle is gone once that child execs, so trying again is enough.
+    let out = (0..100)
+        .find_map(|_| {
+            match instance
+                .command(bin.to_str().unwrap())
+                .arg("--version")
+                .output()
+            {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::yield_now();
+                    None
+                }
+                other => Some(other.unwrap()),
+            }
+        })
+        .expect("the extracted binary stays busy");
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("clerkctl "));
 }
