@@ -197,15 +197,19 @@ pub struct BulkArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
-    /// ndjson (Clerk's objects, one a line) or csv (the main fields; metadata as JSON).
-    #[arg(long, value_enum, default_value = "ndjson")]
-    pub format: FileFormat,
+    /// ndjson (Clerk's objects, one a line) or csv (the main fields, ISO 8601 times, metadata
+    /// as JSON); by default the --out file's extension decides (.csv, .ndjson), else ndjson.
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
     /// Write to this new file (private, completed atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replace the --out file if it exists.
     #[arg(long, requires = "out")]
     pub force: bool,
+    /// Include private_metadata (left out by default: exports travel further than the API).
+    #[arg(long)]
+    pub include_private_metadata: bool,
     #[command(flatten)]
     pub pacing: PacingArgs,
 }

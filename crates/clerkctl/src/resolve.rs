@@ -82,7 +82,8 @@ pub async fn signed_users(client: &Client, given: &[String]) -> CliResult<Vec<St
     Ok(ids)
 }
 
-async fn items<T>(client: &Client, listing: &Listing<T>) -> CliResult<Vec<Value>>
+/// The items of a list's first page (a name lookup's answer).
+pub async fn items<T>(client: &Client, listing: &Listing<T>) -> CliResult<Vec<Value>>
 where
     T: serde::de::DeserializeOwned + clerk_api::page::HasId + Send + 'static,
 {

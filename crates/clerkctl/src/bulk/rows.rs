@@ -25,21 +25,58 @@ pub struct BadRow {
 }
 
 pub fn format_of(path: &Path, given: Option<FileFormat>) -> CliResult<FileFormat> {
-    if let Some(f) = given {
-        return Ok(f);
+    file_format(Some(path), given)
+}
+
+/// The format of a file read or written: from its extension (`.csv`; `.ndjson`, `.jsonl`,
+/// `.json`), or `given` (`--format`). Both, disagreeing, are refused: a `.csv` file holding
+/// ndjson is a wrong file that a later reader trusts. Without a file (stdin, stdout, `-`),
+/// `given` or ndjson.
+pub fn file_format(path: Option<&Path>, given: Option<FileFormat>) -> CliResult<FileFormat> {
+    let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+        return Ok(given.unwrap_or(FileFormat::Ndjson));
+    };
+    if path.is_dir() {
+        // Not a file at all: the file module refuses it, saying so.
+        return Ok(given.unwrap_or(FileFormat::Ndjson));
     }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    let by_name = format_by_name(path);
+    let name = |f: FileFormat| match f {
+        FileFormat::Csv => "csv",
+        FileFormat::Ndjson => "ndjson",
+    };
+    match (by_name, given) {
+        (Some(n), Some(g)) if n != g => Err(usage(format!(
+            "--format {} does not match the name {} (a .{} file is {}): rename the file or leave --format out",
+            name(g),
+            path.display(),
+            ext.unwrap_or_default(),
+            name(n)
+        ))),
+        (Some(n), _) => Ok(n),
+        (None, Some(g)) => Ok(g),
+        (None, None) => Err(usage(format!(
+            "cannot tell the format of {} from its name: name it .csv or .ndjson, or pass --format csv or --format ndjson",
+            path.display()
+        ))),
+    }
+}
+
+/// The format a file's extension names, if it names one.
+pub fn format_by_name(path: &Path) -> Option<FileFormat> {
     match path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_lowercase)
         .as_deref()
     {
-        Some("csv") => Ok(FileFormat::Csv),
-        Some("ndjson" | "jsonl" | "json") => Ok(FileFormat::Ndjson),
-        _ => Err(usage(format!(
-            "cannot tell the format of {} from its name: pass --format csv or --format ndjson",
-            path.display()
-        ))),
+        Some("csv") => Some(FileFormat::Csv),
+        Some("ndjson" | "jsonl" | "json") => Some(FileFormat::Ndjson),
+        _ => None,
     }
 }
 

@@ -133,6 +133,7 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
 
 /// Runs an export from the command line: to `--out` or stdout, progress on a terminal.
 pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
+    let format = crate::bulk::rows::file_format(args.out.as_deref(), args.format)?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let noun = what.noun();
@@ -149,10 +150,10 @@ pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
     let n = bulk::export::export(
         &client,
         &what,
-        args.format,
+        format,
         args.out.as_deref(),
         args.force,
-        false,
+        !args.include_private_metadata,
         Some(&app.err),
     )
     .await?;

@@ -32,6 +32,21 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             let (public_metadata, private_metadata) = metadata_args(&metadata)?;
             let organization_id = find_org(app, &organization_id).await?;
             let user_id = find_user(app, &user_id).await?;
+            let role = ops::check::role(&role)?;
+            if !app.global.dry_run && !app.global.read_only {
+                // A member with that role already: nothing to add, and an undo must not remove them.
+                let find = memberships::membership_of(&organization_id, &user_id)?;
+                let client = app.client().await?;
+                let found = crate::resolve::items(&client, &find).await?;
+                if let Some(mut m) = memberships::already_with_role(&found, &user_id, &role) {
+                    app.err.say(format_args!(
+                        "{user_id} is already {role} in {organization_id}: nothing changed"
+                    ));
+                    m["changed"] = serde_json::Value::Bool(false);
+                    app.out.object(Kind::Membership, &m)?;
+                    return Ok(());
+                }
+            }
             let op = memberships::add(memberships::Add {
                 organization_id,
                 user_id,

@@ -456,8 +456,12 @@ pub struct ExportUsers {
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.
     pub out: String,
-    /// ndjson (the default) or csv.
+    /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
+    /// format that contradicts the extension is refused.
     pub format: Option<ExportFormat>,
+    /// Include private_metadata: true needs a server started with --allow-private-metadata;
+    /// left out, the server's setting decides.
+    pub include_private_metadata: Option<bool>,
     #[serde(flatten)]
     pub filters: UserFilters,
 }
@@ -468,8 +472,12 @@ pub struct ExportOrganizations {
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.
     pub out: String,
-    /// ndjson (the default) or csv.
+    /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
+    /// format that contradicts the extension is refused.
     pub format: Option<ExportFormat>,
+    /// Include private_metadata: true needs a server started with --allow-private-metadata;
+    /// left out, the server's setting decides.
+    pub include_private_metadata: Option<bool>,
     #[serde(flatten)]
     pub filters: OrganizationFilters,
 }
@@ -482,8 +490,12 @@ pub struct ExportMembers {
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.
     pub out: String,
-    /// ndjson (the default) or csv.
+    /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
+    /// format that contradicts the extension is refused.
     pub format: Option<ExportFormat>,
+    /// Include private_metadata: true needs a server started with --allow-private-metadata;
+    /// left out, the server's setting decides.
+    pub include_private_metadata: Option<bool>,
     #[serde(flatten)]
     pub filters: MemberFilters,
 }

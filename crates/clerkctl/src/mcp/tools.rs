@@ -433,8 +433,21 @@ impl Server {
     }
 
     /// Writes an export to a new file.
-    async fn export(&self, what: What, out: &str, format: Option<ExportFormat>) -> Answer {
+    async fn export(
+        &self,
+        what: What,
+        out: &str,
+        format: Option<ExportFormat>,
+        include_private: Option<bool>,
+    ) -> Answer {
         let path = PathBuf::from(out);
+        if include_private == Some(true) && !self.allow_private {
+            return Err(usage(
+                "private_metadata cannot be exported: this server was started without --allow-private-metadata",
+            )
+            .into());
+        }
+        let private = include_private.unwrap_or(self.allow_private);
         // Anything at the name (a dangling symbolic link too) is refused; the file module
         // refuses it again if it appears while the export runs.
         if std::fs::symlink_metadata(&path).is_ok() {
@@ -443,22 +456,20 @@ impl Server {
             ))
             .into());
         }
-        let format = match format.unwrap_or(ExportFormat::Ndjson) {
+        let given = format.map(|f| match f {
             ExportFormat::Ndjson => FileFormat::Ndjson,
             ExportFormat::Csv => FileFormat::Csv,
+        });
+        // The extension decides, as on the command line; a mismatch is refused.
+        let format = match (rows::format_by_name(&path), given) {
+            // A name without a known extension: the parameter, or ndjson.
+            (None, given) => given.unwrap_or(FileFormat::Ndjson),
+            _ => rows::file_format(Some(&path), given)?,
         };
         let client = self.client()?;
         let started = std::time::Instant::now();
-        let n = bulk::export::export(
-            client,
-            &what,
-            format,
-            Some(&path),
-            false,
-            !self.allow_private,
-            None,
-        )
-        .await?;
+        let n =
+            bulk::export::export(client, &what, format, Some(&path), false, !private, None).await?;
         let shown = std::fs::canonicalize(&path).unwrap_or(path);
         Ok(json!({
             "out": shown.display().to_string(),
@@ -466,7 +477,7 @@ impl Server {
             "object": what.noun(),
             "exported": n,
             "elapsed_ms": started.elapsed().as_millis() as u64,
-            "private_metadata": self.allow_private,
+            "private_metadata": private,
         }))
     }
 }
@@ -835,17 +846,29 @@ impl Server {
         )
     )]
     async fn add_member(&self, Parameters(p): Parameters<AddMember>) -> ToolResult {
-        let op = async {
-            ops::check::role(&p.role)?;
-            memberships::add(memberships::Add {
-                organization_id: self.org(&p.organization_id).await?,
-                user_id: self.user(&p.user_id).await?,
-                role: p.role,
+        let r = async {
+            let role = ops::check::role(&p.role)?;
+            let org = self.org(&p.organization_id).await?;
+            let user = self.user(&p.user_id).await?;
+            // A member with that role already: answered with "changed": false, nothing sent.
+            if let Ok(client) = self.client() {
+                let find = memberships::membership_of(&org, &user)?;
+                let found = crate::resolve::items(client, &find).await?;
+                if let Some(mut m) = memberships::already_with_role(&found, &user, &role) {
+                    m["changed"] = Value::Bool(false);
+                    return Ok(m);
+                }
+            }
+            let op = memberships::add(memberships::Add {
+                organization_id: org,
+                user_id: user,
+                role,
                 ..memberships::Add::default()
-            })
+            })?;
+            self.send("mcp add_member", op).await
         }
         .await;
-        self.write("mcp add_member", op).await
+        self.answer(r)
     }
 
     #[tool(
@@ -1165,7 +1188,8 @@ impl Server {
     async fn export_users(&self, Parameters(p): Parameters<ExportUsers>) -> ToolResult {
         let r = async {
             let what = What::Users(users::export(&self.user_filters(p.filters).await?)?);
-            self.export(what, &p.out, p.format).await
+            self.export(what, &p.out, p.format, p.include_private_metadata)
+                .await
         }
         .await;
         self.answer(r)
@@ -1188,7 +1212,8 @@ impl Server {
         let r = async {
             let what =
                 What::Organizations(organizations::export(&self.org_filters(p.filters).await?)?);
-            self.export(what, &p.out, p.format).await
+            self.export(what, &p.out, p.format, p.include_private_metadata)
+                .await
         }
         .await;
         self.answer(r)
@@ -1209,7 +1234,8 @@ impl Server {
             let org = self.org(&p.organization_id).await?;
             let filters = self.member_filters(p.filters).await?;
             let what = What::Members(memberships::export(&org, &filters)?);
-            self.export(what, &p.out, p.format).await
+            self.export(what, &p.out, p.format, p.include_private_metadata)
+                .await
         }
         .await;
         self.answer(r)

@@ -166,6 +166,40 @@ pub fn list(
     ))
 }
 
+/// The read that finds a user's membership of an organization (to tell whether an add would
+/// change anything).
+pub fn membership_of(
+    organization_id: &str,
+    user_id: &str,
+) -> CliResult<Listing<OrganizationMembership>> {
+    check::user_id(user_id)?;
+    list(
+        organization_id,
+        &MemberFilters {
+            user_id: vec![user_id.to_owned()],
+            ..MemberFilters::default()
+        },
+    )
+}
+
+/// The membership among `found` (a [`membership_of`] answer) that already gives the user
+/// `role`: adding them again would change nothing.
+pub fn already_with_role(
+    found: &[serde_json::Value],
+    user_id: &str,
+    role: &str,
+) -> Option<serde_json::Value> {
+    found
+        .iter()
+        .find(|m| {
+            m.pointer("/public_user_data/user_id")
+                .and_then(serde_json::Value::as_str)
+                == Some(user_id)
+                && m.get("role").and_then(serde_json::Value::as_str) == Some(role)
+        })
+        .cloned()
+}
+
 /// The list request of an export: every member matching the filters, 500 a page.
 pub fn export(
     organization_id: &str,

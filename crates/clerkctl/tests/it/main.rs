@@ -14,6 +14,7 @@ mod misc;
 mod names;
 mod orgs;
 mod output;
+mod roundtrip;
 mod secrecy;
 mod server;
 mod support;

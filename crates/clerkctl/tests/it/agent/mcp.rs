@@ -859,11 +859,19 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         assert!(h.contains(hint), "{name}: hint {h:?}");
     }
 
+    // A member with the same role already: nothing changes, and the answer says so.
+    let same = s
+        .ok(
+            "add_member",
+            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "member"}),
+        )
+        .await;
+    assert_eq!(same["changed"], false);
     // Clerk's refusals carry the same code hints as the CLI.
     let e = s
         .err(
             "add_member",
-            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "org:member"}),
+            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "org:admin"}),
         )
         .await;
     assert_eq!(e["code"], "already_a_member_in_organization");
