@@ -259,6 +259,13 @@ pub enum UsersCmd {
         /// The user: an ID (user_...), an email address, a phone number or a username.
         user: String,
     },
+    /// The organizations a user belongs to, with the organization's name and the user's role.
+    Orgs {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Create a user.
     Create(Box<CreateUserArgs>),
     /// Update a user's profile fields.

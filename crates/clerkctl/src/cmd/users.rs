@@ -28,6 +28,10 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             let id = find_user(app, &user).await?;
             show(app, Kind::User, users::get(&id)?).await
         }
+        UsersCmd::Orgs { user, page } => {
+            let id = find_user(app, &user).await?;
+            list(app, Kind::Membership, users::memberships(&id)?, &page).await
+        }
         UsersCmd::Create(args) => create(app, *args).await,
         UsersCmd::Update(args) => update(app, *args).await,
         UsersCmd::UpdateMetadata(args) => metadata(app, args, false).await,

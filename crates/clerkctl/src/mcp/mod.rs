@@ -34,6 +34,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "list_users",
             "get_user",
             "get_user_count",
+            "list_user_memberships",
             "create_user",
             "update_user",
             "update_user_metadata",

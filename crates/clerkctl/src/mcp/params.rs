@@ -47,6 +47,21 @@ pub struct GetUser {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ListUserMemberships {
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
+    pub user_id: String,
+    /// Memberships per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many memberships (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each membership, e.g. ["role", "organization.id",
+    /// "organization.name", "organization.slug"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUser {
     /// Email addresses; the first becomes the primary one.
     pub email_address: Option<Vec<String>>,

@@ -510,6 +510,23 @@ impl Server {
     }
 
     #[tool(
+        description = "List the organizations a user belongs to, with the user's role in each, one page at a time: {\"data\": [memberships], \"total_count\": N}; each membership's organization holds the organization's ID, name and slug.",
+        annotations(
+            title = "List a user's organizations",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_user_memberships(
+        &self,
+        Parameters(p): Parameters<ListUserMemberships>,
+    ) -> ToolResult {
+        let op = async { users::memberships(&self.user(&p.user_id).await?) }.await;
+        self.list(op, Page::new(p.limit, p.offset, None, p.fields))
+            .await
+    }
+
+    #[tool(
         description = "Count the instance's users, all of them or those matching the filters (those of list_users): {\"object\": \"total_count\", \"total_count\": N}. Also the cheapest check that the key works.",
         annotations(title = "Count users", read_only_hint = true, open_world_hint = false)
     )]

@@ -1,7 +1,7 @@
 //! Users: list, count, get, create, update, metadata, delete, ban, unban, lock, unlock.
 
 use clerk_api::Request;
-use clerk_api::models::{DeletedObject, User};
+use clerk_api::models::{DeletedObject, OrganizationMembership, User};
 use clerk_api::page::List;
 use clerk_api::request::One;
 use clerk_api::resources::{CountUsers, CreateUser, UpdateUser, UserMetadata};
@@ -472,6 +472,16 @@ pub fn metadata(input: Metadata, replace: bool) -> CliResult<Write<UserMetadata>
         );
         req
     }))
+}
+
+/// `users orgs`: the organizations a user belongs to, with their roles.
+pub fn memberships(user_id: &str) -> CliResult<Listing<OrganizationMembership>> {
+    let id = check::user_id(user_id)?;
+    Ok(Listing::new(
+        format!("users orgs {id}"),
+        Subject::User,
+        move |c| c.users().organization_memberships(&id),
+    ))
 }
 
 /// A change over several users (`users delete A B C`): what the one guard and prompt say.

@@ -286,3 +286,51 @@ fn several_users_at_once_and_nothing_done_twice() {
         .code(7);
     assert!(emu.user("user_grace").is_some());
 }
+
+#[test]
+fn users_orgs_lists_a_users_organizations_with_roles() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    let grace = cli.run(&["users", "orgs", "grace@acme.test"]).ok().json();
+    let mut got: Vec<(String, String)> = grace["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["organization"]["name"].as_str().unwrap().to_owned(),
+                m["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Acme Inc".to_owned(), "org:admin".to_owned()),
+            ("Globex".to_owned(), "org:member".to_owned())
+        ]
+    );
+    assert_eq!(grace["total_count"], 2);
+    let none = cli.run(&["users", "orgs", "barbara_l"]).ok().json();
+    assert_eq!(none["data"], json!([]));
+    cli.run(&["users", "orgs", "nobody@acme.test"]).code(4);
+}
+
+#[test]
+fn users_update_sets_a_password_from_stdin() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    let run = cli.run_stdin(
+        &["users", "update", "ada_l", "--password-stdin"],
+        "correct horse battery staple\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(emu.user("user_ada").unwrap()["password_enabled"], true);
+    let audit = std::fs::read_to_string(cli.audit_path()).unwrap();
+    assert!(
+        !audit.contains("correct horse"),
+        "the password is never recorded"
+    );
+    assert!(!run.stdout.contains("correct horse") && !run.stderr.contains("correct horse"));
+}

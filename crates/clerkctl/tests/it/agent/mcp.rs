@@ -22,6 +22,7 @@ const TOOLS: &[Annotated] = &[
     ("list_users", true, None, None, false),
     ("get_user", true, None, None, false),
     ("get_user_count", true, None, None, false),
+    ("list_user_memberships", true, None, None, false),
     ("create_user", false, Some(false), Some(false), false),
     ("update_user", false, Some(true), Some(true), false),
     ("update_user_metadata", false, Some(true), Some(true), false),
@@ -331,6 +332,14 @@ async fn calls_every_tool_against_the_emulator() {
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
     assert_eq!(page["total_count"], 3, "the total covers every page");
     let ada = ok!("get_user", json!({"user_id": ids.ada}));
+    let orgs = ok!(
+        "list_user_memberships",
+        json!({"user_id": "grace@example.com", "fields": ["role", "organization.slug"]})
+    );
+    assert_eq!(
+        orgs["data"],
+        json!([{"role": "org:admin", "organization": {"slug": "initech"}}])
+    );
     assert_eq!(ada["public_metadata"], json!({"plan": "pro"}));
     let alice = ok!(
         "create_user",
