@@ -18,7 +18,12 @@ use crate::fail::{CliResult, Fail, exit};
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
-    let (rows, bad) = rows::read(&args.file, format, job.cell())?;
+    if args.file.as_os_str() == "-" && args.journal.is_none() {
+        return Err(crate::fail::usage(
+            "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
+        ));
+    }
+    let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let input = Input {

@@ -362,11 +362,12 @@ impl Server {
                 let dir = crate::app::state_dir().ok_or_else(|| {
                     usage("no state directory (HOME and XDG_STATE_HOME are unset): pass journal")
                 })?;
-                let rows = rows
+                let mut rows: Vec<Row> = rows
                     .into_iter()
                     .enumerate()
                     .map(|(i, body)| Row { line: i + 1, body })
                     .collect();
+                rows::shape_rows(&mut rows, &job.shape())?;
                 (
                     rows,
                     Vec::new(),
@@ -376,7 +377,7 @@ impl Server {
             (None, Some(file)) => {
                 let path = PathBuf::from(file);
                 let format = rows::format_of(&path, None)?;
-                let (rows, bad) = rows::read(&path, format, job.cell())?;
+                let (rows, bad) = rows::read(&path, format, job.cell(), &job.shape())?;
                 (rows, bad, bulk::journal::default_path(&path))
             }
             _ => return Err(usage("give rows or file, one of them").into()),

@@ -166,6 +166,39 @@ pub fn list(
     ))
 }
 
+/// The fields a members file may give.
+pub const ROW_FIELDS: &[&str] = &["user_id", "role", "public_metadata", "private_metadata"];
+
+/// A members file needs a user_id column.
+pub const ROW_NEEDS: &[&[&str]] = &[&["user_id"]];
+
+/// Columns of `members export` that are Clerk's: accepted, and left out of the request.
+pub const ROW_DROPPED: &[&str] = &[
+    "id",
+    "identifier",
+    "first_name",
+    "last_name",
+    "created_at",
+    "updated_at",
+];
+
+/// Turns Clerk's membership object (an ndjson `members export`) into a row: its user's ID,
+/// role and metadata.
+pub fn row_from_export(row: &mut Object) {
+    if row.get("object").and_then(serde_json::Value::as_str) != Some("organization_membership") {
+        return;
+    }
+    if let Some(id) = row
+        .get("public_user_data")
+        .and_then(|u| u.get("user_id"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+    {
+        row.insert("user_id".into(), serde_json::Value::String(id));
+    }
+    row.retain(|k, _| ROW_FIELDS.contains(&k.as_str()));
+}
+
 /// The read that finds a user's membership of an organization (to tell whether an add would
 /// change anything).
 pub fn membership_of(

@@ -609,6 +609,159 @@ pub fn row_cell(field: &str) -> Cell {
     }
 }
 
+/// The fields a users file may give: Clerk's create-user fields.
+pub const ROW_FIELDS: &[&str] = &[
+    "external_id",
+    "email_address",
+    "phone_number",
+    "web3_wallet",
+    "username",
+    "first_name",
+    "last_name",
+    "locale",
+    "password",
+    "password_digest",
+    "password_hasher",
+    "skip_password_checks",
+    "skip_password_requirement",
+    "totp_secret",
+    "backup_codes",
+    "public_metadata",
+    "private_metadata",
+    "unsafe_metadata",
+    "delete_self_enabled",
+    "create_organization_enabled",
+    "create_organizations_limit",
+    "legal_accepted_at",
+    "skip_legal_checks",
+    "skip_user_requirement",
+    "created_at",
+    "bypass_client_trust",
+    "banned",
+    "locked",
+    "email_address_identification_status",
+    "phone_number_identification_status",
+];
+
+/// A users file needs one of these, to match each user by.
+pub const ROW_NEEDS: &[&[&str]] = &[&[
+    "external_id",
+    "email_address",
+    "email_addresses",
+    "primary_email_address",
+    "username",
+    "phone_number",
+    "phone_numbers",
+]];
+
+/// Columns of `users export` that are Clerk's to set (or are turned into the fields above):
+/// accepted, and left out of the request.
+pub const ROW_DROPPED: &[&str] = &[
+    "id",
+    "primary_email_address",
+    "email_addresses",
+    "phone_numbers",
+    "updated_at",
+    "last_sign_in_at",
+    "last_active_at",
+];
+
+/// Turns a row of `users export` (CSV, or Clerk's user object in ndjson) into a create-user
+/// row: email addresses and phone numbers as lists with the primary one first, `created_at`
+/// as RFC 3339 (Clerk's create takes that, its objects hold milliseconds).
+pub fn row_from_export(row: &mut Object) {
+    let clerk_object = row.get("object").and_then(Value::as_str) == Some("user");
+    for (list, field, one, primary_id, primary_text) in [
+        (
+            "email_addresses",
+            "email_address",
+            "email_address",
+            "primary_email_address_id",
+            "primary_email_address",
+        ),
+        (
+            "phone_numbers",
+            "phone_number",
+            "phone_number",
+            "primary_phone_number_id",
+            "",
+        ),
+    ] {
+        let primary_id = row
+            .get(primary_id)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mut primary = row
+            .get(primary_text)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        let Some(given) = row.remove(list) else {
+            if let (Some(p), false) = (primary, row.contains_key(field)) {
+                row.insert(field.into(), Value::Array(vec![Value::String(p)]));
+            }
+            continue;
+        };
+        let mut values: Vec<String> = match &given {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|e| {
+                    if let Some(s) = e.as_str() {
+                        return Some(s.to_owned());
+                    }
+                    let v = e.get(one).and_then(Value::as_str)?;
+                    if primary.is_none()
+                        && e.get("id").and_then(Value::as_str) == primary_id.as_deref()
+                    {
+                        primary = Some(v.to_owned());
+                    }
+                    Some(v.to_owned())
+                })
+                .collect(),
+            Value::String(s) => s
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let Some(p) = &primary
+            && let Some(i) = values.iter().position(|v| v.eq_ignore_ascii_case(p))
+        {
+            let p = values.remove(i);
+            values.insert(0, p);
+        }
+        if !values.is_empty() && !row.contains_key(field) {
+            row.insert(
+                field.into(),
+                Value::Array(values.into_iter().map(Value::String).collect()),
+            );
+        }
+    }
+    match row.get("created_at") {
+        Some(Value::Number(n)) => {
+            if let Some(iso) = n.as_i64().and_then(super::time::iso) {
+                row.insert("created_at".into(), Value::String(iso));
+            }
+        }
+        Some(Value::String(s)) => {
+            if let Some(iso) = s
+                .parse::<Time>()
+                .ok()
+                .and_then(|t| super::time::iso(t.millis()))
+            {
+                row.insert("created_at".into(), Value::String(iso));
+            }
+        }
+        _ => {}
+    }
+    if clerk_object {
+        // Clerk's whole object: only what a create takes.
+        row.retain(|k, _| ROW_FIELDS.contains(&k.as_str()));
+    }
+}
+
 /// A row's email addresses (Clerk takes a list; a row may give one string).
 fn row_emails(row: &Object) -> Vec<String> {
     match row.get("email_address") {
