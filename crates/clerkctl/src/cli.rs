@@ -681,6 +681,10 @@ pub struct EmulatorArgs {
     /// Load users, organizations, memberships and invitations from a JSON file at start.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
+    /// Start with the demo company (the one `clerkctl --local` has): two organizations, six
+    /// users, memberships and invitations; organization slugs on unless --org-slugs says.
+    #[arg(long, conflicts_with = "seed")]
+    pub demo: bool,
     /// The kind of instance: its rate limit is 1000 requests per 10 s (production) or 100
     /// (development).
     #[arg(long, value_name = "KIND")]
