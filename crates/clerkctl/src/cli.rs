@@ -173,6 +173,28 @@ pub struct PacingArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct MatchingArgs {
+    #[command(flatten)]
+    pub filter: UserFilters,
+    #[command(flatten)]
+    pub matching: crate::ops::users::MatchFilters,
+    /// The number of users you expect to match (shown by a first run without it): the job
+    /// refuses if the count differs. Needed when there is no terminal to confirm on.
+    #[arg(long, value_name = "N")]
+    pub expect_count: Option<u64>,
+    /// Where to back up the matched users before changing anything (a new ndjson file)
+    /// [default: users-delete-backup-UNIXTIME.ndjson or users-ban-backup-UNIXTIME.ndjson].
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+    /// The job's journal: a rerun with the same journal skips the users already done
+    /// [default: the backup file's name with .journal].
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct BulkArgs {
     /// The rows: CSV with a header of Clerk field names, or ndjson (one JSON object a line).
     #[arg(long, value_name = "FILE")]
@@ -304,6 +326,13 @@ pub enum UsersCmd {
         #[arg(required = true, value_name = "USER")]
         users: Vec<String>,
     },
+    /// Delete every user matching the filters: shows the count and a sample, backs the users
+    /// up to a new file, then deletes them one by one, journaled (a rerun carries on). Users
+    /// who are an organization's only admin are skipped unless --include-sole-admins.
+    DeleteMatching(Box<MatchingArgs>),
+    /// Ban every user matching the filters (banned users are left out), as delete-matching
+    /// does: count and sample first, a backup, a journal; unban undoes it.
+    BanMatching(Box<MatchingArgs>),
     /// Every user (or those matching the filters), streamed: clerkctl users export --out users.ndjson
     Export {
         #[command(flatten)]

@@ -484,6 +484,96 @@ pub fn memberships(user_id: &str) -> CliResult<Listing<OrganizationMembership>> 
     ))
 }
 
+/// What `users delete-matching` and `users ban-matching` ask beyond `users list`'s filters:
+/// questions Clerk cannot filter on, answered here from each user's record.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchFilters {
+    /// Only users with an email address at exactly this domain (example.com matches
+    /// ada@example.com, not ada@notexample.com nor ada@mail.example.com).
+    #[arg(long = "email-domain", value_name = "DOMAIN")]
+    pub email_domain: Option<String>,
+    /// Only users who never signed in (Clerk's --last-sign-in-at-before leaves them out).
+    #[arg(long = "never-signed-in")]
+    #[serde(default)]
+    pub never_signed_in: bool,
+    /// Only users with no sign-in since this time, never-signed-in users included (a date,
+    /// a date-time, an age such as 90d, or Unix milliseconds).
+    #[arg(long = "inactive-since", value_name = "TIME")]
+    pub inactive_since: Option<Time>,
+    /// Also change users who are the only admin of an organization (skipped by default: the
+    /// organization would be left without one).
+    #[arg(long = "include-sole-admins")]
+    #[serde(default)]
+    pub include_sole_admins: bool,
+}
+
+impl MatchFilters {
+    /// Narrows Clerk's query where it can (a domain is a partial match on addresses; the rest
+    /// is decided by [`MatchFilters::matches`]).
+    pub fn narrow(&self, filters: &mut UserFilters) -> CliResult<()> {
+        if let Some(d) = &self.email_domain {
+            let d = d.trim().trim_start_matches('@').to_lowercase();
+            if d.is_empty() || !d.contains('.') || d.contains(['@', ' ', ',']) {
+                return Err(usage(format!(
+                    "--email-domain {d:?} is not a domain: give one such as example.com"
+                )));
+            }
+            if filters.email_address_query.is_none() {
+                filters.email_address_query = Some(format!("@{d}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a user (Clerk's JSON) matches what Clerk could not filter.
+    pub fn matches(&self, user: &Value) -> bool {
+        if let Some(d) = &self.email_domain {
+            let d = d.trim().trim_start_matches('@').to_lowercase();
+            let at_domain = user
+                .get("email_addresses")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.get("email_address").and_then(Value::as_str))
+                .any(|e| {
+                    e.rsplit_once('@')
+                        .is_some_and(|(_, host)| host.eq_ignore_ascii_case(&d))
+                });
+            if !at_domain {
+                return false;
+            }
+        }
+        let last = user.get("last_sign_in_at").and_then(Value::as_i64);
+        if self.never_signed_in && last.is_some() {
+            return false;
+        }
+        if let Some(t) = self.inactive_since
+            && last.is_some_and(|l| l >= t.millis())
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// The organizations (IDs) of which `user_id` is the only admin, judged from the user's
+/// memberships and each such organization's admins (`admins` answers them by organization).
+pub fn sole_admin_of(memberships: &[Value], admins: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+    memberships
+        .iter()
+        .filter(|m| m.get("role").and_then(Value::as_str) == Some("org:admin"))
+        .filter_map(|m| {
+            let org = m.pointer("/organization/id").and_then(Value::as_str)?;
+            let user = m
+                .pointer("/public_user_data/user_id")
+                .and_then(Value::as_str)?;
+            let others = admins(org);
+            (others.len() == 1 && others[0] == user).then(|| org.to_owned())
+        })
+        .collect()
+}
+
 /// A change over several users (`users delete A B C`): what the one guard and prompt say.
 pub fn several(verb: &str, ids: &[String], destructive: bool) -> Change {
     let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();

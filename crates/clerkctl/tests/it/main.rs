@@ -6,6 +6,7 @@ mod attacks;
 mod bulk;
 mod emulator;
 mod exit_codes;
+mod fleet;
 mod guards;
 mod input;
 mod invitations;
