@@ -9,6 +9,7 @@
 //! "already exists" answers count as skipped.
 
 pub mod export;
+pub mod fleet;
 pub mod jobs;
 pub mod journal;
 pub mod rows;

@@ -286,16 +286,9 @@ async fn metadata(app: &mut App, mut a: UserMetadataArgs, replace: bool) -> CliR
     change(app, command, Kind::User, users::metadata(input, replace)?).await
 }
 
-/// `users delete-matching` and `users ban-matching`: the matches counted and shown, confirmed
-/// (a terminal, or --yes with --expect-count), backed up to a new file, then changed one by
-/// one with a journal line each, so that a rerun after an interruption carries on and nothing
-/// is sent twice; only users that matched are ever sent.
+/// `users delete-matching` and `users ban-matching` on the command line: confirmed on a
+/// terminal, or with --expect-count and --yes.
 async fn matching(app: &mut App, a: crate::cli::MatchingArgs, delete: bool) -> CliResult {
-    use futures::TryStreamExt;
-    use serde_json::{Value, json};
-    use std::io::Write;
-
-    let verb = if delete { "delete" } else { "ban" };
     let command = if delete {
         "users delete-matching"
     } else {
@@ -303,235 +296,38 @@ async fn matching(app: &mut App, a: crate::cli::MatchingArgs, delete: bool) -> C
     };
     if app.global.read_only {
         return Err(Fail::Guard(format!(
-            "refusing to {verb} users: read-only mode is on; nothing was sent"
+            "refusing to run `{command}`: read-only mode is on; nothing was sent"
         )));
     }
     let mut filter = a.filter;
     a.matching.narrow(&mut filter)?;
-    if !delete && filter.banned.is_none() {
-        // A banned user needs no ban.
-        filter.banned = Some(false);
-    }
     let filter = user_filters(app, filter).await?;
-    let listing = users::export(&filter)?;
     app.set_rate(a.pacing.rate);
     let client = app.client().await?;
-    let fail = |error| Fail::Clerk {
-        doing: format!("find the users to {verb}"),
-        subject: crate::fail::Subject::User,
-        error,
+    let fleet = crate::bulk::fleet::Fleet {
+        filter,
+        matching: a.matching,
+        delete,
+        expect_count: a.expect_count,
+        backup: a.backup,
+        journal: a.journal,
+        dry_run: app.global.dry_run,
     };
-    let mut matched: Vec<Value> = Vec::new();
-    let mut stream = listing
-        .request(&client, &ops::Page::default())
-        .stream_as::<Value>();
-    while let Some(u) = stream.try_next().await.map_err(fail)? {
-        if a.matching.matches(&u) {
-            matched.push(u);
+    let app_ref: &App = app;
+    let expect = fleet.expect_count;
+    let confirm = |change: &ops::Change, n: u64| {
+        if !crate::app::interactive(&app_ref.err) && expect.is_none() {
+            return Err(Fail::Guard(format!(
+                "there is no terminal to confirm on: pass --expect-count {n} --yes to go on; nothing was changed"
+            )));
         }
-    }
-    drop(stream);
-    let mut sole_admins = Vec::new();
-    if !a.matching.include_sole_admins {
-        let mut kept = Vec::new();
-        for u in matched {
-            let id = u["id"].as_str().unwrap_or_default().to_owned();
-            let mine = users::memberships(&id)?
-                .request(&client, &ops::Page::default())
-                .send_json()
-                .await
-                .map_err(fail)?;
-            let mine = mine["data"].as_array().cloned().unwrap_or_default();
-            let mut admins_of = std::collections::HashMap::new();
-            for m in &mine {
-                if m["role"] != "org:admin" {
-                    continue;
-                }
-                let org = m["organization"]["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                let admins = ops::memberships::list(
-                    &org,
-                    &ops::memberships::MemberFilters {
-                        role: vec!["org:admin".into()],
-                        ..Default::default()
-                    },
-                )?
-                .request(
-                    &client,
-                    &ops::Page {
-                        limit: Some(2),
-                        ..Default::default()
-                    },
-                )
-                .send_json()
-                .await
-                .map_err(fail)?;
-                let ids: Vec<String> = admins["data"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| m["public_user_data"]["user_id"].as_str().map(str::to_owned))
-                    .collect();
-                admins_of.insert(org, ids);
-            }
-            let sole =
-                users::sole_admin_of(&mine, |org| admins_of.get(org).cloned().unwrap_or_default());
-            if sole.is_empty() {
-                kept.push(u);
-            } else {
-                app.err.say(format_args!(
-                    "skipping {}: the only admin of {} (--include-sole-admins to {verb} anyway)",
-                    ops::names::user_line(&u),
-                    sole.join(", ")
-                ));
-                sole_admins.push(json!({"user_id": id, "sole_admin_of": sole}));
-            }
-        }
-        matched = kept;
-    }
-    let n = matched.len() as u64;
-    app.err.say(format_args!(
-        "{n} user{} match{}",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "es" } else { "" }
-    ));
-    for u in matched.iter().take(5) {
-        app.err.say(format_args!("  {}", ops::names::user_line(u)));
-    }
-    if n > 5 {
-        app.err.say(format_args!("  ... and {} more", n - 5));
-    }
-    let ids: Vec<String> = matched
-        .iter()
-        .filter_map(|u| u["id"].as_str().map(str::to_owned))
-        .collect();
-    if let Some(want) = a.expect_count
-        && want != n
-    {
-        return Err(Fail::Guard(format!(
-            "{n} users match, not the {want} --expect-count says: check the filters; nothing was changed"
-        )));
-    }
-    if n == 0 {
-        app.out.object(
-            Kind::Raw,
-            &json!({"matched": 0, "done": 0, "sole_admins_skipped": sole_admins}),
-        )?;
-        return Ok(());
-    }
-    if app.global.dry_run {
-        app.out.object(
-            Kind::Raw,
-            &json!({"dry_run": true, "matched": n, "would": verb, "user_ids": ids,
-                    "sole_admins_skipped": sole_admins}),
-        )?;
-        app.err.say("dry run: nothing was changed");
-        return Ok(());
-    }
-    if !crate::app::interactive(&app.err) && a.expect_count.is_none() {
-        return Err(Fail::Guard(format!(
-            "there is no terminal to confirm on: pass --expect-count {n} --yes to {verb} these {n} users; nothing was changed"
-        )));
-    }
-    app.guard(command, &users::several(verb, &ids, true))?;
-
-    let backup = a.backup.unwrap_or_else(|| {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        std::path::PathBuf::from(format!("users-{verb}-backup-{secs}.ndjson"))
-    });
-    let journal_path = a.journal.unwrap_or_else(|| {
-        let mut name = backup.clone().into_os_string();
-        name.push(".journal");
-        name.into()
-    });
-    // The journal of an earlier run: its users are done.
-    let mut done_before = std::collections::HashSet::new();
-    if let Some(text) = crate::files::read_text(&journal_path)? {
-        for line in text.lines() {
-            if let Ok(v) = serde_json::from_str::<Value>(line)
-                && let Some(id) = v["user_id"].as_str()
-            {
-                done_before.insert(id.to_owned());
-            }
-        }
-    }
-    if done_before.is_empty() {
-        let mut file = crate::files::NewFile::create(&backup, false)?;
-        for u in &matched {
-            let mut line = serde_json::to_vec(u).unwrap_or_default();
-            line.push(b'\n');
-            file.write_all(&line).map_err(|e| {
-                Fail::Other(format!("cannot write the backup {}: {e}", backup.display()))
-            })?;
-        }
-        file.commit()?;
-        app.err.say(format_args!(
-            "backed up the {n} users to {} (clerkctl users import --file {} recreates them, with new IDs)",
-            backup.display(),
-            backup.display()
-        ));
-    }
-    let mut journal = crate::files::append(&journal_path)?;
-    let mut done = 0u64;
-    let mut already = 0u64;
-    let mut failures = Vec::new();
-    for id in &ids {
-        if done_before.contains(id) {
-            already += 1;
-            continue;
-        }
-        let outcome = if delete {
-            let op = users::delete(id)?;
-            app.send_change(command, &op.change, op.request(&client))
-                .await
-                .map(drop)
-        } else {
-            let op = users::access(id, Access::Ban)?;
-            app.send_change(command, &op.change, op.request(&client))
-                .await
-                .map(drop)
-        };
-        let ok = match outcome {
-            Ok(()) => true,
-            // Deleted already (a retried request whose first answer was lost, or a rerun).
-            Err(Fail::Clerk { error, .. }) if delete && error.status() == Some(404) => true,
-            Err(e) => {
-                failures.push(json!({"user_id": id, "error": e.line()}));
-                false
-            }
-        };
-        if ok {
-            done += 1;
-            let mut line =
-                serde_json::to_vec(&json!({"user_id": id, "status": "done"})).unwrap_or_default();
-            line.push(b'\n');
-            journal.write_all(&line).map_err(|e| {
-                Fail::Other(format!(
-                    "cannot write the journal {}: {e}",
-                    journal_path.display()
-                ))
-            })?;
-        }
-    }
-    let summary = json!({
-        "matched": n,
-        "done": done,
-        "already_done": already,
-        "failed": failures.len(),
-        "failures": failures,
-        "sole_admins_skipped": sole_admins,
-        "backup": backup.display().to_string(),
-        "journal": journal_path.display().to_string(),
-    });
+        app_ref.guard(command, change)
+    };
+    let summary = crate::bulk::fleet::run(app_ref, &client, &fleet, command, confirm).await?;
     app.out.object(Kind::Raw, &summary)?;
-    if failures.is_empty() {
-        Ok(())
-    } else {
+    if summary["failed"].as_u64().unwrap_or(0) > 0 {
         Err(Fail::Quiet(crate::fail::exit::REFUSED))
+    } else {
+        Ok(())
     }
 }

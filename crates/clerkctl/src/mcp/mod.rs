@@ -36,6 +36,8 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "get_user_count",
             "list_user_memberships",
             "create_user",
+            "delete_users_matching",
+            "ban_users_matching",
             "update_user",
             "update_user_metadata",
             "delete_user",

@@ -514,3 +514,24 @@ pub struct ExportMembers {
     #[serde(flatten)]
     pub filters: MemberFilters,
 }
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsersMatching {
+    #[serde(flatten)]
+    pub filters: UserFilters,
+    #[serde(flatten)]
+    pub matching: crate::ops::users::MatchFilters,
+    /// How many users the person agreed to change: the call refuses if a different number
+    /// match. Without it, nothing is changed and the answer says how many match (see them
+    /// first with dry_run).
+    pub expect_count: Option<u64>,
+    /// Where to back up the matched users first (a new ndjson file, on the machine this server
+    /// runs on); by default under the state directory.
+    pub backup: Option<String>,
+    /// The job's journal: calling again with the same journal carries on [default: beside the
+    /// backup].
+    pub journal: Option<String>,
+    /// true: answer the matching users' IDs and change nothing.
+    pub dry_run: Option<bool>,
+}

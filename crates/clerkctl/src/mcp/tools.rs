@@ -224,6 +224,54 @@ impl Server {
         self.answer(r)
     }
 
+    /// A fleet operation: the person's agreement is `expect_count`.
+    async fn fleet(&self, command: &str, p: UsersMatching, delete: bool) -> Answer {
+        if self.app.global.read_only {
+            return Err(Fail::Guard(format!(
+                "refusing to run {command}: read-only mode is on; nothing was sent"
+            ))
+            .into());
+        }
+        let mut filter = p.filters;
+        p.matching.narrow(&mut filter)?;
+        let filter = self.user_filters(filter).await?;
+        let client = self.client()?;
+        let backup = match p.backup {
+            Some(b) => Some(PathBuf::from(b)),
+            None => {
+                let dir = crate::app::state_dir().ok_or_else(|| {
+                    usage("no state directory (HOME and XDG_STATE_HOME are unset): pass backup")
+                })?;
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or_default();
+                let verb = if delete { "delete" } else { "ban" };
+                Some(
+                    dir.join("clerkctl")
+                        .join("backups")
+                        .join(format!("users-{verb}-backup-{secs}.ndjson")),
+                )
+            }
+        };
+        let fleet = bulk::fleet::Fleet {
+            filter,
+            matching: p.matching,
+            delete,
+            expect_count: p.expect_count,
+            backup,
+            journal: p.journal.map(PathBuf::from),
+            dry_run: p.dry_run.unwrap_or(false) || self.app.global.dry_run,
+        };
+        let confirm = |_: &ops::Change, n: u64| match p.expect_count {
+            Some(_) => Ok(()),
+            None => Err(usage(format!(
+                "{n} users match: show them to the person (dry_run true lists them), and once they agree call again with expect_count {n}; nothing was changed"
+            ))),
+        };
+        Ok(bulk::fleet::run(&self.app, client, &fleet, command, confirm).await?)
+    }
+
     /// A change, through the CLI's path: read-only guard, dry run, audit record.
     async fn send<A: Operation>(&self, command: &str, op: ops::Write<A>) -> Answer {
         let req = op.request(self.client()?);
@@ -1190,6 +1238,36 @@ impl Server {
             self.bulk(Job::Members { org, role }, call).await
         }
         .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Delete every user matching the filters of list_users plus email_domain (exact domain), never_signed_in and inactive_since (never-signed-in users included). Call with dry_run first and show the person the count and the users; then call with expect_count set to that count (it refuses if the count differs). The users are written to a backup file first (a users import file); an organization's only admin is skipped unless include_sole_admins; a journal lets a second call carry on. Cannot be undone: confirm with the person first. Answers matched, done, failed, the backup's path.",
+        annotations(
+            title = "Delete the users matching filters",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn delete_users_matching(&self, Parameters(p): Parameters<UsersMatching>) -> ToolResult {
+        let r = self.fleet("mcp delete_users_matching", p, true).await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Ban every user matching the filters, as delete_users_matching does (dry_run first, then expect_count; a backup, a journal; only admins kept; banned users are left out). unban_user undoes it for one user. Confirm with the person first.",
+        annotations(
+            title = "Ban the users matching filters",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn ban_users_matching(&self, Parameters(p): Parameters<UsersMatching>) -> ToolResult {
+        let r = self.fleet("mcp ban_users_matching", p, false).await;
         self.answer(r)
     }
 

@@ -23,6 +23,14 @@ const TOOLS: &[Annotated] = &[
     ("get_user", true, None, None, false),
     ("get_user_count", true, None, None, false),
     ("list_user_memberships", true, None, None, false),
+    (
+        "delete_users_matching",
+        false,
+        Some(true),
+        Some(true),
+        false,
+    ),
+    ("ban_users_matching", false, Some(true), Some(true), false),
     ("create_user", false, Some(false), Some(false), false),
     ("update_user", false, Some(true), Some(true), false),
     ("update_user_metadata", false, Some(true), Some(true), false),
@@ -98,6 +106,8 @@ const TOOLS: &[Annotated] = &[
 /// The tools `bulk_tools_plan_run_resume_and_export` calls; the others are called by
 /// `calls_every_tool_against_the_emulator`.
 const BULK_TOOLS: &[&str] = &[
+    "delete_users_matching",
+    "ban_users_matching",
     "create_invitations_bulk",
     "create_app_invitations_bulk",
     "import_users",
@@ -1269,10 +1279,39 @@ async fn bulk_tools_plan_run_resume_and_export() {
     );
     assert_eq!(filtered["exported"], 1);
 
+    // Fleet operations: a dry run, a refusal without the person's count, then the change.
+    let plan = ok!(
+        "ban_users_matching",
+        json!({"query": "alan@", "dry_run": true})
+    );
+    assert_eq!(plan["matched"], 1, "{plan}");
+    assert_eq!(plan["user_ids"], json!([ids.alan]));
+    let e = s
+        .err("delete_users_matching", json!({"query": "bob@"}))
+        .await;
+    assert!(
+        e["message"].as_str().unwrap().contains("expect_count 1"),
+        "{e}"
+    );
+    let e = s
+        .err(
+            "delete_users_matching",
+            json!({"query": "bob@", "expect_count": 2}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 7, "{e}");
+    let done = ok!(
+        "delete_users_matching",
+        json!({"query": "bob@", "expect_count": 1, "backup": "bob-backup.ndjson"})
+    );
+    assert_eq!(done["done"], 1, "{done}");
+    assert!(work.join("bob-backup.ndjson").exists());
+
     let all: BTreeSet<String> = BULK_TOOLS.iter().map(|t| (*t).to_owned()).collect();
     assert_eq!(called, all, "every bulk tool was called");
 
-    // Each job is one audit record, as the CLI's bulk commands write them.
+    // Each job is one audit record, as the CLI's bulk commands write them; a fleet operation
+    // records each user it changed.
     s.close().await;
     let jobs: Vec<String> = audit_lines(&instance)
         .iter()
@@ -1286,7 +1325,8 @@ async fn bulk_tools_plan_run_resume_and_export() {
             "app-invitations bulk",
             "app-invitations bulk",
             "users import",
-            "members add-bulk"
+            "members add-bulk",
+            "mcp delete_users_matching"
         ]
     );
 }
