@@ -5,15 +5,16 @@
 // (`apiUrl`) and networkless (`jwtKey`, the PEM public key); `authenticateRequest` treats a
 // request bearing a session token as signed in, a template token as not a session token, and
 // signs it out once the revoked session's last token has expired; a token signed by any other
-// key is rejected. Webhooks: every delivery passes `verifyWebhook` (@clerk/backend/webhooks)
-// and Svix's `Webhook.verify`, and a tampered one fails both.
+// key is rejected; the networkless key is `clerkctl jwks --pem`'s. Webhooks: every delivery
+// passes `verifyWebhook` (@clerk/backend/webhooks) and Svix's `Webhook.verify`, and a tampered
+// one fails both; `clerkctl webhooks verify` accepts what Svix signs and refuses a tampered one.
 //
 // Each test file starts its own emulators (CLERKCTL_BIN, set by `interop/run`), because these
 // checks need flags the shared one does not have: a short session token lifetime, webhook
 // endpoints served by this process, and a second instance with another key.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,6 +39,26 @@ const tag = () => randomUUID().replaceAll('-', '').slice(0, 12);
 // ---- helpers -----------------------------------------------------------------------------------
 
 const started = [];
+
+/** Runs `clerkctl ARGS...` against the emulator; answers its stdout. */
+function clerkctl(args, env = {}) {
+  return execFileSync(bin, args, {
+    encoding: 'utf8',
+    env: { ...process.env, CLERK_API_URL: emu.url, CLERK_SECRET_KEY: secretKey, ...env },
+  });
+}
+
+/** Runs `clerkctl webhooks verify` on a body and its headers saved to files: its exit code and stderr. */
+function clerkctlVerify(body, headers, secret) {
+  const dir = mkdtempSync(join(tmpdir(), 'clerkctl-verify-'));
+  writeFileSync(join(dir, 'body'), body);
+  writeFileSync(join(dir, 'headers.json'), JSON.stringify(headers));
+  const r = spawnSync(bin, ['webhooks', 'verify', '--body', join(dir, 'body'), '--headers', join(dir, 'headers.json')], {
+    encoding: 'utf8',
+    env: { ...process.env, CLERK_WEBHOOK_SIGNING_SECRET: secret },
+  });
+  return { code: r.status, stderr: r.stderr };
+}
 
 /** Starts `clerkctl emulator --port 0 ARGS...`; resolves to its base URL once it serves. */
 async function startEmulator(args) {
@@ -160,9 +181,11 @@ before(async () => {
   const instance = await (await fetch(`${emu.url}/_emulator/instance`, { headers: { Authorization: `Bearer ${secretKey}` } })).json();
   publishableKey = instance.publishable_key;
   jwks = await clerk.jwks.getJwks();
-  // The networkless key, derived from the JWKS as an app would from the Dashboard's PEM.
-  pem = createPublicKey({ key: jwks.keys[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  // The networkless key, as an app's CI gets it: CLERK_JWT_KEY="$(clerkctl jwks --pem)".
+  pem = clerkctl(['jwks', '--pem']);
   assert.equal(pem, instance.jwt_public_key, 'the instance route gives the same PEM');
+  const derived = createPublicKey({ key: jwks.keys[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  assert.equal(pem, derived, 'the PEM is the JWKS key, as node:crypto derives it');
 });
 
 after(async () => {
@@ -449,6 +472,21 @@ test('webhooks: a tampered delivery is rejected by verifyWebhook and by Svix', a
   const otherSecret = 'whsec_' + Buffer.alloc(24, 7).toString('base64');
   await assert.rejects(verifyWebhook(asRequest(d), { signingSecret: otherSecret }), /verify/i);
   assert.throws(() => new Webhook(otherSecret).verify(d.body, svixHeaders(d)));
+});
+
+test('webhooks: clerkctl webhooks verify accepts what Svix signs and says why a tampered one fails', () => {
+  const wh = new Webhook(signingSecret);
+  const body = JSON.stringify({ data: { id: 'user_1', object: 'user' }, object: 'event', type: 'user.created' });
+  const id = `msg_${tag()}`;
+  const now = new Date();
+  const headers = { 'svix-id': id, 'svix-timestamp': String(Math.floor(now.getTime() / 1000)), 'svix-signature': wh.sign(id, now, body) };
+  assert.equal(clerkctlVerify(body, headers, signingSecret).code, 0, 'what svix signs verifies');
+  const tampered = clerkctlVerify(body.replace('user_1', 'user_2'), headers, signingSecret);
+  assert.equal(tampered.code, 2);
+  assert.match(tampered.stderr, /bad_signature/);
+  const other = clerkctlVerify(body, headers, 'whsec_' + Buffer.alloc(24, 7).toString('base64'));
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /no signature matches/);
 });
 
 test('webhooks: deliveries to an endpoint that is down are retried, then listed as failed', async () => {

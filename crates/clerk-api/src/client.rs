@@ -218,7 +218,13 @@ impl Client {
 
     fn url(&self, spec: &RequestSpec) -> Url {
         let mut url: Url = self.inner.base.url().clone();
-        let path = format!("{}{}", url.path().trim_end_matches('/'), spec.path);
+        let base = url.path().trim_end_matches('/');
+        let base = if spec.outside_api {
+            base.strip_suffix("/v1").unwrap_or(base)
+        } else {
+            base
+        };
+        let path = format!("{base}{}", spec.path);
         url.set_path(&path);
         if !spec.query.is_empty() {
             let mut pairs = url.query_pairs_mut();

@@ -158,6 +158,18 @@ id_type!(
     /// An email address, phone number or other identification: `idn_...`.
     IdentificationId, "idn_", "identification", "an"
 );
+id_type!(
+    /// A session: `sess_...`.
+    SessionId, "sess_", "session", "a"
+);
+id_type!(
+    /// A client (a browser or device a user signs in from): `client_...`.
+    ClientId, "client_", "client", "a"
+);
+id_type!(
+    /// A JWT template: `jtmp_...`.
+    JwtTemplateId, "jtmp_", "JWT template", "a"
+);
 
 /// Whether `s` can be an organization slug (Clerk: lowercase letters, digits and `-`).
 pub fn is_slug(s: &str) -> bool {
@@ -263,6 +275,12 @@ mod tests {
         assert!(OrganizationInvitationId::parse("inv_1").is_err());
         assert!(is_slug("acme-inc") && !is_slug("Acme"));
         assert_eq!(UserId::parse(" user_1 ").unwrap(), "user_1");
+        assert!(SessionId::parse("sess_2xh").is_ok() && SessionId::parse("user_2xh").is_err());
+        assert_eq!(
+            JwtTemplateId::parse("hasura").unwrap_err().to_string(),
+            "\"hasura\" is not a JWT template ID: JWT template IDs look like jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk"
+        );
+        assert!(ClientId::parse("client_2xh").is_ok());
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! A typed, resilient client for Clerk's Backend API: users, organizations, memberships,
-//! organization invitations and application invitations.
+//! organization invitations and application invitations; sessions and their tokens, JWT
+//! templates, the instance's JWKS, testing tokens and sign-in tokens.
 //!
 //! - Models survive Clerk's changes: nullable fields are `Option`, enums keep unknown values,
 //!   structs are `#[non_exhaustive]` and keep unknown fields in `extra`.
 //! - One handler per resource ([`Client::users`], [`Client::organizations`],
-//!   [`Client::memberships`], [`Client::organization_invitations`], [`Client::invitations`]);
+//!   [`Client::memberships`], [`Client::organization_invitations`], [`Client::invitations`],
+//!   [`Client::sessions`], [`Client::jwt_templates`], [`Client::sign_in_tokens`], and
+//!   [`Client::jwks`] and [`Client::create_testing_token`]);
 //!   requests are builders that end in `.send()` (typed), `.send_json()` (Clerk's JSON as it
 //!   came) or `.prepare()` (shown, not sent).
 //! - Lists return a [`Page`] for both of Clerk's list shapes, and `.stream()` yields every item
@@ -21,8 +24,24 @@
 //!   overridable per request ([`Request::retry`]).
 //!
 //! Every resource has a runnable example in `examples/` (users, organizations, memberships,
-//! organization invitations, application invitations), run against the `clerk-emulator`
-//! crate's emulator started in-process: `cargo run -p clerk-api --example users`.
+//! organization invitations, application invitations, sessions and tokens), run against the
+//! `clerk-emulator` crate's emulator started in-process: `cargo run -p clerk-api --example
+//! users`.
+//!
+//! A session token for a user, to call your own API as them (on a development instance, or
+//! the emulator), and the PEM key your API can verify it with offline:
+//!
+//! ```no_run
+//! # async fn demo() -> clerk_api::Result<()> {
+//! let clerk = clerk_api::Client::from_env()?;
+//! let user = "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?;
+//! let session = clerk.sessions().create(&user).send().await?;
+//! let token = clerk.sessions().token(&session.id).send().await?;
+//! let jwks = clerk.jwks().send().await?;
+//! let pem = jwks.keys[0].to_pem().expect("Clerk's instance keys are RSA");
+//! println!("Authorization: Bearer {}\nCLERK_JWT_KEY={pem}", token.jwt);
+//! # Ok(()) }
+//! ```
 //!
 //! ```no_run
 //! # async fn demo() -> clerk_api::Result<()> {

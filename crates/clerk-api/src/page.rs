@@ -99,7 +99,9 @@ has_id!(
     crate::models::Organization,
     crate::models::OrganizationMembership,
     crate::models::OrganizationInvitation,
-    crate::models::Invitation
+    crate::models::Invitation,
+    crate::models::Session,
+    crate::models::JwtTemplate
 );
 
 impl<'a, T: DeserializeOwned + HasId + Send + 'a> Request<'a, List<T>> {

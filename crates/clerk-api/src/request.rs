@@ -41,6 +41,9 @@ pub struct RequestSpec {
     pub paging: Paging,
     /// This request's retry policy; `None` uses the client's.
     pub retry: Option<RetryPolicy>,
+    /// Whether `path` starts at the API's origin (the base without its `/v1`) rather than
+    /// under `/v1`: for routes outside Clerk's versioned API, such as an emulator's own.
+    pub outside_api: bool,
 }
 
 impl RequestSpec {
@@ -60,6 +63,16 @@ impl RequestSpec {
             repeat,
             paging: Paging::None,
             retry: None,
+            outside_api: false,
+        }
+    }
+
+    /// A request to a path outside Clerk's versioned API, from the API's origin: for an
+    /// emulator's own routes (`/_emulator/...`), sent with the same key and guards as the rest.
+    pub fn outside_api(method: Method, path: impl Into<String>) -> RequestSpec {
+        RequestSpec {
+            outside_api: true,
+            ..RequestSpec::new(method, path)
         }
     }
 

@@ -270,19 +270,31 @@ struct PacerState {
 }
 
 /// Paces requests to a [`RateLimit`], shared by every clone of a client, and pauses them all
-/// when Clerk answers 429.
+/// when Clerk answers 429. Public for callers that pace requests of their own to the same
+/// rule (to another server, say):
+///
+/// ```
+/// # async fn demo() {
+/// use clerk_api::retry::{Pacer, RateLimit};
+/// let pacer = Pacer::new("10/1".parse::<RateLimit>().unwrap());
+/// let ticket = pacer.acquire().await; // waits while 10 answers came within the last second
+/// // ... send the request ...
+/// pacer.answered(ticket).await;
+/// # }
+/// ```
 ///
 /// A request counts from when its answer arrives, not from when it was sent: the server saw it
 /// no later than that, so the next window's requests can never reach the server while the
 /// first is still inside the server's window, whatever the network delays.
 #[derive(Debug)]
-pub(crate) struct Pacer {
+pub struct Pacer {
     limit: RateLimit,
     state: tokio::sync::Mutex<PacerState>,
 }
 
 impl Pacer {
-    pub(crate) fn new(limit: RateLimit) -> Pacer {
+    /// A pacer to `limit`, with nothing sent yet.
+    pub fn new(limit: RateLimit) -> Pacer {
         Pacer {
             limit,
             state: tokio::sync::Mutex::new(PacerState::default()),
@@ -291,7 +303,7 @@ impl Pacer {
 
     /// Waits until one more request fits the limit, and counts it. Pass the ticket to
     /// [`Pacer::answered`] when the answer (or failure) comes back.
-    pub(crate) async fn acquire(&self) -> u64 {
+    pub async fn acquire(&self) -> u64 {
         loop {
             let wait = {
                 let mut s = self.state.lock().await;
@@ -323,7 +335,7 @@ impl Pacer {
     }
 
     /// Moves a request's count to now, when its answer arrived.
-    pub(crate) async fn answered(&self, ticket: u64) {
+    pub async fn answered(&self, ticket: u64) {
         let now = Instant::now();
         let mut s = self.state.lock().await;
         if let Some(entry) = s.sent.iter_mut().rev().find(|(t, _)| *t == ticket) {
@@ -332,7 +344,7 @@ impl Pacer {
     }
 
     /// Holds every request until `delay` has passed (after a 429).
-    pub(crate) async fn block_for(&self, delay: Duration) {
+    pub async fn block_for(&self, delay: Duration) {
         let until = Instant::now() + delay;
         let mut s = self.state.lock().await;
         if s.blocked_until.is_none_or(|b| b < until) {
@@ -340,7 +352,8 @@ impl Pacer {
         }
     }
 
-    pub(crate) fn limit(&self) -> RateLimit {
+    /// The limit it paces to.
+    pub fn limit(&self) -> RateLimit {
         self.limit
     }
 }

@@ -11,6 +11,7 @@ use crate::ops::invitations::AppInvitationFilters;
 use crate::ops::memberships::MemberFilters;
 use crate::ops::organization_invitations::InvitationFilters;
 use crate::ops::organizations::OrganizationFilters;
+use crate::ops::sessions::SessionFilters;
 use crate::ops::users::UserFilters;
 
 #[derive(Debug, Parser)]
@@ -94,6 +95,19 @@ pub enum Command {
     /// Invitations to sign up to the application: list, create, revoke.
     #[command(subcommand)]
     AppInvitations(AppInvitationsCmd),
+    /// Sessions: list, get, create, revoke.
+    #[command(subcommand)]
+    Sessions(SessionsCmd),
+    /// Print a session token for a user, to call your own API as them
+    Token(TokenArgs),
+    /// JWT templates (custom tokens): list, get, create, update, delete.
+    #[command(subcommand)]
+    JwtTemplates(JwtTemplatesCmd),
+    /// Print the instance's public keys (JWKS), or with --pem the key for CLERK_JWT_KEY.
+    Jwks(JwksArgs),
+    /// Webhooks: verify a saved delivery against its signing secret.
+    #[command(subcommand)]
+    Webhooks(WebhooksCmd),
     /// Call any Backend API endpoint: clerkctl api GET /users/count
     Api(ApiArgs),
     /// Print a shell completion script: clerkctl completions bash > /etc/bash_completion.d/clerkctl
@@ -655,6 +669,223 @@ pub enum AppInvitationsCmd {
     },
 }
 
+// ---- sessions and tokens ------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsCmd {
+    /// List a user's (or a client's) sessions, newest first.
+    #[command(after_help = "Examples:
+  clerkctl sessions list --user-id user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --status active
+  clerkctl sessions list --client-id client_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    List {
+        #[command(flatten)]
+        filter: SessionFilters,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show one session.
+    #[command(after_help = "Examples:
+  clerkctl sessions get sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    Get {
+        /// The session's ID (sess_...).
+        session_id: String,
+    },
+    /// Sign a user in: an active session, as Clerk makes them for tests (development
+    /// instances and the emulator only).
+    #[command(after_help = "Examples:
+  clerkctl sessions create user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl sessions create user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --org org_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    Create {
+        /// The user to sign in (user_...).
+        user_id: String,
+        /// An organization the user belongs to, active in the session (its tokens carry it).
+        #[arg(
+            long = "org",
+            visible_alias = "active-organization-id",
+            value_name = "ORG_ID"
+        )]
+        org: Option<String>,
+    },
+    /// Sign a session out (asks for confirmation). Tokens it minted stay valid until they
+    /// expire.
+    #[command(after_help = "Examples:
+  clerkctl sessions revoke sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
+    Revoke {
+        /// The session's ID (sess_...).
+        session_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Prints the token alone (with -o json: the token, its session and when it expires); what it
+did goes to stderr. Without --session it uses the user's newest active session (with --org
+active, when given), or makes one. Clerk's Backend API makes sessions only on development
+instances (sk_test_ keys) and cannot change an existing session's active organization: on a
+Clerk instance --org works only when a session is made; against the emulator (--local or
+CLERK_API_URL at `clerkctl emulator`) --session with --org also switches that session.
+Minting is refused in read-only mode, and recorded in the audit log (never the token).
+
+Examples:
+  curl -H \"Authorization: Bearer $(clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk)\" localhost:3000/api/me
+  clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --org org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --ttl 3600
+  clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --template hasura -o json")]
+pub struct TokenArgs {
+    /// The user (user_...) the token speaks for.
+    pub user_id: String,
+    /// A JWT template's name: mint that template's token instead of a session token.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Use this session of the user (sess_...) instead of finding or making one.
+    #[arg(long, value_name = "SESSION_ID")]
+    pub session: Option<String>,
+    /// An organization of the user's (org_...), active in the session, so the token carries it
+    /// (the o claim). On Clerk only for a session made now; see below.
+    #[arg(long, value_name = "ORG_ID")]
+    pub org: Option<String>,
+    /// The token's lifetime in seconds, 30 to 315360000 (Clerk and the emulator both honour
+    /// it) [default: the instance's, 60 for session tokens].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(30..=315_360_000))]
+    pub ttl: Option<i64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TemplateSettingsArgs {
+    /// Seconds a token lives, 30 to 315360000 [Clerk's default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub lifetime: Option<i64>,
+    /// Seconds of clock skew allowed, 0 to 300 [Clerk's default: 5].
+    #[arg(long, value_name = "SECONDS")]
+    pub allowed_clock_skew: Option<i64>,
+    /// Sign with the template's own key (--signing-algorithm and --signing-key-file) instead
+    /// of the instance's.
+    #[arg(long, value_name = "BOOL")]
+    pub custom_signing_key: Option<bool>,
+    /// The custom key's algorithm: HS256, RS256, ES256, ... (with --custom-signing-key true).
+    #[arg(long, value_name = "ALG")]
+    pub signing_algorithm: Option<String>,
+    /// Read the custom key from this file, or - for stdin: the shared secret for HS*, a PEM
+    /// private key otherwise (never taken inline, never printed).
+    #[arg(long, value_name = "FILE")]
+    pub signing_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JwtTemplatesCmd {
+    /// List JWT templates.
+    #[command(after_help = "Examples:
+  clerkctl jwt-templates list
+  clerkctl jwt-templates list --all -o ndjson")]
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show one JWT template.
+    #[command(after_help = "Examples:
+  clerkctl jwt-templates get jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    Get {
+        /// The template's ID (jtmp_...).
+        template_id: String,
+    },
+    /// Create a JWT template: its claims use Clerk's shortcodes ({{user.id}}, {{org.role}}, ...).
+    #[command(after_help = "Examples:
+  clerkctl jwt-templates create reports --claims '{\"email\": \"{{user.primary_email_address}}\"}' --lifetime 300
+  clerkctl jwt-templates create hasura --claims @claims.json")]
+    Create {
+        /// The name tokens are asked for by (`clerkctl token USER --template NAME`).
+        name: String,
+        /// The claims: a JSON object, @FILE, or - for stdin.
+        #[arg(long, value_name = "JSON")]
+        claims: JsonArg,
+        #[command(flatten)]
+        settings: TemplateSettingsArgs,
+    },
+    /// Change a JWT template (what is not given stays as it is).
+    #[command(after_help = "Examples:
+  clerkctl jwt-templates update jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk --lifetime 600
+  clerkctl jwt-templates update jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk --name reports-v2 --claims @claims.json")]
+    Update {
+        /// The template's ID (jtmp_...).
+        template_id: String,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New claims: a JSON object, @FILE, or - for stdin (they replace the current ones).
+        #[arg(long, value_name = "JSON")]
+        claims: Option<JsonArg>,
+        #[command(flatten)]
+        settings: TemplateSettingsArgs,
+    },
+    /// Delete a JWT template (asks for confirmation).
+    #[command(after_help = "Examples:
+  clerkctl jwt-templates delete jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
+    Delete {
+        /// The template's ID (jtmp_...).
+        template_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  clerkctl jwks
+  CLERK_JWT_KEY=\"$(clerkctl jwks --pem)\" npm test")]
+pub struct JwksArgs {
+    /// Print the signing key as PEM (-----BEGIN PUBLIC KEY-----), as CLERK_JWT_KEY (the
+    /// SDKs' jwtKey) takes it for networkless verification.
+    #[arg(long)]
+    pub pem: bool,
+    /// With --pem: the key with this kid, when the JWKS has several [default: the only one].
+    #[arg(long, value_name = "KID", requires = "pem")]
+    pub kid: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCmd {
+    /// Check a saved delivery (its body and Svix headers) against the endpoint's signing
+    /// secret, and say why it fails: bad signature, timestamp too old or too new, a malformed
+    /// header, or a secret that is not whsec_...
+    #[command(after_help = "\
+The secret is read from CLERK_WEBHOOK_SIGNING_SECRET (or --secret-env VAR), never from a flag.
+Exits 0 and prints what verified; exits 2 saying why otherwise.
+
+Examples:
+  clerkctl webhooks verify --body body.json --headers headers.txt
+  clerkctl webhooks verify --body body.json --svix-id msg_2x... --svix-timestamp 1735689600 --svix-signature 'v1,...' --ignore-timestamp")]
+    Verify(WebhookVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookVerifyArgs {
+    /// The body exactly as received (a file, or - for stdin): a byte changed fails it.
+    #[arg(long, value_name = "FILE")]
+    pub body: PathBuf,
+    /// The headers: a JSON object of names and values, or HTTP header lines (name: value).
+    #[arg(long, value_name = "FILE")]
+    pub headers: Option<PathBuf>,
+    /// The svix-id header (over --headers).
+    #[arg(long, value_name = "ID")]
+    pub svix_id: Option<String>,
+    /// The svix-timestamp header, in Unix seconds (over --headers).
+    #[arg(long, value_name = "SECONDS")]
+    pub svix_timestamp: Option<String>,
+    /// The svix-signature header: v1,BASE64, space-separated (over --headers).
+    #[arg(long, value_name = "SIGNATURES")]
+    pub svix_signature: Option<String>,
+    /// Read the signing secret from this environment variable.
+    #[arg(
+        long,
+        value_name = "VAR",
+        default_value = "CLERK_WEBHOOK_SIGNING_SECRET"
+    )]
+    pub secret_env: String,
+    /// Seconds the timestamp may differ from now, either way (Svix's: 300).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::ops::webhooks::TOLERANCE_SECONDS)]
+    pub tolerance: i64,
+    /// Check the signature alone, whatever the timestamp (for a delivery saved long ago).
+    #[arg(long)]
+    pub ignore_timestamp: bool,
+}
+
 // ---- the rest ------------------------------------------------------------------------------------
 
 #[derive(Debug, Args)]
@@ -802,7 +1033,7 @@ fn parse_scale(s: &str) -> Result<f64, String> {
 #[command(after_help = crate::help::MCP)]
 pub struct McpArgs {
     /// Offer only these tools: groups (users, organizations, members, invitations,
-    /// app_invitations) or tool names, comma-separated.
+    /// app_invitations, sessions) or tool names, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "TOOLS")]
     pub tools: Option<Vec<String>>,
     /// Leave private_metadata in results (removed by default: it often holds secrets).

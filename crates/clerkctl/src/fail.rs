@@ -27,6 +27,8 @@ pub enum Subject {
     Membership,
     OrganizationInvitation,
     Invitation,
+    Session,
+    JwtTemplate,
     Other,
 }
 
@@ -47,6 +49,12 @@ impl Subject {
             }
             Subject::Invitation => {
                 "check the invitation ID: invitation IDs look like inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk (`clerkctl app-invitations list`)"
+            }
+            Subject::Session => {
+                "check the session ID: session IDs look like sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk (find one with `clerkctl sessions list --user-id USER_ID`)"
+            }
+            Subject::JwtTemplate => {
+                "check the JWT template's ID or name: `clerkctl jwt-templates list` shows them"
             }
             Subject::Other => "check the path and the IDs in it",
         }

@@ -16,6 +16,7 @@ mod redact;
 mod resolve;
 mod skill;
 mod term;
+mod token;
 
 use std::process::ExitCode;
 

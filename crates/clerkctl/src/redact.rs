@@ -17,7 +17,13 @@ pub fn strip_private_metadata(v: &mut Value) {
 }
 
 /// Body fields whose values never reach the audit log.
-const SECRET_FIELDS: &[&str] = &["password", "password_digest", "totp_secret", "backup_codes"];
+const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "password_digest",
+    "totp_secret",
+    "backup_codes",
+    "signing_key",
+];
 
 /// A request body fit for the audit log: secrets and private metadata values masked.
 pub fn mask_body(body: &Value) -> Value {

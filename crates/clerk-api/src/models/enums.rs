@@ -75,6 +75,29 @@ open_enum!(
     }
 );
 
+open_enum!(
+    /// The status of a session. Only an `active` session mints tokens.
+    SessionStatus {
+        Active => "active",
+        Pending => "pending",
+        Revoked => "revoked",
+        Ended => "ended",
+        Expired => "expired",
+        Removed => "removed",
+        Abandoned => "abandoned",
+        Replaced => "replaced",
+    }
+);
+
+open_enum!(
+    /// The status of a sign-in token.
+    SignInTokenStatus {
+        Pending => "pending",
+        Accepted => "accepted",
+        Revoked => "revoked",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

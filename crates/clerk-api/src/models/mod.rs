@@ -4,16 +4,20 @@
 
 mod enums;
 mod invitation;
+mod jwt;
 mod membership;
 mod organization;
+mod session;
 mod user;
 
-pub use enums::{InvitationStatus, VerificationStatus};
+pub use enums::{InvitationStatus, SessionStatus, SignInTokenStatus, VerificationStatus};
 pub use invitation::{
     Invitation, OrganizationInvitation, PublicInviterData, PublicOrganizationData,
 };
+pub use jwt::{Jwk, Jwks, JwtTemplate, PemError};
 pub use membership::{OrganizationMembership, PublicUserData};
 pub use organization::Organization;
+pub use session::{Session, SessionActivity, SessionTask, SignInToken, TestingToken, Token};
 pub use user::{EmailAddress, PhoneNumber, User, Verification, Web3Wallet};
 
 use serde::{Deserialize, Serialize};

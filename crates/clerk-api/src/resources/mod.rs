@@ -4,8 +4,11 @@
 //! emulator started in-process: `cargo run -p clerk-api --example users`.
 
 mod invitations;
+mod jwt_templates;
 mod memberships;
 mod organizations;
+mod sessions;
+mod tokens;
 mod users;
 
 pub use invitations::{
@@ -13,10 +16,13 @@ pub use invitations::{
     CreateOrganizationInvitations, Invitations, OrganizationInvitations,
     RevokeOrganizationInvitation,
 };
+pub use jwt_templates::{CreateJwtTemplate, JwtTemplates, UpdateJwtTemplate};
 pub use memberships::{AddMember, Memberships, UpdateMember, UpdateMemberMetadata};
 pub use organizations::{
     CreateOrganization, OrganizationMetadata, Organizations, UpdateOrganization,
 };
+pub use sessions::{CreateSession, CreateSessionToken, Sessions};
+pub use tokens::{CreateSignInToken, SignInTokens};
 pub use users::{CountUsers, CreateUser, UpdateUser, UserMetadata, Users};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};

@@ -4,5 +4,6 @@ mod invitations;
 mod organizations;
 mod requests;
 mod resilience;
+mod sessions;
 mod support;
 mod users;

@@ -8,9 +8,12 @@ mod args;
 mod bulk;
 mod emulator;
 mod invitations;
+mod jwt_templates;
 mod members;
 mod orgs;
+mod sessions;
 mod users;
+mod webhooks;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -78,6 +81,11 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::Members(cmd) => members::run(app, cmd).await,
         Command::Invitations(cmd) => invitations::run(app, cmd).await,
         Command::AppInvitations(cmd) => app_invitations::run(app, cmd).await,
+        Command::Sessions(cmd) => sessions::run(app, cmd).await,
+        Command::Token(args) => sessions::token(app, args).await,
+        Command::JwtTemplates(cmd) => jwt_templates::run(app, cmd).await,
+        Command::Jwks(args) => sessions::jwks(app, args).await,
+        Command::Webhooks(cmd) => webhooks::run(app, cmd),
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
         Command::Emulator(_) | Command::Completions(_) => {

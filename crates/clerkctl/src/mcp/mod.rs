@@ -94,6 +94,20 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "create_app_invitations_bulk",
         ],
     ),
+    (
+        "sessions",
+        &["tokens"],
+        &[
+            "list_sessions",
+            "get_session",
+            "revoke_session",
+            "create_session_token",
+            "list_jwt_templates",
+            "get_jwt_template",
+            "get_jwks",
+            "verify_webhook",
+        ],
+    ),
 ];
 
 /// The tools to offer: `--tools` (groups or names), less those that change anything when
@@ -287,6 +301,7 @@ mod tests {
             (&["members", "export"], "export_members"),
             (&["invitations", "list"], "list_invitations"),
             (&["app-invitations", "list"], "list_app_invitations"),
+            (&["sessions", "list"], "list_sessions"),
         ];
         // The command line's own: every page in one stream (a tool answers a page at a time),
         // pacing (the server's --rate paces every tool), and replacing a file (a tool's export

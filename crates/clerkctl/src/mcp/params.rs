@@ -535,3 +535,82 @@ pub struct UsersMatching {
     /// true: answer the matching users' IDs and change nothing.
     pub dry_run: Option<bool>,
 }
+
+pub use crate::ops::sessions::SessionFilters;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListSessions {
+    #[serde(flatten)]
+    pub filters: SessionFilters,
+    /// Sort by a field, - for descending, + for ascending: -created_at (the default).
+    pub order_by: Option<String>,
+    /// Sessions per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many sessions.
+    pub offset: Option<u64>,
+    /// Keep only these fields of each session, e.g. ["id", "status", "last_active_organization_id"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionId {
+    /// The session's ID, like sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub session_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSessionToken {
+    /// The user the token speaks for, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub user_id: String,
+    /// A JWT template's name: that template's token instead of a session token.
+    pub template: Option<String>,
+    /// Use this session of the user (sess_...) instead of their newest active one or a new one.
+    pub session_id: Option<String>,
+    /// An organization of the user's (org_...) active in the session, so the token carries it.
+    /// On Clerk only when a session is made now; the emulator can also switch session_id's.
+    pub organization_id: Option<String>,
+    /// The token's lifetime in seconds, 30 to 315360000 (the default is the instance's: 60).
+    #[schemars(range(min = 30, max = 315360000))]
+    pub ttl: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListJwtTemplates {
+    /// Templates per page, 1 to 500.
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many templates.
+    pub offset: Option<u64>,
+    /// Keep only these fields of each template, e.g. ["id", "name"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JwtTemplateId {
+    /// The template's ID, like jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    pub template_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetJwks {
+    /// Also answer the signing key as PEM (what CLERK_JWT_KEY takes), under "pem".
+    pub pem: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyWebhook {
+    /// The delivery's body exactly as received (a changed byte fails it).
+    pub body: String,
+    /// Its headers, names and values: svix-id, svix-timestamp and svix-signature.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// Check the signature alone, whatever the timestamp (a delivery saved long ago).
+    pub ignore_timestamp: Option<bool>,
+}

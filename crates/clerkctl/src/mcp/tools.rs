@@ -36,8 +36,8 @@ use crate::cli::FileFormat;
 use crate::fail::{CliResult, Fail, usage};
 use crate::ops::users::Access;
 use crate::ops::{
-    self, Object, invitations, memberships, nothing_to_change, organization_invitations,
-    organizations, users,
+    self, Object, invitations, jwt_templates, memberships, nothing_to_change,
+    organization_invitations, organizations, sessions, users,
 };
 
 type ToolResult = Result<CallToolResult, ErrorData>;
@@ -1128,6 +1128,183 @@ impl Server {
     ) -> ToolResult {
         let op = invitations::revoke(&p.invitation_id);
         self.write("mcp revoke_app_invitation", op).await
+    }
+
+    // ---- sessions, tokens, JWT templates, JWKS, webhooks ----------------------------------------
+
+    #[tool(
+        description = "List a user's (user_id) or a client's (client_id) sessions, newest first, one page at a time: {\"data\": [sessions], \"total_count\": N}. status filters them (active, revoked, ended, expired, ...).",
+        annotations(
+            title = "List sessions",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_sessions(&self, Parameters(p): Parameters<ListSessions>) -> ToolResult {
+        let op = sessions::list(&p.filters);
+        self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
+            .await
+    }
+
+    #[tool(
+        description = "Get one session (sess_...): its user, status, active organization and expiry.",
+        annotations(
+            title = "Get a session",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_session(&self, Parameters(p): Parameters<SessionId>) -> ToolResult {
+        self.read(sessions::get(&p.session_id), &None).await
+    }
+
+    #[tool(
+        description = "Sign a session out (revoke it): the user must sign in again on that device. Tokens it already minted stay valid until they expire. Confirm with the person first.",
+        annotations(
+            title = "Revoke a session",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn revoke_session(&self, Parameters(p): Parameters<SessionId>) -> ToolResult {
+        self.write("mcp revoke_session", sessions::revoke(&p.session_id))
+            .await
+    }
+
+    #[tool(
+        description = "Mint a session token (or a JWT template's token) for a user, to call the app's own API as that user in a test: uses the user's newest active session or makes one (development instances and emulators only). A token is a credential: this tool refuses production keys (sk_live_), and is hidden in read-only mode. Answers {\"jwt\", \"session_id\", \"user_id\", \"expires_at\", ...}.",
+        annotations(
+            title = "Mint a session token",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn create_session_token(
+        &self,
+        Parameters(p): Parameters<CreateSessionToken>,
+    ) -> ToolResult {
+        let r = async {
+            let req = sessions::token_request(
+                &p.user_id,
+                p.session_id.as_deref(),
+                p.organization_id.as_deref(),
+                p.template.as_deref(),
+                p.ttl,
+            )?;
+            let client = self.client()?;
+            if client.key_kind() == clerk_api::KeyKind::Live {
+                return Err(Failure::Fail(Fail::Guard(
+                    "refusing to mint a token with a production key: a token lets its holder act as a real user; use a development instance or the emulator (clerkctl mcp --local)".into(),
+                )));
+            }
+            self.app.guard("mcp create_session_token", &crate::token::change(&req))?;
+            match crate::token::run(&self.app, "mcp create_session_token", client, &req).await? {
+                crate::token::Outcome::Minted(m) => Ok(m.to_json()),
+                crate::token::Outcome::DryRun(first) => {
+                    Ok(json!({"dry_run": true, "request": first}))
+                }
+            }
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "List the instance's JWT templates (custom tokens for other services): {\"data\": [templates], \"total_count\": N}.",
+        annotations(
+            title = "List JWT templates",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_jwt_templates(&self, Parameters(p): Parameters<ListJwtTemplates>) -> ToolResult {
+        let op = Ok(jwt_templates::list());
+        self.list(op, Page::new(p.limit, p.offset, None, p.fields))
+            .await
+    }
+
+    #[tool(
+        description = "Get one JWT template (jtmp_...): its name, claims with Clerk's shortcodes, lifetime and clock skew.",
+        annotations(
+            title = "Get a JWT template",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_jwt_template(&self, Parameters(p): Parameters<JwtTemplateId>) -> ToolResult {
+        self.read(jwt_templates::get(&p.template_id), &None).await
+    }
+
+    #[tool(
+        description = "Get the instance's public signing keys (JWKS); with pem, also the key as PEM, which an app's CLERK_JWT_KEY takes to verify tokens without a network call.",
+        annotations(title = "Get the JWKS", read_only_hint = true, open_world_hint = false)
+    )]
+    async fn get_jwks(&self, Parameters(p): Parameters<GetJwks>) -> ToolResult {
+        let r = async {
+            let op = sessions::jwks();
+            let jwks = op
+                .request(self.client()?)
+                .send()
+                .await
+                .map_err(|error| Fail::Clerk {
+                    doing: op.doing.clone(),
+                    subject: op.subject,
+                    error,
+                })?;
+            let mut v = serde_json::to_value(&jwks).unwrap_or_default();
+            if p.pem == Some(true) {
+                let pem =
+                    match jwks.keys.as_slice() {
+                        [only] => only.to_pem().map_err(|e| Fail::Other(e.to_string()))?,
+                        _ => return Err(usage(
+                            "the JWKS does not hold exactly one key: pick one by its kid from keys",
+                        )
+                        .into()),
+                    };
+                v["pem"] = Value::String(pem);
+            }
+            Ok(v)
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Check a webhook delivery (its body and svix-* headers) against the server's CLERK_WEBHOOK_SIGNING_SECRET, as Svix does, and say why it fails: bad_signature, timestamp (too old or too new), malformed_header or secret_format. Answers {\"verified\": true, \"type\", ...} or a tool error.",
+        annotations(
+            title = "Verify a webhook delivery",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn verify_webhook(&self, Parameters(p): Parameters<VerifyWebhook>) -> ToolResult {
+        let r = (|| {
+            let secret = std::env::var("CLERK_WEBHOOK_SIGNING_SECRET").map_err(|_| {
+                usage("CLERK_WEBHOOK_SIGNING_SECRET is not set in the MCP server's environment")
+            })?;
+            let headers = p
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect();
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let tolerance = (p.ignore_timestamp != Some(true))
+                .then_some(crate::ops::webhooks::TOLERANCE_SECONDS);
+            crate::ops::webhooks::verify(&secret, &headers, p.body.as_bytes(), now, tolerance)
+                .map(|v| v.to_json())
+                .map_err(|r| {
+                    Failure::Fail(usage(format!(
+                        "not verified ({}): {}",
+                        r.reason(),
+                        r.message()
+                    )))
+                })
+        })();
+        self.answer(r)
     }
 
     // ---- bulk jobs and exports -----------------------------------------------------------------

@@ -2,8 +2,8 @@
 //! refusal is a usage error (exit 2) that says what a good value looks like.
 
 use clerk_api::ids::{
-    self, IdError, IdentificationId, InvitationId, OrganizationId, OrganizationInvitationId,
-    OrganizationRef, UserId,
+    self, ClientId, IdError, IdentificationId, InvitationId, JwtTemplateId, OrganizationId,
+    OrganizationInvitationId, OrganizationRef, SessionId, UserId,
 };
 
 use crate::fail::{CliResult, Fail, usage};
@@ -52,6 +52,52 @@ pub fn org_invitation_id(s: &str) -> CliResult<OrganizationInvitationId> {
 
 pub fn invitation_id(s: &str) -> CliResult<InvitationId> {
     InvitationId::parse(s).map_err(|e| id_err("INVITATION_ID", e))
+}
+
+pub fn session_id(s: &str) -> CliResult<SessionId> {
+    SessionId::parse(s).map_err(|e| id_err("SESSION_ID", e))
+}
+
+pub fn client_id(s: &str) -> CliResult<ClientId> {
+    ClientId::parse(s).map_err(|e| id_err("CLIENT_ID", e))
+}
+
+pub fn jwt_template_id(s: &str) -> CliResult<JwtTemplateId> {
+    JwtTemplateId::parse(s).map_err(|e| id_err("TEMPLATE_ID", e))
+}
+
+/// A session status, as `GET /sessions` filters them.
+pub fn session_status(s: &str) -> CliResult<String> {
+    const STATUSES: &[&str] = &[
+        "active",
+        "pending",
+        "revoked",
+        "ended",
+        "expired",
+        "removed",
+        "abandoned",
+        "replaced",
+    ];
+    if STATUSES.contains(&s) {
+        Ok(s.to_owned())
+    } else {
+        Err(usage(format!(
+            "session status {s:?} must be one of {}",
+            STATUSES.join(", ")
+        )))
+    }
+}
+
+/// A token's lifetime in seconds: 30 to 315360000 (ten years), as Clerk takes
+/// `expires_in_seconds`.
+pub fn token_lifetime(seconds: i64) -> CliResult<i64> {
+    if (30..=315_360_000).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(usage(format!(
+            "a token lifetime of {seconds} s is outside 30 to 315360000 seconds"
+        )))
+    }
 }
 
 pub fn identification_id(s: &str) -> CliResult<IdentificationId> {

@@ -14,12 +14,15 @@
 
 pub mod check;
 pub mod invitations;
+pub mod jwt_templates;
 pub mod memberships;
 pub mod names;
 pub mod organization_invitations;
 pub mod organizations;
+pub mod sessions;
 pub mod time;
 pub mod users;
+pub mod webhooks;
 
 use clerk_api::page::{HasId, List};
 use clerk_api::resources::CountUsers;

@@ -18,6 +18,8 @@ mod output;
 mod roundtrip;
 mod secrecy;
 mod server;
+mod sessions;
 mod support;
 mod tty;
 mod users;
+mod webhooks;

@@ -101,6 +101,21 @@ const TOOLS: &[Annotated] = &[
         false,
     ),
     ("export_members", false, Some(false), Some(false), false),
+    ("list_sessions", true, None, None, false),
+    ("get_session", true, None, None, false),
+    ("revoke_session", false, Some(true), Some(true), false),
+    // A token is a credential minted (and maybe a session made): hidden in read-only mode.
+    (
+        "create_session_token",
+        false,
+        Some(false),
+        Some(false),
+        false,
+    ),
+    ("list_jwt_templates", true, None, None, false),
+    ("get_jwt_template", true, None, None, false),
+    ("get_jwks", true, None, None, false),
+    ("verify_webhook", true, None, None, false),
 ];
 
 /// The tools `bulk_tools_plan_run_resume_and_export` calls; the others are called by
@@ -315,7 +330,13 @@ async fn lists_every_tool_with_described_valid_schemas_and_truthful_annotations(
 async fn calls_every_tool_against_the_emulator() {
     let instance = Instance::start();
     let ids = instance.ids.clone();
-    let s = Session::start(&instance, &["mcp"], &[]).await;
+    const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let s = Session::start(
+        &instance,
+        &["mcp"],
+        &[("CLERK_WEBHOOK_SIGNING_SECRET", Some(WHSEC))],
+    )
+    .await;
     let mut called = BTreeSet::new();
     macro_rules! ok {
         ($name:expr, $args:expr) => {{
@@ -479,6 +500,66 @@ async fn calls_every_tool_against_the_emulator() {
     );
     assert_eq!(revoked["status"], "revoked");
 
+    // Sessions, tokens, JWT templates, the JWKS and webhooks.
+    let minted = ok!(
+        "create_session_token",
+        json!({"user_id": ids.ada, "ttl": 120})
+    );
+    let sid = minted["session_id"].as_str().unwrap().to_owned();
+    assert_eq!(minted["created_session"], true);
+    assert!(minted["jwt"].as_str().unwrap().starts_with("ey"));
+    let listed = ok!(
+        "list_sessions",
+        json!({"user_id": ids.ada, "status": "active", "fields": ["id"]})
+    );
+    assert_eq!(listed["data"], json!([{"id": sid}]));
+    assert_eq!(
+        ok!("get_session", json!({"session_id": sid}))["status"],
+        "active"
+    );
+    let jwks = ok!("get_jwks", json!({"pem": true}));
+    assert!(
+        jwks["pem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    assert_eq!(ok!("list_jwt_templates", json!({}))["total_count"], 0);
+    called.insert("get_jwt_template".to_owned());
+    let e = s
+        .err(
+            "get_jwt_template",
+            json!({"template_id": "jtmp_2xhFjEI5X2qWRvtV13BzSj8H6Dk"}),
+        )
+        .await;
+    assert_eq!(e["code"], "resource_not_found");
+    let body = r#"{"type": "user.created", "data": {"id": "user_1"}}"#;
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let key = clerk_emulator::webhooks::decode_secret(WHSEC).unwrap();
+    let sig = clerk_emulator::webhooks::sign(&key, "msg_1", ts, body);
+    let headers =
+        json!({"svix-id": "msg_1", "svix-timestamp": ts.to_string(), "svix-signature": sig});
+    let v = ok!("verify_webhook", json!({"body": body, "headers": headers}));
+    assert_eq!(
+        (v["verified"].as_bool(), v["type"].as_str()),
+        (Some(true), Some("user.created"))
+    );
+    let e = s
+        .err(
+            "verify_webhook",
+            json!({"body": body.replace("user_1", "user_2"), "headers": headers}),
+        )
+        .await;
+    assert!(
+        e["message"].as_str().unwrap().contains("bad_signature"),
+        "{e}"
+    );
+    let revoked = ok!("revoke_session", json!({"session_id": sid}));
+    assert_eq!(revoked["status"], "revoked");
+
     // Deletes last.
     let gone = ok!("delete_organization", json!({"organization_id": hooli_id}));
     assert_eq!(gone["deleted"], true);
@@ -525,6 +606,10 @@ async fn calls_every_tool_against_the_emulator() {
             "mcp revoke_invitation",
             "mcp create_app_invitation",
             "mcp revoke_app_invitation",
+            // The session made, then the token minted (audited, never the token).
+            "mcp create_session_token",
+            "mcp create_session_token",
+            "mcp revoke_session",
             "mcp delete_organization",
             "mcp delete_user",
         ]
