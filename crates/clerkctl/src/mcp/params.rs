@@ -564,7 +564,8 @@ pub struct SessionId {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionToken {
-    /// The user the token speaks for, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user the token speaks for: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email
+    /// address, or a username.
     pub user_id: String,
     /// A JWT template's name: that template's token instead of a session token.
     pub template: Option<String>,

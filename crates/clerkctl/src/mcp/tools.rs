@@ -1141,7 +1141,14 @@ impl Server {
         )
     )]
     async fn list_sessions(&self, Parameters(p): Parameters<ListSessions>) -> ToolResult {
-        let op = sessions::list(&p.filters);
+        let op = async {
+            let mut f = p.filters;
+            if let Some(u) = &f.user_id {
+                f.user_id = Some(self.user(u).await?);
+            }
+            sessions::list(&f)
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -1188,10 +1195,15 @@ impl Server {
         Parameters(p): Parameters<CreateSessionToken>,
     ) -> ToolResult {
         let r = async {
+            let user = self.user(&p.user_id).await?;
+            let org = match &p.organization_id {
+                Some(o) => Some(self.org(o).await?),
+                None => None,
+            };
             let req = sessions::token_request(
-                &p.user_id,
+                &user,
                 p.session_id.as_deref(),
-                p.organization_id.as_deref(),
+                org.as_deref(),
                 p.template.as_deref(),
                 p.ttl,
             )?;

@@ -334,3 +334,20 @@ fn users_update_sets_a_password_from_stdin() {
     );
     assert!(!run.stdout.contains("correct horse") && !run.stderr.contains("correct horse"));
 }
+
+#[test]
+fn sessions_and_tokens_take_names_too() {
+    let emu = Emu::company();
+    let cli = Cli::new(&emu);
+    let made = cli
+        .run(&["sessions", "create", "ada@acme.test", "--org", "acme"])
+        .ok()
+        .json();
+    assert_eq!(made["user_id"], "user_ada");
+    let listed = cli
+        .run(&["sessions", "list", "--user-id", "ada_l"])
+        .ok()
+        .json();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1, "{listed}");
+    cli.run(&["sessions", "create", "nobody@acme.test"]).code(4);
+}
