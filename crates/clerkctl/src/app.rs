@@ -104,6 +104,19 @@ impl App {
         Ok(client)
     }
 
+    /// Which instance `client` talks to, for records that must not be replayed against
+    /// another (journals): the API origin, or the `--local` state's file, and a one-way
+    /// fingerprint of the key.
+    pub fn instance(&self, client: &Client) -> (String, String) {
+        match &self.local {
+            Some(local) => (
+                format!("local {}", local.path().display()),
+                "local".to_owned(),
+            ),
+            None => (client.base().to_string(), client.key_fingerprint()),
+        }
+    }
+
     pub fn local(&self) -> Option<&Local> {
         self.local.as_ref()
     }
@@ -158,8 +171,9 @@ impl App {
         req: Request<'_, O>,
     ) -> CliResult<Option<Value>> {
         if self.global.dry_run {
+            let prepared = crate::redact::prepared(req.prepare(), req.client());
             self.out
-                .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+                .request(&serde_json::to_value(prepared).unwrap_or_default())?;
             return Ok(None);
         }
         req.send_json()
@@ -205,7 +219,12 @@ impl App {
             )));
         }
         if self.global.dry_run {
-            return Ok(Sent::DryRun(req.prepare()));
+            // Shown, not sent: passwords, tokens and private metadata masked like the audit
+            // log's.
+            return Ok(Sent::DryRun(crate::redact::prepared(
+                req.prepare(),
+                req.client(),
+            )));
         }
         let client = self
             .client
@@ -257,7 +276,7 @@ impl App {
             "time": time,
             "command": command,
             "target": change.target,
-            "outcome": outcome,
+            "outcome": crate::redact::mask(outcome, &|s| client.scrub(s)),
             "instance": if self.local.is_some() { "local".to_owned() } else { client.base().to_string() },
             "key": client.masked_key(),
         });
@@ -398,7 +417,7 @@ fn audit_record(
         "trace_id": trace,
         "instance": if local { "local".to_owned() } else { client.base().to_string() },
         "key": client.masked_key(),
-        "body": prepared.body.as_ref().map(crate::redact::mask_body),
+        "body": prepared.body.as_ref().map(|b| crate::redact::mask(b, &|s| client.scrub(s))),
     })
 }
 

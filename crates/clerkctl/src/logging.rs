@@ -8,14 +8,25 @@ use crate::term::Stderr;
 /// What is logged unless `CLERKCTL_LOG` says otherwise.
 const DEFAULT: &str = "clerk_api=warn";
 
+/// Whether an event may be logged whatever `CLERKCTL_LOG` says: the MCP library's debug and
+/// trace events print whole requests and answers (tool arguments with passwords, private
+/// metadata), so they never are; clerkctl logs each tool call itself, masked
+/// (`crate::redact::mask`).
+fn never_data(meta: &tracing::Metadata<'_>) -> bool {
+    !(meta.target().starts_with("rmcp") && *meta.level() > tracing::Level::INFO)
+}
+
 fn subscriber(err: &Stderr, filter: EnvFilter) -> impl tracing::Subscriber + Send + Sync {
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::prelude::*;
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(err.clone())
         .with_ansi(err.colour())
         .with_target(false)
-        .without_time()
-        .finish()
+        .without_time();
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::filter::filter_fn(never_data))
+        .with(fmt)
 }
 
 /// Sends the process's logs to `err`, filtered by `CLERKCTL_LOG`.
@@ -46,6 +57,23 @@ mod tests {
         assert!(
             !text.contains('\u{1b}'),
             "no colour off a terminal: {text:?}"
+        );
+    }
+
+    #[test]
+    fn the_mcp_librarys_request_dumps_never_show_even_at_trace() {
+        let (err, said) = Stderr::buffer();
+        tracing::subscriber::with_default(subscriber(&err, EnvFilter::new("trace")), || {
+            tracing::debug!(target: "rmcp::service", "received request password=hunter22");
+            tracing::trace!(target: "rmcp::service", "new event password=hunter22");
+            tracing::info!(target: "rmcp::service", "client initialized");
+            tracing::debug!(target: "clerkctl::mcp", "tool call");
+        });
+        let text = said.text();
+        assert!(!text.contains("hunter22"), "{text}");
+        assert!(
+            text.contains("client initialized") && text.contains("tool call"),
+            "{text}"
         );
     }
 }

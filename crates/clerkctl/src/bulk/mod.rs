@@ -588,7 +588,12 @@ pub async fn execute(
     let journal = if options.dry_run {
         None
     } else {
-        let journal = Journal::open(&journal_path, job.name(), job.target())?;
+        let journal = Journal::open(
+            &journal_path,
+            job.name(),
+            job.target(),
+            &app.instance(client),
+        )?;
         if journal.damaged() > 0 {
             app.err.say(format_args!(
                 "{} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
@@ -798,6 +803,8 @@ fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> CliResult<R
             } else {
                 job.prepare_one(client, &batch[0].body)?
             };
+            // A plan is shown, not sent: passwords and private metadata are masked in it.
+            let request = crate::redact::prepared(request, client);
             let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
             Ok(json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))
         })

@@ -1532,4 +1532,27 @@ impl Server {
     name = "clerkctl",
     instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata."
 )]
-impl rmcp::ServerHandler for Server {}
+impl rmcp::ServerHandler for Server {
+    /// Every tool call, logged at debug with its arguments masked (the MCP library's own dumps
+    /// are never logged: `crate::logging`), then run.
+    async fn call_tool(
+        &self,
+        request: rmcp::model::CallToolRequestParams,
+        context: rmcp::service::RequestContext<rmcp::RoleServer>,
+    ) -> Result<rmcp::model::CallToolResponse, ErrorData> {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let args = request.arguments.clone().map_or(Value::Null, Value::Object);
+            let scrub = |s: &str| match &self.client {
+                Ok(c) => c.scrub(s),
+                Err(_) => s.to_owned(),
+            };
+            tracing::debug!(
+                "tool call {}: {}",
+                request.name,
+                crate::redact::mask(&args, &scrub)
+            );
+        }
+        let call = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
+        self.tool_router.call(call).await
+    }
+}

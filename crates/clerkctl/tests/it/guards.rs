@@ -249,9 +249,9 @@ fn dry_run_prints_the_exact_request_sends_nothing_and_masks_the_key() {
                 ["user-agent", format!("clerkctl/{}", env!("CARGO_PKG_VERSION"))],
                 ["content-type", "application/json"],
             ],
-            "body": {"email_address": ["new@example.com"], "private_metadata": {"ssn": "1"}},
+            "body": {"email_address": ["new@example.com"], "private_metadata": {"ssn": "[masked]"}},
         }),
-        "the whole request, whatever --fields says"
+        "the whole request, whatever --fields says, private metadata masked"
     );
 
     // Reads too: the query string is part of the URL.

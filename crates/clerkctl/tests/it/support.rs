@@ -503,12 +503,17 @@ pub struct Stub {
 
 impl Stub {
     pub fn answering(status: u16, body: Value) -> Stub {
+        let body = body.to_string();
+        Stub::replying(move |_| (status, body.clone()))
+    }
+
+    /// A stub whose answer (status, JSON body) is made from each request (head and body).
+    pub fn replying(reply: impl Fn(&str) -> (u16, String) + Send + 'static) -> Stub {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (seen, stopped) = (requests.clone(), stop.clone());
-        let body = body.to_string();
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopped.load(Ordering::SeqCst) {
@@ -516,6 +521,7 @@ impl Stub {
                 }
                 let Ok(stream) = stream else { continue };
                 if let Some(request) = read_request(&stream) {
+                    let (status, body) = reply(&request);
                     seen.lock().unwrap().push(request);
                     let mut stream = stream;
                     let _ = write!(
