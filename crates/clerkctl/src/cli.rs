@@ -201,7 +201,7 @@ pub struct MatchingArgs {
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
     /// The job's journal: a rerun with the same journal skips the users already done
-    /// [default: the backup file's name with .journal].
+    /// [default: the backup file's name with .fleet-journal].
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
     #[command(flatten)]

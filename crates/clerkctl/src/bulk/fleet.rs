@@ -169,7 +169,8 @@ pub async fn run(
     });
     let journal_path = f.journal.clone().unwrap_or_else(|| {
         let mut name = backup.clone().into_os_string();
-        name.push(".journal");
+        // Not `.journal`: that is the journal of a `users import` of the backup.
+        name.push(".fleet-journal");
         name.into()
     });
     // The journal of an earlier run: its users are done.
