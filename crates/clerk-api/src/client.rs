@@ -365,6 +365,11 @@ impl Client {
             let Some(outcome) = Outcome::of(&error) else {
                 return Err(error);
             };
+            // Nothing listens on this machine's port (an emulator not started): waiting does
+            // not start it, so say so at once.
+            if error.nothing_listening() {
+                return Err(error);
+            }
             if let Outcome::Answered {
                 status: 429,
                 retry_after,

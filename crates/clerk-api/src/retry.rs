@@ -91,7 +91,9 @@ pub enum Decision {
 
 /// When to try a request again and how long to wait: exponential backoff with jitter on 429
 /// (honouring `Retry-After`), 503 and refused connections for every request, and on 502, 504
-/// and lost answers for requests that are safe to repeat ([`Repeat::Safe`]).
+/// and lost answers for requests that are safe to repeat ([`Repeat::Safe`]). (The client
+/// itself does not retry a connection refused by a loopback address, where nothing listens:
+/// see [`crate::Error::nothing_listening`].)
 ///
 /// The decision is one pure function, [`RetryPolicy::decide`]. A client has a policy
 /// ([`crate::ClientBuilder::retry`]) and any request can have its own

@@ -223,7 +223,7 @@ pub async fn export(
     };
     let progress = match talk {
         Some(err) => {
-            let bar = err.progress(None, "{spinner} {pos} {msg}  {per_sec}");
+            let bar = err.progress(None, "{spinner} {pos} {msg}  {rate}");
             bar.set_message(noun);
             bar
         }

@@ -209,7 +209,7 @@ async fn serve(
                 "clerkctl mcp: {} (every tool will answer this error)",
                 fail.line()
             ));
-            Err(fail.to_json())
+            Err(fail.to_json_for(crate::fail::Front::Mcp))
         }
     };
     let tools = selected.len();

@@ -33,7 +33,7 @@ use crate::bulk::jobs::Job;
 use crate::bulk::rows::{self, Row};
 use crate::bulk::{self, Input, Options, Report};
 use crate::cli::FileFormat;
-use crate::fail::{CliResult, Fail, usage};
+use crate::fail::{CliResult, Fail, Front, usage};
 use crate::ops::users::Access;
 use crate::ops::{
     self, Object, invitations, jwt_templates, memberships, nothing_to_change,
@@ -116,8 +116,8 @@ impl Server {
                 CallToolResult::structured(v)
             }
             Err(Failure::Fail(fail)) => {
-                tracing::debug!("tool error: {}", fail.line());
-                CallToolResult::structured_error(fail.to_json())
+                tracing::debug!("tool error: {}", fail.line_for(Front::Mcp));
+                CallToolResult::structured_error(fail.to_json_for(Front::Mcp))
             }
             Err(Failure::Setup(v)) => CallToolResult::structured_error(v),
         })
@@ -277,7 +277,10 @@ impl Server {
         let req = op.request(self.client()?);
         match self.app.send_change(command, &op.change, req).await? {
             Sent::Done(v) => Ok(v),
-            Sent::DryRun(prepared) => Ok(json!({"dry_run": true, "request": prepared})),
+            Sent::DryRun(prepared) => Ok(json!({
+                "dry_run": true,
+                "request": ops::shown_request(&prepared, self.app.global.verbose),
+            })),
         }
     }
 
@@ -438,6 +441,7 @@ impl Server {
             wait_for_hourly: false,
             talk: false,
             dry_run: call.dry_run.unwrap_or(false) || self.app.global.dry_run,
+            verbose: self.app.global.verbose,
             book: Some(self.hourly.clone()),
         };
         let input = Input {

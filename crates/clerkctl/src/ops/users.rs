@@ -661,8 +661,10 @@ pub fn access(user_id: &str, access: Access) -> CliResult<Write<One<User>>> {
         Subject::User,
         Some(id.as_str()),
     );
-    if access.destructive() {
-        change = change.destructive();
+    match access {
+        Access::Ban => change = change.destructive().undone_by("users unban"),
+        Access::Lock => change = change.destructive().undone_by("users unlock"),
+        Access::Unban | Access::Unlock => {}
     }
     Ok(Write::new(change, move |c| {
         let users = c.users();

@@ -667,10 +667,12 @@ fn dry_run_and_read_only_send_nothing() {
     assert_eq!(plan.len(), 1, "two rows in one bulk request");
     assert_eq!(plan[0]["lines"], json!([2, 3]));
     assert!(
-        plan[0]["request"]["url"]
+        plan[0]["request"]["path"]
             .as_str()
             .unwrap()
-            .ends_with("/invitations/bulk")
+            .ends_with("/invitations/bulk"),
+        "{}",
+        plan[0]
     );
     assert!(
         !server.home.path().join("dry.csv.journal").exists(),

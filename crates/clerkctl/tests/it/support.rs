@@ -324,8 +324,8 @@ impl Cli {
         let mut dry = vec!["--dry-run"];
         dry.extend_from_slice(args);
         let req = self.run(&dry).ok().json();
-        let url = req["url"].as_str().unwrap();
-        url.split_once('?')
+        let path = req["path"].as_str().unwrap();
+        path.split_once('?')
             .map(|(_, q)| q.to_owned())
             .unwrap_or_default()
     }
@@ -464,7 +464,7 @@ impl Run {
         let last = lines.pop().unwrap_or_default();
         for line in lines {
             assert!(
-                line.contains("WARN") && line.contains("retrying in"),
+                line.starts_with("clerkctl: warning: ") && line.contains("retrying in"),
                 "stderr holds more than warnings and the error: {:?}",
                 self.stderr
             );
@@ -597,8 +597,12 @@ fn read_request(stream: &TcpStream) -> Option<String> {
 /// Replaces what changes from run to run in `text` (times, generated IDs, trace ids, ports) so
 /// that it can be compared to a snapshot.
 pub fn redact(text: &str) -> String {
-    let rules: [(&str, &str); 6] = [
+    let rules: [(&str, &str); 7] = [
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "YYYY-MM-DD hh:mm UTC"),
+        (
+            r"(in )?\d+ (second|minute|hour|day|month|year)s?( ago)?|just now",
+            "[WHEN]",
+        ),
         (
             r"(orginv|inv|orgmem|idn|user|org)_[0-9A-Za-z]{20,}",
             "${1}_[ID]",

@@ -919,7 +919,7 @@ async fn private_metadata_is_removed_unless_allowed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
+async fn failures_are_tool_errors_with_clerks_code_and_a_hint_naming_tools() {
     let instance = Instance::start();
     let ids = instance.ids.clone();
     let s = Session::start(&instance, &["mcp"], &[]).await;
@@ -937,7 +937,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         (
             "remove_member",
             json!({"organization_id": ids.initech, "user_id": missing_user}),
-            "members list",
+            "call list_members",
         ),
         (
             "revoke_invitation",
@@ -961,6 +961,8 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         assert_eq!(e["exit_code"], 4, "{name}: the CLI's class of failure");
         let h = e["hint"].as_str().unwrap_or_default();
         assert!(h.contains(hint), "{name}: hint {h:?}");
+        // An MCP client has no shell: a hint names a tool, never a command to run.
+        assert!(!h.contains("clerkctl "), "{name}: hint {h:?}");
     }
 
     // A member with the same role already: nothing changes, and the answer says so.
@@ -971,7 +973,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         )
         .await;
     assert_eq!(same["changed"], false);
-    // Clerk's refusals carry the same code hints as the CLI.
+    // Clerk's refusals carry the code hints, worded for a client that calls tools.
     let e = s
         .err(
             "add_member",
@@ -980,7 +982,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         .await;
     assert_eq!(e["code"], "already_a_member_in_organization");
     assert_eq!(e["exit_code"], 5);
-    assert!(e["hint"].as_str().unwrap().contains("members update"));
+    assert!(e["hint"].as_str().unwrap().contains("update_member"), "{e}");
     let e = s
         .err(
             "create_invitation",
@@ -1013,6 +1015,11 @@ async fn failures_are_tool_errors_with_clerks_code_and_the_clis_hint() {
         assert_eq!(e["code"], "usage", "{name}: {e}");
         assert_eq!(e["exit_code"], 2);
         assert!(e["message"].as_str().unwrap().contains(says), "{name}: {e}");
+        let hint = e["hint"].as_str().unwrap();
+        assert!(
+            !hint.is_empty() && !hint.contains("clerkctl "),
+            "{name}: {e}"
+        );
     }
 
     // Arguments that do not fit the schema are tool errors too, not protocol errors.
@@ -1064,10 +1071,12 @@ async fn dry_run_answers_the_request_and_sends_nothing() {
         .await;
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["request"]["method"], "POST");
-    assert!(plan["request"]["url"].as_str().unwrap().ends_with(&format!(
-        "/v1/organizations/{}/invitations",
-        instance.ids.initech
-    )));
+    // Compact: method, path and body, no URL or headers an agent would pay for.
+    assert_eq!(
+        plan["request"]["path"],
+        format!("/v1/organizations/{}/invitations", instance.ids.initech)
+    );
+    assert!(plan["request"].get("headers").is_none(), "{plan}");
     assert_eq!(plan["request"]["body"]["email_address"], "eve@example.com");
     assert!(!plan.to_string().contains(KEY), "the key is masked");
     // Reads still read.
@@ -1207,11 +1216,9 @@ async fn bulk_tools_plan_run_resume_and_export() {
     assert_eq!(plan["bad_rows"][0]["line"], 26);
     let first = &plan["plan"][0]["request"];
     assert_eq!(first["method"], "POST");
-    assert!(
-        first["url"].as_str().unwrap().ends_with(&format!(
-            "/v1/organizations/{}/invitations/bulk",
-            ids.initech
-        )),
+    assert_eq!(
+        first["path"],
+        format!("/v1/organizations/{}/invitations/bulk", ids.initech),
         "{first}"
     );
     assert_eq!(first["body"].as_array().unwrap().len(), 10);
