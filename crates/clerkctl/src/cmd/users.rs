@@ -103,6 +103,8 @@ async fn access(app: &mut App, command: &'static str, given: &[String], a: Acces
     // requests the command would send for the users as named, without reading them.
     let mut todo = Vec::new();
     let mut results = Vec::new();
+    // One user is named in the question, as other single changes are.
+    let mut about = None;
     for (id, op) in ids.iter().zip(ops) {
         if app.global.dry_run {
             todo.push(op);
@@ -118,6 +120,16 @@ async fn access(app: &mut App, command: &'static str, given: &[String], a: Acces
                     subject: get.subject,
                     error,
                 })?;
+        if ids.len() == 1 {
+            about = Some(crate::app::About {
+                what: format!(
+                    "{}, {}",
+                    crate::output::name(&current),
+                    crate::output::primary_email(&current)
+                ),
+                type_to_confirm: None,
+            });
+        }
         if a.already(&current) {
             app.err.say(format_args!(
                 "user {id} is already {}: nothing changed",
@@ -133,7 +145,7 @@ async fn access(app: &mut App, command: &'static str, given: &[String], a: Acces
     if let [op] = todo.as_slice()
         && ids.len() == 1
     {
-        app.guard(command, &op.change)?;
+        app.guard_about(command, &op.change, about.as_ref())?;
         if let Some(v) = app.write(command, &op.change, op.request(&client)).await? {
             app.out.object(Kind::User, &v)?;
         }
