@@ -162,6 +162,12 @@ impl ClientBuilder {
             // than the request itself.
             http = http.tls_certs_only(Vec::<reqwest::Certificate>::new());
         }
+        if base.url().scheme() == "http" {
+            // A plain-http base is a loopback one (ApiBase refuses any other): a proxy from the
+            // environment (HTTP_PROXY, ALL_PROXY) would receive the key in clear and could
+            // answer for the emulator. https keeps the environment's proxies.
+            http = http.no_proxy();
+        }
         let http = http
             .build()
             .map_err(|e| Error::Invalid(format!("cannot set up the HTTP client: {e}")))?;
@@ -206,6 +212,16 @@ impl Client {
     /// The key, masked (`sk_test_…abcd`).
     pub fn masked_key(&self) -> String {
         self.inner.key.masked()
+    }
+
+    /// A one-way fingerprint of the key (see [`SecretKey::fingerprint`]).
+    pub fn key_fingerprint(&self) -> String {
+        self.inner.key.fingerprint()
+    }
+
+    /// `text` with this client's key masked wherever it appears (see [`SecretKey::scrub`]).
+    pub fn scrub(&self, text: &str) -> String {
+        self.inner.key.scrub(text)
     }
 
     /// Requests, retries and 429s so far.
@@ -342,12 +358,14 @@ impl Client {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let wait = retry_after(resp.headers());
+                    // Whatever comes back is scrubbed of the key before anyone reads it: a
+                    // server or proxy that echoes the request must not get it printed.
                     let trace = resp
                         .headers()
                         .get("clerk-trace-id")
                         .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    match resp.bytes().await {
+                        .map(|t| self.inner.key.scrub(t));
+                    match resp.bytes().await.map(|b| self.inner.key.scrub_body(b)) {
                         Ok(bytes) if (200..300).contains(&status) => return Ok(bytes),
                         Ok(bytes) => {
                             Error::Api(ApiError::from_response(status, &bytes, trace, wait, number))
@@ -365,6 +383,11 @@ impl Client {
             let Some(outcome) = Outcome::of(&error) else {
                 return Err(error);
             };
+            // Nothing listens on this machine's port (an emulator not started): waiting does
+            // not start it, so say so at once.
+            if error.nothing_listening() {
+                return Err(error);
+            }
             if let Outcome::Answered {
                 status: 429,
                 retry_after,

@@ -83,6 +83,95 @@ impl SecretKey {
     pub fn appears_in(&self, text: &str) -> bool {
         !self.0.is_empty() && text.contains(&self.0)
     }
+
+    /// A one-way fingerprint of the key (the first 16 hex digits of its SHA-256): the same key
+    /// always gives the same one, and the key cannot be had back from it. For records that must
+    /// recognise an instance without holding its key (a bulk job's journal).
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(self.0.as_bytes())
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// `text` with every occurrence of this key replaced by its masked form: for anything a
+    /// server sent back (an echoing server or proxy must not get the key printed).
+    pub fn scrub(&self, text: &str) -> String {
+        if self.appears_in(text) {
+            text.replace(&self.0, &self.masked())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// [`SecretKey::scrub`] for a body: the key as it stands, and in a JSON string however
+    /// it is escaped (`\u0073k_...`).
+    pub(crate) fn scrub_body(&self, body: bytes::Bytes) -> bytes::Bytes {
+        if self.0.is_empty() {
+            return body;
+        }
+        let key = self.0.as_bytes();
+        let mut body = if body.windows(key.len()).any(|w| w == key) {
+            let masked = self.masked();
+            let mut out = Vec::with_capacity(body.len());
+            let mut rest: &[u8] = &body;
+            while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
+                out.extend_from_slice(&rest[..at]);
+                out.extend_from_slice(masked.as_bytes());
+                rest = &rest[at + key.len()..];
+            }
+            out.extend_from_slice(rest);
+            bytes::Bytes::from(out)
+        } else {
+            body
+        };
+        // Escapes can spell the key without its bytes appearing: read the JSON to be sure.
+        if body.windows(2).any(|w| w == b"\\u" || w == b"\\/")
+            && let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&body)
+            && self.scrub_value(&mut v)
+            && let Ok(clean) = serde_json::to_vec(&v)
+        {
+            body = bytes::Bytes::from(clean);
+        }
+        body
+    }
+
+    /// Scrubs every string (and object key) in `v`; answers whether any held the key.
+    fn scrub_value(&self, v: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        match v {
+            Value::String(s) if self.appears_in(s) => {
+                *s = self.scrub(s);
+                true
+            }
+            Value::Array(items) => {
+                // Every item is scrubbed: no short-circuit.
+                let mut any = false;
+                for item in items {
+                    any |= self.scrub_value(item);
+                }
+                any
+            }
+            Value::Object(map) => {
+                let mut any = false;
+                let old = std::mem::take(map);
+                for (k, mut item) in old {
+                    any |= self.scrub_value(&mut item);
+                    let k = if self.appears_in(&k) {
+                        any = true;
+                        self.scrub(&k)
+                    } else {
+                        k
+                    };
+                    map.insert(k, item);
+                }
+                any
+            }
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Debug for SecretKey {
@@ -186,6 +275,27 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_that_echoes_the_key_is_scrubbed_however_it_is_spelled() {
+        let key = SecretKey::new("sk_live_reflectedSecretKey1234");
+        let plain = bytes::Bytes::from(
+            r#"{"errors":[{"message":"Bearer sk_live_reflectedSecretKey1234","long_message":"x"}]}"#,
+        );
+        let clean = key.scrub_body(plain);
+        let text = String::from_utf8_lossy(&clean);
+        assert!(!text.contains("reflectedSecret"), "{text}");
+        assert!(text.contains("sk_live_…1234"), "{text}");
+        let escaped = bytes::Bytes::from(
+            r#"{"echo":"\u0073k_live_reflectedSecretKey1234","\u0073k_live_reflectedSecretKey1234":1}"#,
+        );
+        let clean = key.scrub_body(escaped);
+        let v: serde_json::Value = serde_json::from_slice(&clean).unwrap();
+        assert!(!v.to_string().contains("reflectedSecret"), "{v}");
+        let untouched = bytes::Bytes::from(r#"{"a":"\u00e9"}"#);
+        assert_eq!(key.scrub_body(untouched.clone()), untouched);
+        assert_eq!(key.scrub("no key here"), "no key here");
+    }
 
     #[test]
     fn api_url_gets_v1_like_the_js_sdk() {

@@ -205,6 +205,34 @@ impl Error {
         }
     }
 
+    /// Whether a connection to this machine (a loopback address: an emulator) was refused:
+    /// nothing listens there, and waiting does not start it, so the client does not retry it.
+    pub fn nothing_listening(&self) -> bool {
+        let Error::Transport {
+            source: Some(source),
+            ..
+        } = self
+        else {
+            return false;
+        };
+        let local = source.url().is_some_and(|u| match u.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        });
+        let mut cause: Option<&dyn std::error::Error> = Some(source);
+        while let Some(c) = cause {
+            if let Some(io) = c.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::ConnectionRefused
+            {
+                return local;
+            }
+            cause = c.source();
+        }
+        false
+    }
+
     pub(crate) fn transport(source: reqwest::Error, ambiguous: bool, attempts: u32) -> Error {
         let what = if source.is_timeout() {
             "timed out"

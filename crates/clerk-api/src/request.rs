@@ -268,6 +268,11 @@ impl<'a, O> Request<'a, O> {
         self.client.prepare(&self.spec)
     }
 
+    /// The client the request goes through.
+    pub fn client(&self) -> &'a Client {
+        self.client
+    }
+
     /// Whether the request can be sent: `Err(Error::Invalid)` if a setter was given a value
     /// it cannot use.
     pub fn check(&self) -> Result<()> {

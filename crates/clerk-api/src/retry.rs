@@ -91,7 +91,9 @@ pub enum Decision {
 
 /// When to try a request again and how long to wait: exponential backoff with jitter on 429
 /// (honouring `Retry-After`), 503 and refused connections for every request, and on 502, 504
-/// and lost answers for requests that are safe to repeat ([`Repeat::Safe`]).
+/// and lost answers for requests that are safe to repeat ([`Repeat::Safe`]). (The client
+/// itself does not retry a connection refused by a loopback address, where nothing listens:
+/// see [`crate::Error::nothing_listening`].)
 ///
 /// The decision is one pure function, [`RetryPolicy::decide`]. A client has a policy
 /// ([`crate::ClientBuilder::retry`]) and any request can have its own
@@ -237,7 +239,11 @@ impl std::str::FromStr for RateLimit {
 
     /// `100/10` or `100/10s`: N requests per SECONDS.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || format!("invalid rate {s:?}: expected N/SECONDS, for example 100/10");
+        let err = || {
+            format!(
+                "invalid rate {s:?}: expected N/SECONDS, N from 1 and SECONDS from 0.001 to 86400, for example 100/10"
+            )
+        };
         let (n, secs) = s.split_once('/').ok_or_else(err)?;
         let requests: u32 = n.trim().parse().map_err(|_| err())?;
         let secs: f64 = secs
@@ -245,7 +251,9 @@ impl std::str::FromStr for RateLimit {
             .trim_end_matches('s')
             .parse()
             .map_err(|_| err())?;
-        if requests == 0 || !(secs > 0.0 && secs.is_finite()) {
+        // A window under a millisecond or over a day is a typo, and Duration cannot hold
+        // every f64: bounded, nothing the parser accepts can overflow later.
+        if requests == 0 || !(0.001..=86_400.0).contains(&secs) {
             return Err(err());
         }
         Ok(RateLimit {
@@ -361,6 +369,24 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_out_of_bounds_is_an_error_never_a_panic() {
+        for bad in [
+            "1/18446744073709551615",
+            "1/1e30",
+            "1/1e-30",
+            "1/NaN",
+            "1/inf",
+            "0/10",
+            "1/-1",
+            "4294967296/1",
+        ] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+        }
+        assert!("1/86400".parse::<RateLimit>().is_ok());
+        assert!("5/1.5s".parse::<RateLimit>().is_ok());
+    }
 
     fn at(number: u32, repeat: Repeat) -> Attempt {
         Attempt {

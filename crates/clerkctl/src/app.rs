@@ -39,7 +39,7 @@ pub struct App {
 impl App {
     /// An app whose messages go to `err` (the process's stderr, or a buffer in tests).
     pub fn with_stderr(global: Global, err: Stderr) -> App {
-        let out = Out::new(global.output, global.fields.clone(), err.clone());
+        let out = Out::new(&global, err.clone());
         App {
             global,
             out,
@@ -87,6 +87,9 @@ impl App {
                 subject: Subject::Other,
                 error,
             };
+            if let Ok(raw) = std::env::var("CLERK_SECRET_KEY") {
+                check_key(&raw)?;
+            }
             let key = SecretKey::from_env().map_err(config)?;
             let base = ApiBase::from_env().map_err(config)?;
             let mut builder = Client::builder();
@@ -104,6 +107,19 @@ impl App {
         Ok(client)
     }
 
+    /// Which instance `client` talks to, for records that must not be replayed against
+    /// another (journals): the API origin, or the `--local` state's file, and a one-way
+    /// fingerprint of the key.
+    pub fn instance(&self, client: &Client) -> (String, String) {
+        match &self.local {
+            Some(local) => (
+                format!("local {}", local.path().display()),
+                "local".to_owned(),
+            ),
+            None => (client.base().to_string(), client.key_fingerprint()),
+        }
+    }
+
     pub fn local(&self) -> Option<&Local> {
         self.local.as_ref()
     }
@@ -118,6 +134,26 @@ impl App {
     /// Read-only mode and confirmation, checked before anything is sent. `command` is what
     /// asked for the change (`users delete`, `mcp delete_user`), as the prompt names it.
     pub fn guard(&self, command: &str, change: &Change) -> CliResult<()> {
+        self.guard_about(command, change, None)
+    }
+
+    /// Whether [`App::guard`] would ask someone at a terminal (then the command may look up
+    /// what it is about to change, to name it in the question).
+    pub fn will_ask(&self, change: &Change) -> bool {
+        change.destructive
+            && !self.global.read_only
+            && !self.global.dry_run
+            && !self.global.yes
+            && interactive(&self.err)
+    }
+
+    /// As [`App::guard`], the question naming what will change (`about`).
+    pub fn guard_about(
+        &self,
+        command: &str,
+        change: &Change,
+        about: Option<&About>,
+    ) -> CliResult<()> {
         if self.global.read_only {
             return Err(Fail::Guard(format!(
                 "refusing to {}: read-only mode is on (--read-only or CLERKCTL_READ_ONLY); nothing was sent",
@@ -136,7 +172,7 @@ impl App {
                     self.tell_live(&key.masked(), &base);
                 }
             }
-            confirm(&self.err, command, change)?;
+            confirm(&self.err, command, change, about)?;
         }
         Ok(())
     }
@@ -158,8 +194,9 @@ impl App {
         req: Request<'_, O>,
     ) -> CliResult<Option<Value>> {
         if self.global.dry_run {
-            self.out
-                .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+            let prepared = crate::redact::prepared(req.prepare(), req.client());
+            let shown = crate::ops::shown_request(&prepared, self.global.verbose);
+            self.out.dry_run(&shown)?;
             return Ok(None);
         }
         req.send_json()
@@ -182,8 +219,8 @@ impl App {
         match self.send_change(command, change, req).await? {
             Sent::Done(v) => Ok(Some(v)),
             Sent::DryRun(prepared) => {
-                self.out
-                    .request(&serde_json::to_value(prepared).unwrap_or_default())?;
+                let shown = crate::ops::shown_request(&prepared, self.global.verbose);
+                self.out.dry_run(&shown)?;
                 Ok(None)
             }
         }
@@ -205,7 +242,12 @@ impl App {
             )));
         }
         if self.global.dry_run {
-            return Ok(Sent::DryRun(req.prepare()));
+            // Shown, not sent: passwords, tokens and private metadata masked like the audit
+            // log's.
+            return Ok(Sent::DryRun(crate::redact::prepared(
+                req.prepare(),
+                req.client(),
+            )));
         }
         let client = self
             .client
@@ -257,7 +299,7 @@ impl App {
             "time": time,
             "command": command,
             "target": change.target,
-            "outcome": outcome,
+            "outcome": crate::redact::mask(outcome, &|s| client.scrub(s)),
             "instance": if self.local.is_some() { "local".to_owned() } else { client.base().to_string() },
             "key": client.masked_key(),
         });
@@ -296,24 +338,57 @@ impl App {
 
 /// Whether there is someone to ask: a terminal on stdin to read the answer and on stderr to
 /// show the question.
-fn interactive(err: &Stderr) -> bool {
+pub fn interactive(err: &Stderr) -> bool {
     std::io::stdin().is_terminal() && err.is_terminal()
 }
 
-fn confirm(err: &Stderr, command: &str, change: &Change) -> CliResult<()> {
+/// What a confirmation names: who or what will change (`Ada Lovelace, ada@example.com`), and
+/// the word to type instead of `y` when the change takes much with it (an organization's
+/// slug).
+#[derive(Debug, Clone, Default)]
+pub struct About {
+    pub what: String,
+    pub type_to_confirm: Option<String>,
+}
+
+fn confirm(err: &Stderr, command: &str, change: &Change, about: Option<&About>) -> CliResult<()> {
+    let undo = match (change.undo, &change.target) {
+        (Some(undo), Some(target)) => format!("It can be undone with `clerkctl {undo} {target}`."),
+        (Some(undo), None) => format!("It can be undone with `clerkctl {undo}`."),
+        (None, _) => "This cannot be undone.".to_owned(),
+    };
     if !interactive(err) {
+        let what = if change.undo.is_some() {
+            "takes access away"
+        } else {
+            "cannot be undone"
+        };
         return Err(Fail::Guard(format!(
-            "`{command}` cannot be undone: pass --yes to {} (there is no terminal to ask on); nothing was sent",
+            "`{command}` {what}: pass --yes to {} (there is no terminal to ask on); nothing was sent",
             change.doing
+        ))
+        .with_hint(crate::fail::Hint::each(
+            crate::fail::again_with("--yes")
+                .map_or_else(|| "add --yes to confirm".to_owned(), |c| format!("to go ahead, run `{c}`")),
+            "nothing was sent; ask the person to confirm, then call the tool again",
         )));
     }
-    err.ask(format_args!(
-        "{}? This cannot be undone. [y/N] ",
-        change.doing
-    ));
+    let what = about.map_or(String::new(), |a| format!(" ({})", a.what));
+    let typed = about.and_then(|a| a.type_to_confirm.as_deref());
+    match typed {
+        Some(word) => err.ask(format_args!(
+            "{}{what}? {undo} Type {word} to confirm: ",
+            change.doing
+        )),
+        None => err.ask(format_args!("{}{what}? {undo} [y/N] ", change.doing)),
+    }
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+    let yes = match typed {
+        Some(word) => answer.trim() == word,
+        None => matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"),
+    };
+    if yes {
         Ok(())
     } else {
         Err(Fail::Guard(format!(
@@ -321,6 +396,47 @@ fn confirm(err: &Stderr, command: &str, change: &Change) -> CliResult<()> {
             change.doing
         )))
     }
+}
+
+/// Refuses, before any request, a `CLERK_SECRET_KEY` that cannot be a secret key: a
+/// publishable key, a key in quotes, or one with spaces or a line break (a copy-paste slip).
+/// Exit 3, as for a key Clerk refuses; the key itself is never repeated.
+fn check_key(raw: &str) -> CliResult<()> {
+    use crate::fail::Hint;
+    if raw.trim().is_empty() {
+        return Ok(());
+    }
+    let inner = raw.trim();
+    let (problem, fix) = if ["\"", "'"]
+        .iter()
+        .any(|q| inner.starts_with(q) || inner.ends_with(q))
+    {
+        (
+            "CLERK_SECRET_KEY is in quotes",
+            "set it without the quote marks: export CLERK_SECRET_KEY=sk_test_...",
+        )
+    } else if raw.chars().any(char::is_whitespace) {
+        (
+            "CLERK_SECRET_KEY has spaces or a line break in it",
+            "copy the key again from the Clerk Dashboard (API Keys) and set it without spaces: export CLERK_SECRET_KEY=sk_test_...",
+        )
+    } else if inner.starts_with("pk_") {
+        (
+            "CLERK_SECRET_KEY holds a publishable key (pk_...), which the Backend API does not take",
+            "use the secret key from the same page of the Clerk Dashboard (API Keys): export CLERK_SECRET_KEY=sk_test_... (or sk_live_...)",
+        )
+    } else if !inner.starts_with("sk_") {
+        (
+            "CLERK_SECRET_KEY is not a secret key (those start with sk_test_ or sk_live_)",
+            "copy the secret key from the Clerk Dashboard (API Keys): export CLERK_SECRET_KEY=sk_test_...",
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Fail::Auth(format!("{problem}; nothing was sent")).with_hint(Hint::each(
+        fix,
+        "ask the person to set this MCP server's CLERK_SECRET_KEY to the secret key (sk_test_... or sk_live_..., Clerk Dashboard, API Keys) and restart it",
+    )))
 }
 
 /// `$XDG_STATE_HOME`, or `~/.local/state`.
@@ -398,7 +514,7 @@ fn audit_record(
         "trace_id": trace,
         "instance": if local { "local".to_owned() } else { client.base().to_string() },
         "key": client.masked_key(),
-        "body": prepared.body.as_ref().map(crate::redact::mask_body),
+        "body": prepared.body.as_ref().map(|b| crate::redact::mask(b, &|s| client.scrub(s))),
     })
 }
 

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::builder::FalseyValueParser;
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::ops::invitations::AppInvitationFilters;
 use crate::ops::memberships::MemberFilters;
@@ -32,6 +32,64 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The command line as it is parsed and shown. The global options are listed once, under
+/// `clerkctl --help`: each command's own help ends with a line that points there instead of
+/// repeating them (they still work after any command).
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    let mut cmd = cmd;
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |mut sub| {
+            // A hidden copy of each global option: clap propagates a global option only where
+            // there is none of that name, so this one (still global) is what the command and
+            // those under it get.
+            for arg in &globals {
+                sub = sub.arg(arg.clone().hide(true));
+            }
+            point_to_globals(sub)
+        });
+    }
+    cmd
+}
+
+/// Ends the help of `cmd` and of every command under it with the line that says where the
+/// global options are.
+fn point_to_globals(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    let mut cmd = cmd.help_template(
+        "{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}\n\n\
+         Global options (-o, --fields, --jq, --dry-run, --yes, --read-only, --local, ...): \
+         see clerkctl --help\n",
+    );
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, point_to_globals);
+    }
+    cmd
+}
+
+/// `users list`: the names of the commands `matches` went through.
+pub fn command_path(matches: &clap::ArgMatches) -> String {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name.to_owned());
+        m = sub;
+    }
+    path.join(" ")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Aligned columns (the default on a terminal).
@@ -48,15 +106,23 @@ pub struct Global {
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(short = 'o', long, global = true, value_enum)]
     pub output: Option<Format>,
-    /// Keep only these fields (comma-separated; dots reach inside: public_metadata.plan).
+    /// Keep only these fields (comma-separated; dots reach inside objects and across arrays:
+    /// public_metadata.plan, email_addresses.email_address). Unknown fields are refused.
     #[arg(long, global = true, value_delimiter = ',', value_name = "FIELDS")]
     pub fields: Option<Vec<String>>,
+    /// Filter the JSON output with a jq expression (strings print without quotes; implies
+    /// -o json): --jq '.data[].id'.
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
     /// Refuse every command that changes anything (exit 7).
     #[arg(long, global = true, env = "CLERKCTL_READ_ONLY", value_parser = FalseyValueParser::new(), action = ArgAction::SetTrue)]
     pub read_only: bool,
-    /// Print the request that would be sent (key masked) and send nothing.
+    /// Print the request that would be sent (method, path, body) and send nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Show more: a dry run prints the whole request (URL, headers with the key masked).
+    #[arg(long, global = true)]
+    pub verbose: bool,
     /// Confirm destructive commands (needed when there is no terminal to ask on).
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
@@ -81,45 +147,113 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Users: list, count, get, create, update, metadata, delete, ban, lock.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl users list --query ada
+  clerkctl users get user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl users count --banned true
+  clerkctl users ban user_2xhFjEI5X2qWRvtV13BzSj8H6Dk"
+    )]
     Users(UsersCmd),
     /// Organizations: list, get, create, update, metadata, delete.
-    #[command(subcommand, visible_alias = "organizations")]
+    #[command(
+        subcommand,
+        visible_alias = "organizations",
+        after_help = "Examples:
+  clerkctl orgs list --query acme
+  clerkctl orgs get acme
+  clerkctl orgs create 'Acme Inc' --slug acme"
+    )]
     Orgs(OrgsCmd),
     /// Organization memberships: list, add, update, update-metadata, remove.
-    #[command(subcommand, visible_alias = "memberships")]
+    #[command(
+        subcommand,
+        visible_alias = "memberships",
+        after_help = "Examples:
+  clerkctl members list org_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl members add org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --role org:admin"
+    )]
     Members(MembersCmd),
     /// Organization invitations: list, get, create, revoke.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl invitations list --status pending
+  clerkctl invitations create org_2xhFjEI5X2qWRvtV13BzSj8H6Dk alice@example.com --role org:member"
+    )]
     Invitations(InvitationsCmd),
     /// Invitations to sign up to the application: list, create, revoke.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl app-invitations list
+  clerkctl app-invitations create bob@example.com"
+    )]
     AppInvitations(AppInvitationsCmd),
     /// Sessions: list, get, create, revoke.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl sessions list --user-id user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --status active
+  clerkctl sessions create user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl sessions revoke sess_2xhFjEI5X2qWRvtV13BzSj8H6Dk"
+    )]
     Sessions(SessionsCmd),
-    /// Print a session token for a user, to call your own API as them
+    /// Print a session token for a user, to call your own API as them.
     Token(TokenArgs),
     /// JWT templates (custom tokens): list, get, create, update, delete.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl jwt-templates list
+  clerkctl jwt-templates get supabase"
+    )]
     JwtTemplates(JwtTemplatesCmd),
     /// Print the instance's public keys (JWKS), or with --pem the key for CLERK_JWT_KEY.
     Jwks(JwksArgs),
     /// Webhooks: verify a saved delivery against its signing secret.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl webhooks verify --body body.json --headers headers.json"
+    )]
     Webhooks(WebhooksCmd),
-    /// Call any Backend API endpoint: clerkctl api GET /users/count
+    /// Call any Backend API endpoint, with the same key handling, guards and audit.
+    #[command(after_help = "Examples:
+  clerkctl api GET users/count
+  clerkctl api GET /organizations -q limit=5 -q order_by=-created_at
+  clerkctl api PATCH /users/user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --data '{\"first_name\": \"Ada\"}'
+  clerkctl api POST /jwt_templates --data @template.json")]
     Api(ApiArgs),
-    /// Print a shell completion script: clerkctl completions bash > /etc/bash_completion.d/clerkctl
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  clerkctl completions bash > /etc/bash_completion.d/clerkctl
+  clerkctl completions zsh > \"${fpath[1]}/_clerkctl\"
+  clerkctl completions fish > ~/.config/fish/completions/clerkctl.fish")]
     Completions(CompletionsArgs),
+    /// Write man pages (clerkctl.1 and one per command) into a directory.
+    #[command(after_help = "Examples:
+  clerkctl man --out ./man
+  clerkctl man --out ~/.local/share/man/man1")]
+    Man(ManArgs),
     /// Empty the --local emulator's state (with --demo, refill it with the demo company).
+    #[command(after_help = "Examples:
+  clerkctl --local reset
+  clerkctl --local reset --demo --yes")]
     Reset(ResetArgs),
     /// Run a local emulator of Clerk's Backend API.
     Emulator(EmulatorArgs),
-    /// Serve these operations to AI agents as an MCP server on stdio: clerkctl mcp --read-only
+    /// Serve these operations to AI agents as an MCP server on stdio.
     Mcp(McpArgs),
-    /// Install or package the clerk-api Agent Skill: clerkctl skill install
-    #[command(subcommand)]
+    /// Install or package the clerk-api Agent Skill.
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  clerkctl skill install
+  clerkctl skill install --global
+  clerkctl skill package --with-binary"
+    )]
     Skill(SkillCmd),
 }
 
@@ -187,6 +321,28 @@ pub struct PacingArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct MatchingArgs {
+    #[command(flatten)]
+    pub filter: UserFilters,
+    #[command(flatten)]
+    pub matching: crate::ops::users::MatchFilters,
+    /// The number of users you expect to match (shown by a first run without it): the job
+    /// refuses if the count differs. Needed when there is no terminal to confirm on.
+    #[arg(long, value_name = "N")]
+    pub expect_count: Option<u64>,
+    /// Where to back up the matched users before changing anything (a new ndjson file)
+    /// [default: users-delete-backup-UNIXTIME.ndjson or users-ban-backup-UNIXTIME.ndjson].
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+    /// The job's journal: a rerun with the same journal skips the users already done
+    /// [default: the backup file's name with .fleet-journal].
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct BulkArgs {
     /// The rows: CSV with a header of Clerk field names, or ndjson (one JSON object a line).
     #[arg(long, value_name = "FILE")]
@@ -212,15 +368,19 @@ pub struct BulkArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
-    /// ndjson (Clerk's objects, one a line) or csv (the main fields; metadata as JSON).
-    #[arg(long, value_enum, default_value = "ndjson")]
-    pub format: FileFormat,
+    /// ndjson (Clerk's objects, one a line) or csv (the main fields, ISO 8601 times, metadata
+    /// as JSON); by default the --out file's extension decides (.csv, .ndjson), else ndjson.
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
     /// Write to this new file (private, completed atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replace the --out file if it exists.
     #[arg(long, requires = "out")]
     pub force: bool,
+    /// Include private_metadata (left out by default: exports travel further than the API).
+    #[arg(long)]
+    pub include_private_metadata: bool,
     #[command(flatten)]
     pub pacing: PacingArgs,
 }
@@ -250,7 +410,13 @@ pub struct MetadataArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCmd {
-    /// List users (newest first): clerkctl users list --email-address ada@example.com
+    /// List users, newest first.
+    #[command(after_help = "Examples:
+  clerkctl users list
+  clerkctl users list --query ada --limit 20
+  clerkctl users list --email-address ada@example.com -o json --fields id,email_addresses.email_address
+  clerkctl users list --organization-id org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --all -o ndjson
+  clerkctl users list --jq '.data[] | select(.banned) | .id'")]
     List {
         #[command(flatten)]
         filter: Box<UserFilters>,
@@ -261,31 +427,111 @@ pub enum UsersCmd {
         starting_after: Option<String>,
     },
     /// Count users matching the filters.
+    #[command(after_help = "Examples:
+  clerkctl users count
+  clerkctl users count --banned true
+  clerkctl users count --email-address-query @acme.test")]
     Count {
         #[command(flatten)]
         filter: Box<UserFilters>,
     },
     /// Show one user.
-    Get { user_id: String },
+    #[command(after_help = "Examples:
+  clerkctl users get user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl users get ada@example.com -o json --fields id,public_metadata")]
+    Get {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+    },
+    /// The organizations a user belongs to, with the organization's name and the user's role.
+    #[command(after_help = "Examples:
+  clerkctl users orgs ada@example.com
+  clerkctl users orgs user_2xhFjEI5X2qWRvtV13BzSj8H6Dk -o json")]
+    Orgs {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Create a user.
     Create(Box<CreateUserArgs>),
     /// Update a user's profile fields.
     Update(Box<UpdateUserArgs>),
     /// Merge metadata into a user's (deep; null deletes a key).
+    #[command(after_help = "Examples:
+  clerkctl users update-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --public-metadata '{\"plan\": \"pro\"}'
+  clerkctl users update-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --private-metadata @billing.json
+  clerkctl users update-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --public-metadata '{\"trial\": null}'")]
     UpdateMetadata(UserMetadataArgs),
     /// Replace a user's metadata fields (each field given replaces the stored one).
+    #[command(after_help = "Examples:
+  clerkctl users replace-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --public-metadata '{\"plan\": \"pro\"}'
+  clerkctl users replace-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --unsafe-metadata '{}'")]
     ReplaceMetadata(UserMetadataArgs),
-    /// Delete a user permanently (asks for confirmation).
-    Delete { user_id: String },
-    /// Ban a user: end their sessions and block sign-in (asks for confirmation).
-    Ban { user_id: String },
+    /// Delete users permanently (asks for confirmation).
+    #[command(after_help = "Examples:
+  clerkctl users delete user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl users delete ada@example.com grace@example.com --yes")]
+    Delete {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
+    /// Ban users: end their sessions and block sign-in (asks for confirmation; unban undoes it).
+    #[command(after_help = "Undo it with `clerkctl users unban USER`.
+
+Examples:
+  clerkctl users ban user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl users ban ada@example.com --yes")]
+    Ban {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
     /// Lift a ban.
-    Unban { user_id: String },
-    /// Lock a user out of signing in (asks for confirmation).
-    Lock { user_id: String },
+    #[command(after_help = "Examples:
+  clerkctl users unban user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    Unban {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
+    /// Lock users out of signing in (asks for confirmation; unlock undoes it).
+    #[command(after_help = "Undo it with `clerkctl users unlock USER`.
+
+Examples:
+  clerkctl users lock user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl users lock ada@example.com --yes")]
+    Lock {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
     /// Unlock a user.
-    Unlock { user_id: String },
-    /// Every user (or those matching the filters), streamed: clerkctl users export --out users.ndjson
+    #[command(after_help = "Examples:
+  clerkctl users unlock user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    Unlock {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
+    /// Delete every user matching the filters: shows the count and a sample, backs the users
+    /// up to a new file, then deletes them one by one, journaled (a rerun carries on). Users
+    /// who are an organization's only admin are skipped unless --include-sole-admins.
+    #[command(after_help = "Examples:
+  clerkctl users delete-matching --email-domain example.test
+  clerkctl users delete-matching --never-signed-in --created-before 90d --expect-count 12 --yes")]
+    DeleteMatching(Box<MatchingArgs>),
+    /// Ban every user matching the filters (banned users are left out), as delete-matching
+    /// does: count and sample first, a backup, a journal; unban undoes it.
+    #[command(after_help = "Examples:
+  clerkctl users ban-matching --email-domain spam.test
+  clerkctl users ban-matching --query bot --expect-count 3 --yes")]
+    BanMatching(Box<MatchingArgs>),
+    /// Every user (or those matching the filters), streamed.
+    #[command(after_help = "Examples:
+  clerkctl users export --out users.ndjson
+  clerkctl users export --out users.csv --banned false")]
     Export {
         #[command(flatten)]
         filter: Box<UserFilters>,
@@ -293,7 +539,20 @@ pub enum UsersCmd {
         export: ExportArgs,
     },
     /// Create users from a file, skipping those that exist (matched by external_id or email);
-    /// resumable: clerkctl users import --file users.csv
+    /// resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects): the fields of Clerk's
+create-user request. email_address and phone_number take several values separated by ;
+(or a JSON array); public_metadata, private_metadata and unsafe_metadata take JSON
+objects; also username, first_name, last_name, external_id, password or password_digest
+with password_hasher, skip_password_checks, created_at. A row needs an email address, a
+phone number or a username (as the instance requires).
+
+Examples:
+  clerkctl users import --file users.csv --dry-run
+  clerkctl users import --file users.csv
+  clerkctl users import --file users.ndjson --rate 50/10"
+    )]
     Import {
         #[command(flatten)]
         bulk: BulkArgs,
@@ -301,6 +560,10 @@ pub enum UsersCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  clerkctl users create --email-address ada@example.com --first-name Ada --last-name Lovelace
+  clerkctl users create --email-address ada@example.com --password-stdin < password.txt
+  clerkctl users create --username ada_l --public-metadata '{\"plan\": \"pro\"}'")]
 pub struct CreateUserArgs {
     /// Email address (repeatable; the first is primary).
     #[arg(long = "email-address", visible_alias = "email", value_name = "EMAIL")]
@@ -308,10 +571,13 @@ pub struct CreateUserArgs {
     /// Phone number in E.164 form, e.g. +15555550100 (repeatable).
     #[arg(long = "phone-number", visible_alias = "phone", value_name = "PHONE")]
     pub phone_number: Vec<String>,
+    /// Username (when the instance has usernames on).
     #[arg(long)]
     pub username: Option<String>,
+    /// First name.
     #[arg(long)]
     pub first_name: Option<String>,
+    /// Last name.
     #[arg(long)]
     pub last_name: Option<String>,
     /// Your own ID for this user.
@@ -334,19 +600,36 @@ pub struct CreateUserArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  clerkctl users update user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --first-name Ada --last-name Lovelace
+  clerkctl users update user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --external-id emp-42
+  clerkctl users update user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --data '{\"delete_self_enabled\": false}'")]
 pub struct UpdateUserArgs {
+    /// The user: an ID (user_...), an email address, a phone number or a username.
+    #[arg(value_name = "USER")]
     pub user_id: String,
+    /// Set a new password, read from the first line of stdin (never from the command line).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Skip Clerk's password checks for the new password.
+    #[arg(long, requires = "password_stdin")]
+    pub skip_password_checks: bool,
+    /// New first name.
     #[arg(long)]
     pub first_name: Option<String>,
+    /// New last name.
     #[arg(long)]
     pub last_name: Option<String>,
+    /// New username.
     #[arg(long)]
     pub username: Option<String>,
+    /// Your own ID for this user.
     #[arg(long)]
     pub external_id: Option<String>,
     /// The ID (idn_...) of one of the user's verified email addresses.
     #[arg(long, value_name = "IDN_ID")]
     pub primary_email_address_id: Option<String>,
+    /// The user's locale, e.g. en-US.
     #[arg(long)]
     pub locale: Option<String>,
     /// Any other fields of Clerk's update-user body, as a JSON object, @FILE or -.
@@ -356,6 +639,8 @@ pub struct UpdateUserArgs {
 
 #[derive(Debug, Args)]
 pub struct UserMetadataArgs {
+    /// The user: an ID (user_...), an email address, a phone number or a username.
+    #[arg(value_name = "USER")]
     pub user_id: String,
     #[command(flatten)]
     pub metadata: MetadataArgs,
@@ -370,9 +655,15 @@ pub struct UserMetadataArgs {
 
 // ---- organizations ----------------------------------------------------------------------------
 
+const ORG_ID: &str = "The organization's ID (org_...)";
+
 #[derive(Debug, Subcommand)]
 pub enum OrgsCmd {
-    /// List organizations: clerkctl orgs list --query acme --include-members-count
+    /// List organizations, newest first.
+    #[command(after_help = "Examples:
+  clerkctl orgs list
+  clerkctl orgs list --query acme --include-members-count
+  clerkctl orgs list --all -o ndjson --fields id,slug")]
     List {
         #[command(flatten)]
         filter: OrganizationFilters,
@@ -380,53 +671,85 @@ pub enum OrgsCmd {
         page: PageArgs,
     },
     /// Show one organization, by ID or slug.
+    #[command(after_help = "Examples:
+  clerkctl orgs get acme
+  clerkctl orgs get org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --include-members-count")]
     Get {
         /// An organization ID (org_...) or slug.
         organization: String,
+        /// Also count its members (members_count).
         #[arg(long)]
         include_members_count: bool,
     },
-    /// Create an organization: clerkctl orgs create "Acme Inc" --slug acme --created-by user_...
+    /// Create an organization.
+    #[command(after_help = "Examples:
+  clerkctl orgs create 'Acme Inc' --slug acme
+  clerkctl orgs create 'Acme Inc' --created-by user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --max-allowed-memberships 50")]
     Create {
+        /// The organization's name.
         name: String,
+        /// A slug for its URLs (lowercase letters, digits, dashes); Clerk makes one if left out.
         #[arg(long)]
         slug: Option<String>,
         /// The user who becomes its first admin.
         #[arg(long, value_name = "USER_ID")]
         created_by: Option<String>,
+        /// How many members (plus pending invitations) it may have; 0 for no limit.
         #[arg(long, value_name = "N")]
         max_allowed_memberships: Option<i64>,
         #[command(flatten)]
         metadata: MetadataArgs,
     },
     /// Update an organization.
+    #[command(after_help = "Examples:
+  clerkctl orgs update org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --name 'Acme Corporation'
+  clerkctl orgs update org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --max-allowed-memberships 100")]
     Update {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        /// New name.
         #[arg(long)]
         name: Option<String>,
+        /// New slug.
         #[arg(long)]
         slug: Option<String>,
+        /// How many members (plus pending invitations) it may have; 0 for no limit.
         #[arg(long, value_name = "N")]
         max_allowed_memberships: Option<i64>,
+        /// Whether its admins may delete it.
         #[arg(long, value_name = "BOOL")]
         admin_delete_enabled: Option<bool>,
     },
     /// Merge metadata into an organization's (deep; null deletes a key).
+    #[command(after_help = "Examples:
+  clerkctl orgs update-metadata org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --public-metadata '{\"plan\": \"enterprise\"}'")]
     UpdateMetadata {
+        #[arg(help = ORG_ID)]
         organization_id: String,
         #[command(flatten)]
         metadata: MetadataArgs,
     },
     /// Replace an organization's metadata fields.
+    #[command(after_help = "Examples:
+  clerkctl orgs replace-metadata org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --private-metadata '{}'")]
     ReplaceMetadata {
+        #[arg(help = ORG_ID)]
         organization_id: String,
         #[command(flatten)]
         metadata: MetadataArgs,
     },
-    /// Delete an organization with its memberships and invitations (asks for confirmation).
-    Delete { organization_id: String },
-    /// Every organization (or those matching the filters), streamed:
-    /// clerkctl orgs export --format csv --out orgs.csv
+    /// Delete an organization with its memberships and invitations (asks first: type its slug).
+    #[command(after_help = "Examples:
+  clerkctl orgs delete org_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl orgs delete org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
+    Delete {
+        #[arg(help = ORG_ID)]
+        organization_id: String,
+    },
+    /// Every organization (or those matching the filters), streamed.
+    #[command(after_help = "Examples:
+  clerkctl orgs export --out orgs.ndjson
+  clerkctl orgs export --format csv --out orgs.csv")]
     Export {
         #[command(flatten)]
         filter: OrganizationFilters,
@@ -437,13 +760,21 @@ pub enum OrgsCmd {
 
 // ---- memberships ------------------------------------------------------------------------------
 
+/// A member: the user's ID.
+const MEMBER_ID: &str = "The member's user ID (user_...)";
+
 #[derive(Debug, Subcommand)]
 pub enum MembersCmd {
-    /// List an organization's members: clerkctl members list org_... --role org:admin
+    /// List an organization's members.
     List(Box<MembersListArgs>),
-    /// Add a user to an organization: clerkctl members add org_... user_... --role org:admin
+    /// Add a user to an organization.
+    #[command(after_help = "Examples:
+  clerkctl members add org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --role org:admin
+  clerkctl members add org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --role org:member --public-metadata '{\"team\": \"ops\"}'")]
     Add {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        /// The user's ID (user_...).
         user_id: String,
         /// The role key: org:admin, org:member, or a custom org:... role.
         #[arg(long)]
@@ -452,35 +783,61 @@ pub enum MembersCmd {
         metadata: MetadataArgs,
     },
     /// Change a member's role.
+    #[command(after_help = "Examples:
+  clerkctl members update org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --role org:admin")]
     Update {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        #[arg(help = MEMBER_ID)]
         user_id: String,
+        /// The new role key: org:admin, org:member, or a custom org:... role.
         #[arg(long)]
         role: String,
     },
     /// Merge metadata into a membership's (deep; null deletes a key).
+    #[command(after_help = "Examples:
+  clerkctl members update-metadata org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --public-metadata '{\"team\": \"ops\"}'")]
     UpdateMetadata {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        #[arg(help = MEMBER_ID)]
         user_id: String,
         #[command(flatten)]
         metadata: MetadataArgs,
     },
-    /// Remove a member from an organization (asks for confirmation).
+    /// Remove a member from an organization (asks first).
+    #[command(after_help = "Examples:
+  clerkctl members remove org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl members remove org_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
     Remove {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        #[arg(help = MEMBER_ID)]
         user_id: String,
     },
     /// Every member of an organization (or those matching the filters), streamed.
+    #[command(after_help = "Examples:
+  clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --out members.ndjson
+  clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --format csv --out members.csv --role org:admin")]
     Export {
+        #[arg(help = ORG_ID)]
         organization_id: String,
         #[command(flatten)]
         filter: Box<MemberFilters>,
         #[command(flatten)]
         export: ExportArgs,
     },
-    /// Add users from a file (columns user_id and role); resumable:
-    /// clerkctl members add-bulk org_... --file members.csv --role org:member
+    /// Add users from a file; resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects): user_id (required), role
+(else --role), public_metadata and private_metadata (JSON objects).
+
+Examples:
+  clerkctl members add-bulk org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --file members.csv --role org:member --dry-run
+  clerkctl members add-bulk org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --file members.csv --role org:member"
+    )]
     AddBulk {
+        #[arg(help = ORG_ID)]
         organization_id: String,
         /// The role of rows that give none.
         #[arg(long)]
@@ -491,7 +848,12 @@ pub enum MembersCmd {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  clerkctl members list org_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl members list org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --role org:admin
+  clerkctl members list org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --query ada -o json --fields public_user_data.identifier,role")]
 pub struct MembersListArgs {
+    #[arg(help = ORG_ID)]
     pub organization_id: String,
     #[command(flatten)]
     pub filter: MemberFilters,
@@ -504,7 +866,12 @@ pub struct MembersListArgs {
 #[derive(Debug, Subcommand)]
 pub enum InvitationsCmd {
     /// List an organization's invitations (or, without ORG_ID, every organization's).
+    #[command(after_help = "Examples:
+  clerkctl invitations list org_2xhFjEI5X2qWRvtV13BzSj8H6Dk
+  clerkctl invitations list org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --status pending
+  clerkctl invitations list --status pending --query @example.com")]
     List {
+        /// The organization's ID (org_...); without it, every organization's invitations.
         organization_id: Option<String>,
         #[command(flatten)]
         filter: InvitationFilters,
@@ -512,14 +879,24 @@ pub enum InvitationsCmd {
         page: PageArgs,
     },
     /// Show one invitation.
+    #[command(after_help = "Examples:
+  clerkctl invitations get org_2xhFjEI5X2qWRvtV13BzSj8H6Dk orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
     Get {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        /// The invitation's ID (orginv_...).
         invitation_id: String,
     },
-    /// Invite an email address: clerkctl invitations create org_... alice@example.com --role org:member
+    /// Invite an email address to an organization.
+    #[command(after_help = "Examples:
+  clerkctl invitations create org_2xhFjEI5X2qWRvtV13BzSj8H6Dk alice@example.com --role org:member
+  clerkctl invitations create org_2xhFjEI5X2qWRvtV13BzSj8H6Dk alice@example.com --role org:admin --expires-in-days 7 --no-notify")]
     Create {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        /// The address to invite.
         email_address: String,
+        /// The role the invitee gets: org:admin, org:member, or a custom org:... role.
         #[arg(long)]
         role: String,
         /// An admin of the organization, shown as the inviter.
@@ -528,6 +905,7 @@ pub enum InvitationsCmd {
         /// 1 to 365 [Clerk's default: 30].
         #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=365))]
         expires_in_days: Option<i64>,
+        /// Where the invitation's link leads (your app's sign-up page).
         #[arg(long, value_name = "URL")]
         redirect_url: Option<String>,
         /// Do not email the invitation.
@@ -536,17 +914,30 @@ pub enum InvitationsCmd {
         #[command(flatten)]
         metadata: MetadataArgs,
     },
-    /// Revoke a pending invitation (asks for confirmation).
+    /// Revoke a pending invitation (asks first).
+    #[command(after_help = "Examples:
+  clerkctl invitations revoke org_2xhFjEI5X2qWRvtV13BzSj8H6Dk orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
     Revoke {
+        #[arg(help = ORG_ID)]
         organization_id: String,
+        /// The invitation's ID (orginv_...).
         invitation_id: String,
         /// An admin of the organization, recorded as revoking it.
         #[arg(long, value_name = "USER_ID")]
         requesting_user_id: Option<String>,
     },
-    /// Invite every address in a file (10 per request); resumable:
-    /// clerkctl invitations bulk org_... --file invitees.csv --role org:member
+    /// Invite every address in a file (10 per request); resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects): email_address (required), role
+(else --role), public_metadata and private_metadata (JSON objects), inviter_user_id,
+redirect_url, expires_in_days, notify.
+
+Examples:
+  clerkctl invitations bulk org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --file invitees.csv --role org:member --dry-run
+  clerkctl invitations bulk org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --file invitees.csv --role org:member"
+    )]
     Bulk {
+        #[arg(help = ORG_ID)]
         organization_id: String,
         /// The role of rows that give none.
         #[arg(long)]
@@ -561,18 +952,26 @@ pub enum InvitationsCmd {
 #[derive(Debug, Subcommand)]
 pub enum AppInvitationsCmd {
     /// List invitations (revoked ones only with --status revoked).
+    #[command(after_help = "Examples:
+  clerkctl app-invitations list
+  clerkctl app-invitations list --status revoked --query @example.com")]
     List {
         #[command(flatten)]
         filter: AppInvitationFilters,
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Invite an email address to sign up: clerkctl app-invitations create bob@example.com
+    /// Invite an email address to sign up.
+    #[command(after_help = "Examples:
+  clerkctl app-invitations create bob@example.com
+  clerkctl app-invitations create bob@example.com --public-metadata '{\"plan\": \"trial\"}' --expires-in-days 7")]
     Create {
+        /// The address to invite.
         email_address: String,
         /// Public metadata given to the user on sign-up: a JSON object, @FILE, or -.
         #[arg(long = "public-metadata", value_name = "JSON")]
         public_metadata: Option<JsonArg>,
+        /// Where the invitation's link leads (your app's sign-up page).
         #[arg(long, value_name = "URL")]
         redirect_url: Option<String>,
         /// 1 to 365 [Clerk's default: 30].
@@ -588,9 +987,23 @@ pub enum AppInvitationsCmd {
         #[arg(long, value_name = "SLUG")]
         template_slug: Option<String>,
     },
-    /// Revoke an invitation (asks for confirmation).
-    Revoke { invitation_id: String },
+    /// Revoke an invitation (asks first).
+    #[command(after_help = "Examples:
+  clerkctl app-invitations revoke inv_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
+    Revoke {
+        /// The invitation's ID (inv_...).
+        invitation_id: String,
+    },
     /// Invite every address in a file to sign up (10 per request); resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects): email_address (required),
+public_metadata (a JSON object), redirect_url, expires_in_days, notify, ignore_existing,
+template_slug.
+
+Examples:
+  clerkctl app-invitations bulk --file invitees.csv --dry-run
+  clerkctl app-invitations bulk --file invitees.ndjson"
+    )]
     Bulk {
         #[command(flatten)]
         bulk: BulkArgs,
@@ -655,8 +1068,8 @@ CLERK_API_URL at `clerkctl emulator`) --session with --org also switches that se
 Minting is refused in read-only mode, and recorded in the audit log (never the token).
 
 Examples:
-  curl -H \"Authorization: Bearer $(clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk)\" localhost:3000/api/me
   clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --org org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --ttl 3600
+  curl -H \"Authorization: Bearer $(clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk)\" localhost:3000/api/me
   clerkctl token user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --template hasura -o json")]
 pub struct TokenArgs {
     /// The user (user_...) the token speaks for.
@@ -820,7 +1233,8 @@ pub struct WebhookVerifyArgs {
 pub struct ApiArgs {
     /// GET, POST, PATCH, PUT or DELETE.
     pub method: String,
-    /// A path under /v1, e.g. /users/count or /organizations/org_.../domains.
+    /// A path under /v1, e.g. /users/count or organizations/org_.../domains (the leading slash
+    /// may be left out).
     pub path: String,
     /// Request body: JSON, @FILE, or - for stdin.
     #[arg(long, short = 'd', value_name = "JSON")]
@@ -832,7 +1246,18 @@ pub struct ApiArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to complete for.
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory to write the pages into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace pages that are there already.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -852,7 +1277,13 @@ It starts as a new Clerk production instance is configured (5 members per organi
 organization slugs, lockout after 10 attempts for an hour, Clerk's rate limits) and says on
 stderr which settings are in effect. --settings FILE (JSON, see docs/emulator.md) changes them;
 the flags below win over the file.
-It serves until SIGINT or SIGTERM, then exits 0 with everything written.")]
+It serves until SIGINT or SIGTERM, then exits 0 with everything written.
+
+Examples:
+  clerkctl emulator --port 8787
+  clerkctl emulator --port 0 --data emulator.db --seed seed.json
+  clerkctl emulator --instance development --org-slugs on --no-limits
+  clerkctl emulator --fault-rate 0.1 --faults 503,drop --fault-seed 7")]
 pub struct EmulatorArgs {
     /// Address to listen on. Loopback unless you say otherwise.
     #[arg(long, default_value = "127.0.0.1")]
@@ -869,6 +1300,10 @@ pub struct EmulatorArgs {
     /// Load users, organizations, memberships and invitations from a JSON file at start.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
+    /// Start with the demo company (the one `clerkctl --local` has): two organizations, six
+    /// users, memberships and invitations; organization slugs on unless --org-slugs says.
+    #[arg(long, conflicts_with = "seed")]
+    pub demo: bool,
     /// The kind of instance: its rate limit is 1000 requests per 10 s (production) or 100
     /// (development).
     #[arg(long, value_name = "KIND")]
@@ -970,8 +1405,15 @@ pub struct McpArgs {
 #[derive(Debug, Subcommand)]
 pub enum SkillCmd {
     /// Write the skill to ./.claude/skills/clerk-api, where Claude Code finds it.
+    #[command(after_help = "Examples:
+  clerkctl skill install
+  clerkctl skill install --global
+  clerkctl skill install --dir ~/.agents/skills --force")]
     Install(SkillInstallArgs),
     /// Make a zip of the skill to upload to claude.ai or the Claude API.
+    #[command(after_help = "Examples:
+  clerkctl skill package
+  clerkctl skill package --with-binary --out clerk-api.zip")]
     Package(SkillPackageArgs),
 }
 
@@ -1032,5 +1474,68 @@ mod tests {
     #[test]
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// Every command says what it does and shows examples; every flag and argument says what
+    /// it is. Commands added later are held to the same rule.
+    #[test]
+    fn every_command_has_examples_and_every_argument_a_description() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if cmd.get_about().is_none() && cmd.get_long_about().is_none() {
+                missing.push(format!("{path}: no description"));
+            }
+            let after = cmd
+                .get_after_help()
+                .or(cmd.get_after_long_help())
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if !after.contains("Examples:\n  clerkctl ") {
+                missing.push(format!("{path}: no Examples: section"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path}: {id} has no description"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() != "help" {
+                    walk(sub, &format!("{path} {}", sub.get_name()), missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&command(), "clerkctl", &mut missing);
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn global_options_are_listed_once() {
+        let mut cmd = command();
+        let top = cmd.render_help().to_string();
+        assert!(top.contains("--read-only") && top.contains("--jq"), "{top}");
+        let mut list = command();
+        let users = list.find_subcommand_mut("users").unwrap();
+        let list = users.find_subcommand_mut("list").unwrap();
+        let help = list.render_help().to_string();
+        let options: Vec<&str> = help
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("--"))
+            .collect();
+        assert!(
+            !options.iter().any(|o| o.starts_with("read-only")),
+            "{help}"
+        );
+        assert!(help.contains("--query"), "{help}");
+        assert!(help.contains("see clerkctl --help"), "{help}");
+        // They still work after the command.
+        let m = command()
+            .try_get_matches_from(["clerkctl", "users", "list", "--read-only", "-o", "json"])
+            .unwrap();
+        assert_eq!(command_path(&m), "users list");
     }
 }

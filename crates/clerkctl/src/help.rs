@@ -12,20 +12,29 @@ Exit codes:
   5  refused by Clerk (400, 402, 409, 422)
   6  rate-limited (429), or Clerk still failing (502, 503, 504) after retries
   7  refused by a safety guard (--read-only, or a destructive command without --yes)
+Errors go to stderr: a line and a hint at a terminal; JSON ({\"error\": {..., \"hint\"}})
+when stderr is no terminal or with -o json.
 
 Configuration:
   CLERK_SECRET_KEY   the instance's secret key (sk_test_... or sk_live_...)
   CLERK_API_URL      Backend API origin (default https://api.clerk.com; /v1 is appended)
   CLERKCTL_READ_ONLY set to 1 to refuse every change
-  NO_COLOR           set to disable colour in tables
-Try it with no Clerk account: clerkctl --local users list";
+  NO_COLOR           set to turn colour off; CLICOLOR_FORCE=1 keeps it in pipes
+  CLERKCTL_LOG       more logs on stderr, e.g. debug
+
+Examples:
+  clerkctl --local users list
+  clerkctl users list --query ada -o json --fields id,email_addresses.email_address
+  clerkctl orgs get acme
+  clerkctl --dry-run users delete user_2xhFjEI5X2qWRvtV13BzSj8H6Dk";
 
 /// Shown under `clerkctl mcp --help`: the tools by group, and how the server behaves.
 pub const MCP: &str = "\
 Tools:
-  users            list_users get_user get_user_count create_user update_user
-                   update_user_metadata delete_user ban_user unban_user lock_user
-                   unlock_user import_users export_users
+  users            list_users get_user get_user_count list_user_memberships
+                   create_user update_user update_user_metadata delete_user ban_user
+                   unban_user lock_user unlock_user delete_users_matching
+                   ban_users_matching import_users export_users
   organizations    list_organizations get_organization create_organization
                    update_organization delete_organization export_organizations
   members          list_members add_member update_member remove_member
@@ -49,4 +58,9 @@ the protocol; notices and logs go to stderr (CLERKCTL_LOG=debug for more).
 
 Claude Code:     claude mcp add clerk --env CLERK_SECRET_KEY=sk_test_... -- clerkctl mcp
 Claude Desktop:  {\"mcpServers\": {\"clerk\": {\"command\": \"clerkctl\", \"args\": [\"mcp\"],
-                  \"env\": {\"CLERK_SECRET_KEY\": \"sk_test_...\"}}}}";
+                  \"env\": {\"CLERK_SECRET_KEY\": \"sk_test_...\"}}}}
+
+Examples:
+  clerkctl mcp
+  clerkctl --read-only mcp --tools users,organizations
+  clerkctl --local mcp";

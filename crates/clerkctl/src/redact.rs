@@ -1,6 +1,8 @@
 //! What never leaves clerkctl whole: `private_metadata` in answers given to agents and in
-//! exports that leave it out, and secrets and private metadata values in audit records.
+//! exports that leave it out; secrets (by the name of their field, at any depth), private
+//! metadata values and the secret key in audit records, debug logs and dry runs.
 
+use clerk_api::{Client, PreparedRequest};
 use serde_json::{Value, json};
 
 /// Removes `private_metadata` wherever it appears (users, organizations, memberships,
@@ -16,41 +18,74 @@ pub fn strip_private_metadata(v: &mut Value) {
     }
 }
 
-/// Body fields whose values never reach the audit log.
-const SECRET_FIELDS: &[&str] = &[
+/// What a masked value reads as.
+pub const MASKED: &str = "[masked]";
+
+/// Parts of a field name that say its value is a secret: `password`, `password_digest`,
+/// `totp_secret`, `client_secret`, `signing_key`, `private_key`, `backup_codes`, any
+/// `*token*`, ... Checked on the name lowercased, at any depth, so a field Clerk adds later
+/// (or one hidden in metadata) is masked without anyone listing it.
+const SECRET_NAME_PARTS: &[&str] = &[
     "password",
-    "password_digest",
-    "totp_secret",
-    "backup_codes",
+    "passwd",
+    "secret",
+    "token",
     "signing_key",
+    "private_key",
+    "privatekey",
+    "api_key",
+    "apikey",
+    "digest",
+    "backup_code",
+    "credential",
+    "authorization",
+    "cookie",
 ];
 
-/// A request body fit for the audit log: secrets and private metadata values masked.
-pub fn mask_body(body: &Value) -> Value {
-    match body {
-        Value::Array(items) => Value::Array(items.iter().map(mask_body).collect()),
+/// Whether a field named `name` holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
+}
+
+/// A value fit for the audit log, debug logs and dry runs: at any depth, the value of a field
+/// whose name says it is a secret (a boolean or null is kept: it tells nothing), every value
+/// inside `private_metadata` (its keys are kept), and the secret key wherever it appears in a
+/// string (`scrub`, from the client: [`clerk_api::Client::scrub`]).
+pub fn mask(v: &Value, scrub: &dyn Fn(&str) -> String) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(|i| mask(i, scrub)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let masked = if SECRET_FIELDS.contains(&k.as_str()) {
-                        json!("[masked]")
-                    } else if k == "private_metadata" {
+                    let masked = if k == "private_metadata" {
                         match v {
-                            Value::Object(m) => Value::Object(
-                                m.keys().map(|k| (k.clone(), json!("[masked]"))).collect(),
-                            ),
+                            Value::Object(m) => {
+                                Value::Object(m.keys().map(|k| (scrub(k), json!(MASKED))).collect())
+                            }
                             Value::Null => Value::Null,
-                            _ => json!("[masked]"),
+                            _ => json!(MASKED),
                         }
+                    } else if is_secret_name(k) && !matches!(v, Value::Bool(_) | Value::Null) {
+                        json!(MASKED)
                     } else {
-                        v.clone()
+                        mask(v, scrub)
                     };
-                    (k.clone(), masked)
+                    (scrub(k), masked)
                 })
                 .collect(),
         ),
+        Value::String(s) => Value::String(scrub(s)),
         other => other.clone(),
     }
+}
+
+/// A request about to be shown instead of sent (a dry run): its body masked by [`mask`], and
+/// the key scrubbed from its URL (the `Authorization` header is masked already).
+pub fn prepared(mut p: PreparedRequest, client: &Client) -> PreparedRequest {
+    p.url = client.scrub(&p.url);
+    p.body = p.body.as_ref().map(|b| mask(b, &|s| client.scrub(s)));
+    p
 }
 
 #[cfg(test)]
@@ -70,15 +105,43 @@ mod tests {
 
     #[test]
     fn audit_bodies_mask_secrets_and_private_metadata() {
+        let none = |s: &str| s.to_owned();
         let body = json!({"password": "hunter22", "private_metadata": {"ssn": "123"}, "public_metadata": {"plan": "pro"}});
         assert_eq!(
-            mask_body(&body),
+            mask(&body, &none),
             json!({"password": "[masked]", "private_metadata": {"ssn": "[masked]"}, "public_metadata": {"plan": "pro"}})
         );
         let bulk = json!([{"email_address": "a@b.co", "private_metadata": {"k": 1}}]);
         assert_eq!(
-            mask_body(&bulk),
+            mask(&bulk, &none),
             json!([{"email_address": "a@b.co", "private_metadata": {"k": "[masked]"}}])
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_by_their_name_at_any_depth_and_the_key_anywhere() {
+        let key = "sk_live_maskMeEverywhere9876";
+        let scrub = |s: &str| s.replace(key, "sk_live_…9876");
+        let body = json!({
+            "name": "t", "signing_key": "-----BEGIN PRIVATE KEY-----", "signing_algorithm": "RS256",
+            "client_secret": "cs", "Client_Secret": "cs2", "totp_secret": "t", "backup_codes": ["1", "2"],
+            "password_digest": "$2a$", "skip_password_checks": true, "token": null,
+            "unsafe_metadata": {"nested": [{"password": "p", "apiKey": "k", "plan": "pro"}]},
+            "private_metadata": {"deep": {"x": 1}},
+            "note": format!("call me with {key}"),
+        });
+        let m = mask(&body, &scrub);
+        assert_eq!(
+            m,
+            json!({
+                "name": "t", "signing_key": "[masked]", "signing_algorithm": "RS256",
+                "client_secret": "[masked]", "Client_Secret": "[masked]", "totp_secret": "[masked]",
+                "backup_codes": "[masked]", "password_digest": "[masked]",
+                "skip_password_checks": true, "token": null,
+                "unsafe_metadata": {"nested": [{"password": "[masked]", "apiKey": "[masked]", "plan": "pro"}]},
+                "private_metadata": {"deep": "[masked]"},
+                "note": "call me with sk_live_…9876",
+            })
         );
     }
 }

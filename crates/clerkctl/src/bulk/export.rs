@@ -53,6 +53,15 @@ fn text(v: &Value, k: &str) -> String {
     }
 }
 
+/// A time as ISO 8601 in UTC (what a spreadsheet reads, and imports take back); Clerk's
+/// Unix milliseconds in the JSON exports.
+fn time(v: &Value, k: &str) -> String {
+    match v.get(k).and_then(Value::as_i64) {
+        Some(ms) => crate::ops::time::iso(ms).unwrap_or_else(|| ms.to_string()),
+        None => text(v, k),
+    }
+}
+
 fn joined(v: &Value, list: &str, field: &str) -> String {
     v.get(list)
         .and_then(Value::as_array)
@@ -99,10 +108,10 @@ const USER_COLUMNS: &[Column] = &[
     ("last_name", |v| text(v, "last_name")),
     ("banned", |v| text(v, "banned")),
     ("locked", |v| text(v, "locked")),
-    ("created_at", |v| text(v, "created_at")),
-    ("updated_at", |v| text(v, "updated_at")),
-    ("last_sign_in_at", |v| text(v, "last_sign_in_at")),
-    ("last_active_at", |v| text(v, "last_active_at")),
+    ("created_at", |v| time(v, "created_at")),
+    ("updated_at", |v| time(v, "updated_at")),
+    ("last_sign_in_at", |v| time(v, "last_sign_in_at")),
+    ("last_active_at", |v| time(v, "last_active_at")),
     ("public_metadata", |v| text(v, "public_metadata")),
     ("private_metadata", |v| text(v, "private_metadata")),
     ("unsafe_metadata", |v| text(v, "unsafe_metadata")),
@@ -117,8 +126,8 @@ const ORG_COLUMNS: &[Column] = &[
         text(v, "max_allowed_memberships")
     }),
     ("created_by", |v| text(v, "created_by")),
-    ("created_at", |v| text(v, "created_at")),
-    ("updated_at", |v| text(v, "updated_at")),
+    ("created_at", |v| time(v, "created_at")),
+    ("updated_at", |v| time(v, "updated_at")),
     ("public_metadata", |v| text(v, "public_metadata")),
     ("private_metadata", |v| text(v, "private_metadata")),
 ];
@@ -130,8 +139,8 @@ const MEMBER_COLUMNS: &[Column] = &[
     ("first_name", |v| user(v, "first_name")),
     ("last_name", |v| user(v, "last_name")),
     ("role", |v| text(v, "role")),
-    ("created_at", |v| text(v, "created_at")),
-    ("updated_at", |v| text(v, "updated_at")),
+    ("created_at", |v| time(v, "created_at")),
+    ("updated_at", |v| time(v, "updated_at")),
     ("public_metadata", |v| text(v, "public_metadata")),
     ("private_metadata", |v| text(v, "private_metadata")),
 ];
@@ -221,7 +230,7 @@ pub async fn export(
     };
     let progress = match talk {
         Some(err) => {
-            let bar = err.progress(None, "{spinner} {pos} {msg}  {per_sec}");
+            let bar = err.progress(None, "{spinner} {pos} {msg}  {rate}");
             bar.set_message(noun);
             bar
         }

@@ -22,6 +22,12 @@ pub enum Event {
         job: String,
         target: String,
         version: u32,
+        /// The instance the job runs against: its API origin (or the `--local` state's file)
+        /// and a one-way fingerprint of its key, never the key.
+        #[serde(default)]
+        instance: Option<String>,
+        #[serde(default)]
+        key: Option<String>,
     },
     Attempt {
         line: usize,
@@ -68,8 +74,15 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Opens (or starts) the journal of `job` on `target`.
-    pub fn open(path: &Path, job: &str, target: &str) -> CliResult<Journal> {
+    /// Opens (or starts) the journal of `job` on `target`, in `instance` (where requests go,
+    /// and the key's fingerprint). A journal of another job, target or instance, or a file
+    /// that is not a journal (the input file itself, say), is refused.
+    pub fn open(
+        path: &Path,
+        job: &str,
+        target: &str,
+        instance: &(String, String),
+    ) -> CliResult<Journal> {
         let mut states = HashMap::new();
         let existing = crate::files::read_text(path).map_err(|e| {
             usage(format!(
@@ -78,6 +91,16 @@ impl Journal {
         })?;
         let mut damaged = 0;
         if let Some(text) = &existing {
+            // The first line names the job: anything else is not a journal clerkctl wrote, and
+            // appending to it would damage it.
+            if let Some(first) = text.lines().find(|l| !l.trim().is_empty())
+                && !matches!(serde_json::from_str::<Event>(first), Ok(Event::Job { .. }))
+            {
+                return Err(usage(format!(
+                    "{} is not a clerkctl journal (its first line does not name a job); nothing was sent: pass --journal with a new file",
+                    path.display()
+                )));
+            }
             for line in text.lines() {
                 if line.trim().is_empty() {
                     continue;
@@ -91,12 +114,29 @@ impl Journal {
                 };
                 match &event {
                     Event::Job {
-                        job: j, target: t, ..
+                        job: j,
+                        target: t,
+                        instance: i,
+                        key: k,
+                        ..
                     } => {
                         if j != job || t != target {
                             return Err(usage(format!(
                                 "the journal {} belongs to `{j}` on {t:?}, not `{job}` on {target:?}: pass --journal with another file",
                                 path.display()
+                            )));
+                        }
+                        // A rehearsal's journal (on --local, or a development instance) must not
+                        // turn the real run into a no-op that reports every row done.
+                        if i.as_deref() != Some(instance.0.as_str())
+                            || k.as_deref() != Some(instance.1.as_str())
+                        {
+                            return Err(usage(format!(
+                                "the journal {} records a run against another instance ({}, key fingerprint {}), not {} with this key; nothing was sent: pass --journal with a new file to run the job here",
+                                path.display(),
+                                i.as_deref().unwrap_or("unrecorded"),
+                                k.as_deref().unwrap_or("unrecorded"),
+                                instance.0
                             )));
                         }
                     }
@@ -136,7 +176,9 @@ impl Journal {
             journal.write(&Event::Job {
                 job: job.to_owned(),
                 target: target.to_owned(),
-                version: 1,
+                version: 2,
+                instance: Some(instance.0.clone()),
+                key: Some(instance.1.clone()),
             })?;
         }
         Ok(journal)
@@ -195,12 +237,48 @@ pub fn default_path(input: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    fn here() -> (String, String) {
+        ("https://api.clerk.com/v1".into(), "0123456789abcdef".into())
+    }
+
+    #[test]
+    fn a_journal_of_another_instance_or_not_a_journal_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        drop(
+            Journal::open(
+                &path,
+                "users import",
+                "",
+                &("local /x.db".into(), "local".into()),
+            )
+            .unwrap(),
+        );
+        let err = Journal::open(&path, "users import", "", &here()).unwrap_err();
+        assert!(err.line().contains("another instance"), "{}", err.line());
+        let other_key = ("local /x.db".to_owned(), "fedcba9876543210".to_owned());
+        assert!(Journal::open(&path, "users import", "", &other_key).is_err());
+
+        let input = dir.path().join("users.csv");
+        std::fs::write(&input, "email_address\na@b.co\n").unwrap();
+        let err = Journal::open(&input, "users import", "", &here()).unwrap_err();
+        assert!(
+            err.line().contains("not a clerkctl journal"),
+            "{}",
+            err.line()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&input).unwrap(),
+            "email_address\na@b.co\n"
+        );
+    }
+
     #[test]
     fn a_journal_resumes_and_refuses_another_job() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j");
         {
-            let mut j = Journal::open(&path, "invitations bulk", "org_1").unwrap();
+            let mut j = Journal::open(&path, "invitations bulk", "org_1", &here()).unwrap();
             j.write(&Event::Attempt {
                 line: 2,
                 key: "a".into(),
@@ -226,7 +304,7 @@ mod tests {
             .unwrap()
             .write_all(b"{\"event\":\"crea")
             .unwrap();
-        let j = Journal::open(&path, "invitations bulk", "org_1").unwrap();
+        let j = Journal::open(&path, "invitations bulk", "org_1", &here()).unwrap();
         assert!(matches!(
             j.state("a"),
             Some(State::Done(Event::Created { .. }))
@@ -234,7 +312,7 @@ mod tests {
         assert_eq!(j.state("b"), Some(&State::Uncertain));
         assert_eq!(j.state("c"), None);
         drop(j);
-        let mut j = Journal::open(&path, "invitations bulk", "org_1").unwrap();
+        let mut j = Journal::open(&path, "invitations bulk", "org_1", &here()).unwrap();
         j.write(&Event::Skipped {
             line: 3,
             key: "b".into(),
@@ -243,12 +321,12 @@ mod tests {
         })
         .unwrap();
         drop(j);
-        let j = Journal::open(&path, "invitations bulk", "org_1").unwrap();
+        let j = Journal::open(&path, "invitations bulk", "org_1", &here()).unwrap();
         assert!(
             matches!(j.state("b"), Some(State::Done(Event::Skipped { .. }))),
             "appends after a cut line stay readable"
         );
-        assert!(Journal::open(&path, "users import", "").is_err());
+        assert!(Journal::open(&path, "users import", "", &here()).is_err());
         assert_eq!(
             default_path(Path::new("/x/in.csv")),
             PathBuf::from("/x/in.csv.journal")

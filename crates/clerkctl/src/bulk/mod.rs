@@ -9,6 +9,7 @@
 //! "already exists" answers count as skipped.
 
 pub mod export;
+pub mod fleet;
 pub mod flight;
 pub mod jobs;
 pub mod journal;
@@ -182,10 +183,8 @@ impl Run<'_> {
     fn stop(&self, why: String) {
         let mut s = self.stopped.lock().expect("not poisoned");
         if s.is_none() {
-            self.progress.suspend(|| {
-                self.err
-                    .say(format_args!("{} stopped: {why}", self.job.name()))
-            });
+            self.err
+                .say(format_args!("{} stopped: {why}", self.job.name()));
             *s = Some(why);
         }
     }
@@ -269,7 +268,7 @@ impl Run<'_> {
     /// request again, having waited as [`ROW_RETRIES`] says. Only when Clerk certainly did not
     /// carry it out (busy, or no connection); a lost answer is looked up instead.
     async fn send_again(&self, number: u32, e: &ClerkError) -> bool {
-        if e.is_ambiguous() {
+        if e.is_ambiguous() || e.nothing_listening() {
             return false;
         }
         let Some(outcome) = Outcome::of(e) else {
@@ -322,18 +321,16 @@ impl Run<'_> {
                     drop(h);
                     self.stop(format!(
                         "Clerk's hourly limit on invitation creates is reached; run the same job again in {} to carry on",
-                        human(wait)
+                        crate::term::duration(wait)
                     ));
                     return Endpoint::Single;
                 }
                 if !h.told {
                     h.told = true;
-                    self.progress.suspend(|| {
-                        self.err.say(format_args!(
-                            "Clerk's hourly limit on invitation creates is reached; waiting {} (Ctrl-C stops; run again to resume)",
-                            human(wait)
-                        ))
-                    });
+                    self.err.warn(format_args!(
+                        "Clerk's hourly limit on invitation creates is reached; waiting {} (Ctrl-C stops; run again to resume)",
+                        crate::term::duration(wait)
+                    ));
                 }
                 wait
             };
@@ -495,16 +492,6 @@ impl Run<'_> {
         );
     }
 }
-fn human(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 3600 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{}s", s.max(1))
-    }
-}
 
 /// A job's rows, and the journal that records what became of each.
 pub struct Input {
@@ -530,6 +517,8 @@ pub struct Options {
     pub talk: bool,
     /// Send nothing; answer the plan.
     pub dry_run: bool,
+    /// The plan shows whole requests (URL, headers) rather than method, path and body.
+    pub verbose: bool,
     /// Hourly windows shared with earlier jobs of the same process.
     pub book: Option<Arc<HourlyBook>>,
 }
@@ -590,7 +579,12 @@ pub async fn execute(
     let journal = if options.dry_run {
         None
     } else {
-        let journal = Journal::open(&journal_path, job.name(), job.target())?;
+        let journal = Journal::open(
+            &journal_path,
+            job.name(),
+            job.target(),
+            &app.instance(client),
+        )?;
         if journal.damaged() > 0 {
             app.err.say(format_args!(
                 "{} line(s) of the journal {} were cut short by a crash; the rows they named will be looked up",
@@ -643,7 +637,7 @@ pub async fn execute(
         + tally.failed.len() as u64;
 
     if options.dry_run {
-        return plan(client, job, &items, tally);
+        return plan(client, job, &items, tally, options.verbose);
     }
     let journal = journal.expect("opened unless dry run");
     let err = &app.err;
@@ -657,7 +651,7 @@ pub async fn execute(
     let progress = if options.talk && !items.is_empty() {
         err.progress(
             Some(items.len() as u64),
-            "{spinner} {bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}",
+            "{spinner} {bar:30} {pos}/{len} rows  {rate}  ETA {eta}",
         )
     } else {
         ProgressBar::hidden()
@@ -693,7 +687,7 @@ pub async fn execute(
             why = interrupt => {
                 run.interrupted.store(true, Ordering::Relaxed);
                 let line = why.as_deref().unwrap_or("interrupted");
-                run.progress.suspend(|| err.say(format_args!("{line}: stopping after the requests in flight; run the same job again to carry on")));
+                err.say(format_args!("{line}: stopping after the requests in flight; run the same job again to carry on"));
                 interrupted_because = why;
                 work.await;
             }
@@ -709,7 +703,11 @@ pub async fn execute(
         .take()
         .or(interrupted_because);
     let interrupted = run.interrupted.load(Ordering::Relaxed);
-    let tally = run.tally.into_inner().expect("not poisoned");
+    let mut tally = run.tally.into_inner().expect("not poisoned");
+    // Requests in flight finish in any order: list rows as the file has them.
+    let line = |v: &Value| v["line"].as_u64().unwrap_or(u64::MAX);
+    tally.failed.sort_by_key(line);
+    tally.skipped.sort_by_key(line);
     let status = if interrupted {
         "interrupted"
     } else if stopped.is_some() {
@@ -805,13 +803,19 @@ fn estimate(err: &Stderr, client: &Client, job: &Job, rows: usize, no_hourly: bo
         err.say(format_args!(
             "{rows} rows need about {requests} requests; at {} this takes about {}",
             why.unwrap_or_default(),
-            human(Duration::from_secs_f64(secs))
+            crate::term::duration(Duration::from_secs_f64(secs))
         ));
     }
 }
 
 /// The requests a job would send, one per batch, and what it would leave out.
-fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> CliResult<Report> {
+fn plan(
+    client: &Client,
+    job: &Job,
+    items: &[Item],
+    tally: Tally,
+    verbose: bool,
+) -> CliResult<Report> {
     let requests = items
         .chunks(job.batch())
         .map(|batch| {
@@ -823,7 +827,10 @@ fn plan(client: &Client, job: &Job, items: &[Item], tally: Tally) -> CliResult<R
             } else {
                 job.prepare_one(client, &batch[0].body)?
             };
+            // A plan is shown, not sent: passwords and private metadata are masked in it.
+            let request = crate::redact::prepared(request, client);
             let lines: Vec<usize> = batch.iter().map(|i| i.line).collect();
+            let request = crate::ops::shown_request(&request, verbose);
             Ok(json!({"lines": lines, "uncertain": batch.iter().any(|i| i.uncertain), "request": request}))
         })
         .collect::<CliResult<_>>()?;

@@ -23,8 +23,12 @@ pub async fn run(app: &mut App, args: ApiArgs) -> CliResult {
             )));
         }
     };
-    let path = args.path.trim();
-    let path = path.strip_prefix("/v1").unwrap_or(path);
+    // `users/count` means `/users/count`, as `gh api` reads it.
+    let path = match args.path.trim() {
+        p if p.starts_with('/') || p.is_empty() => p.to_owned(),
+        p => format!("/{p}"),
+    };
+    let path = path.strip_prefix("/v1").unwrap_or(&path);
     if !path.starts_with('/')
         || path.contains("://")
         || path.contains('?')

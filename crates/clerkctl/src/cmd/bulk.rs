@@ -12,13 +12,19 @@ use crate::bulk::jobs::Job;
 use crate::bulk::{self, Input, Options, Report, journal, rows};
 use crate::cli::{BulkArgs, ExportArgs, Format};
 use crate::fail::{CliResult, Fail, exit};
+use crate::term::count;
 
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
 /// second Ctrl-C at once.
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
-    let (rows, bad) = rows::read(&args.file, format, job.cell())?;
+    if args.file.as_os_str() == "-" && args.journal.is_none() {
+        return Err(crate::fail::usage(
+            "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
+        ));
+    }
+    let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let input = Input {
@@ -35,6 +41,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
         wait_for_hourly: true,
         talk: true,
         dry_run: app.global.dry_run,
+        verbose: app.global.verbose,
         book: None,
     };
     let interrupt = async {
@@ -63,10 +70,11 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
             }
             writer.end(&mut app.out, None)?;
             app.err.say(format_args!(
-                "dry run of `{}`: {rows} rows would be sent in {} requests; {already_done} already done, {skipped} skipped, {} bad rows; nothing was sent",
+                "dry run of `{}`: {} would be sent in {}; {already_done} already done, {skipped} skipped, {}; nothing was sent",
                 job.name(),
-                requests.len(),
-                bad.len(),
+                count(*rows as u64, "row", "rows"),
+                count(requests.len() as u64, "request", "requests"),
+                count(bad.len() as u64, "bad row", "bad rows"),
             ));
             for f in bad {
                 app.err.say(format_args!(
@@ -93,14 +101,15 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
         .as_str()
         .map(|t| format!(" {t}"))
         .unwrap_or_default();
+    let n = |key: &str| s[key].as_u64().unwrap_or(0);
+    let noun = job.noun();
     let mut text = format!(
-        "{}{target}: {} rows: {} {} created, {} skipped, {} failed",
+        "{}{target}: {}: {} created, {} skipped, {} failed",
         job.name(),
-        s["rows"],
-        s["created"],
-        job.noun(),
-        s["skipped"],
-        s["failed"]
+        count(n("rows"), "row", "rows"),
+        count(n("created"), noun.strip_suffix('s').unwrap_or(noun), noun),
+        n("skipped"),
+        n("failed")
     );
     if s["already_done"].as_u64().unwrap_or(0) > 0 {
         text.push_str(&format!(", {} done in an earlier run", s["already_done"]));
@@ -133,6 +142,7 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
 
 /// Runs an export from the command line: to `--out` or stdout, progress on a terminal.
 pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
+    let format = crate::bulk::rows::file_format(args.out.as_deref(), args.format)?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let noun = what.noun();
@@ -149,10 +159,10 @@ pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
     let n = bulk::export::export(
         &client,
         &what,
-        args.format,
+        format,
         args.out.as_deref(),
         args.force,
-        false,
+        !args.include_private_metadata,
         Some(&app.err),
     )
     .await?;

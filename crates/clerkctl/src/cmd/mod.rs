@@ -9,6 +9,7 @@ mod bulk;
 mod emulator;
 mod invitations;
 mod jwt_templates;
+mod man;
 mod members;
 mod orgs;
 mod sessions;
@@ -36,6 +37,24 @@ use crate::output::Kind;
 pub fn run(global: Global, command: Command) -> ExitCode {
     match command {
         Command::Emulator(args) => return emulator::run(args),
+        Command::Man(args) => {
+            let err = crate::term::Stderr::new();
+            return match man::write(&args) {
+                Ok(n) => {
+                    err.say(format_args!(
+                        "wrote {} into {}",
+                        crate::term::count(n, "man page", "man pages"),
+                        args.out.display()
+                    ));
+                    ExitCode::SUCCESS
+                }
+                Err(fail) => {
+                    let json =
+                        crate::fail::json_errors(crate::fail::Requested::Other, err.is_terminal());
+                    fail.report(json, &err)
+                }
+            };
+        }
         Command::Completions(args) => {
             // Generated into memory first: clap_complete panics when stdout is closed
             // (`clerkctl completions bash | head`), and a closed pipe must end quietly.
@@ -64,7 +83,10 @@ pub fn run(global: Global, command: Command) -> ExitCode {
     };
     let mut app = App::with_stderr(global, err);
     let result = runtime.block_on(async {
-        let r = dispatch(&mut app, command).await;
+        let r = match app.out.ready() {
+            Ok(()) => dispatch(&mut app, command).await,
+            Err(fail) => Err(fail),
+        };
         app.finish().await;
         r
     });
@@ -88,7 +110,7 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::Webhooks(cmd) => webhooks::run(app, cmd),
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
-        Command::Emulator(_) | Command::Completions(_) => {
+        Command::Emulator(_) | Command::Completions(_) | Command::Man(_) => {
             unreachable!("handled before the runtime starts")
         }
         Command::Mcp(_) | Command::Skill(_) => unreachable!("main runs them"),
@@ -139,11 +161,65 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
     Ok(())
 }
 
+/// The ID of the user named `given` (an ID, an email address, a phone number or a username):
+/// a malformed name is refused before anything starts, an ID needs no read.
+async fn find_user(app: &mut App, given: &str) -> CliResult<String> {
+    if let Some(id) = ops::names::user(given)?.id() {
+        return Ok(id.to_string());
+    }
+    let client = app.client().await?;
+    crate::resolve::user(&client, given).await
+}
+
+/// The IDs of the users named in `given`, in order, without repeats.
+async fn find_users(app: &mut App, given: &[String]) -> CliResult<Vec<String>> {
+    for g in given {
+        ops::names::user(g)?;
+    }
+    let client = app.client().await?;
+    crate::resolve::users(&client, given).await
+}
+
+/// The ID of the organization named `given` (an ID, a slug or its exact name).
+async fn find_org(app: &mut App, given: &str) -> CliResult<String> {
+    if let Some(id) = ops::names::org(given)?.id() {
+        return Ok(id.to_string());
+    }
+    let client = app.client().await?;
+    crate::resolve::org(&client, given).await
+}
+
+/// Whether some of the `+`/`-` prefixed names in a filter are not IDs (and need a read);
+/// a malformed one is refused here.
+fn names_in(users: &[String], orgs: &[String]) -> CliResult<bool> {
+    let mut any = false;
+    for u in users {
+        any |= ops::names::user(ops::names::signed(u).1)?.id().is_none();
+    }
+    for o in orgs {
+        any |= ops::names::org(ops::names::signed(o).1)?.id().is_none();
+    }
+    Ok(any)
+}
+
+/// `users list`'s filters with their names resolved to IDs.
+async fn user_filters(
+    app: &mut App,
+    f: ops::users::UserFilters,
+) -> CliResult<ops::users::UserFilters> {
+    if !names_in(&f.user_id, &f.organization_id)? {
+        return Ok(f);
+    }
+    let client = app.client().await?;
+    crate::resolve::user_filters(&client, f).await
+}
+
 /// Runs a list: one page (with its total), or with --all every page, streamed.
 async fn list<T>(app: &mut App, kind: Kind, op: ops::Listing<T>, page: &PageArgs) -> CliResult
 where
     T: DeserializeOwned + HasId + Send + 'static,
 {
+    app.out.check_fields(kind)?;
     let client = app.client().await?;
     let req = op.request(&client, &page.page());
     let fail = |error| Fail::Clerk {
@@ -152,8 +228,8 @@ where
         error,
     };
     if app.global.dry_run {
-        app.out
-            .request(&serde_json::to_value(req.prepare()).unwrap_or_default())?;
+        let shown = ops::shown_request(&req.prepare(), app.global.verbose);
+        app.out.dry_run(&shown)?;
         return Ok(());
     }
     if page.all {
@@ -190,6 +266,7 @@ where
 
 /// Runs a read that answers one object and prints it.
 async fn show<A: Operation>(app: &mut App, kind: Kind, op: ops::Read<A>) -> CliResult {
+    app.out.check_fields(kind)?;
     let client = app.client().await?;
     let req = op.request(&client);
     if let Some(v) = app.read(op.doing, op.subject, req).await? {
@@ -205,11 +282,77 @@ async fn change<A: Operation>(
     kind: Kind,
     op: ops::Write<A>,
 ) -> CliResult {
-    app.guard(command, &op.change)?;
+    app.out.check_fields(kind)?;
+    let about = if app.will_ask(&op.change) {
+        describe(app, &op.change).await?
+    } else {
+        None
+    };
+    app.guard_about(command, &op.change, about.as_ref())?;
     let client = app.client().await?;
     let req = op.request(&client);
     if let Some(v) = app.write(command, &op.change, req).await? {
         app.out.object(kind, &v)?;
     }
     Ok(())
+}
+
+/// Who or what a change is about, looked up to name it in the question asked on a terminal:
+/// a user's name and email address, an organization's name and slug (which is typed to
+/// confirm its deletion). A target that does not exist fails here, before anything is asked.
+async fn describe(app: &mut App, change: &ops::Change) -> CliResult<Option<crate::app::About>> {
+    let Some(target) = change.target.clone() else {
+        return Ok(None);
+    };
+    let client = app.client().await?;
+    let fetch = |doing: String, subject: Subject, error| Fail::Clerk {
+        doing,
+        subject,
+        error,
+    };
+    Ok(match change.subject {
+        Subject::User | Subject::Membership if target.starts_with("user_") => {
+            let op = ops::users::get(&target)?;
+            let v = op
+                .request(&client)
+                .send_json()
+                .await
+                .map_err(|e| fetch(op.doing.clone(), Subject::User, e))?;
+            Some(crate::app::About {
+                what: format!(
+                    "{}, {}",
+                    crate::output::name(&v),
+                    crate::output::primary_email(&v)
+                ),
+                type_to_confirm: None,
+            })
+        }
+        Subject::Organization => {
+            let op = ops::organizations::get(&target, true)?;
+            let v = op
+                .request(&client)
+                .send_json()
+                .await
+                .map_err(|e| fetch(op.doing.clone(), Subject::Organization, e))?;
+            let name = v.get("name").and_then(Value::as_str).unwrap_or("-");
+            let slug = v
+                .get("slug")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty());
+            let members = v.get("members_count").and_then(Value::as_u64);
+            let mut what = name.to_owned();
+            if let Some(slug) = slug {
+                what.push_str(&format!(", slug {slug}"));
+            }
+            if let Some(n) = members {
+                what.push_str(&format!(", {}", crate::term::count(n, "member", "members")));
+            }
+            Some(crate::app::About {
+                what,
+                // A slug is one word to type; without one, the name.
+                type_to_confirm: Some(slug.unwrap_or(name).to_owned()),
+            })
+        }
+        _ => None,
+    })
 }

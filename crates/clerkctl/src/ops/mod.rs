@@ -16,9 +16,11 @@ pub mod check;
 pub mod invitations;
 pub mod jwt_templates;
 pub mod memberships;
+pub mod names;
 pub mod organization_invitations;
 pub mod organizations;
 pub mod sessions;
+pub mod time;
 pub mod users;
 pub mod webhooks;
 
@@ -65,10 +67,15 @@ fn row_reason<T>(r: CliResult<T>) -> Result<T, String> {
 /// Checks a row's `role`, or gives it `default` (the job's `--role`).
 fn row_role(row: &mut Object, default: Option<&str>) -> Result<(), String> {
     match (row.get("role"), default) {
-        (Some(Value::String(r)), _) => row_reason(check::role(r)).map(drop),
+        (Some(Value::String(r)), _) => {
+            let role = row_reason(check::role(r))?;
+            row.insert("role".into(), Value::String(role));
+            Ok(())
+        }
         (Some(_), _) => Err("role must be a string such as org:member".into()),
         (None, Some(r)) => {
-            row.insert("role".into(), Value::String(r.to_owned()));
+            let role = row_reason(check::role(r))?;
+            row.insert("role".into(), Value::String(role));
             Ok(())
         }
         (None, None) => Err("no role: add a role column, or pass --role".into()),
@@ -95,8 +102,11 @@ pub struct Change {
     pub subject: Subject,
     /// The ID acted on, when there is one.
     pub target: Option<String>,
-    /// Cannot be undone: asks on a terminal, needs --yes otherwise.
+    /// Takes something away: asks on a terminal, needs --yes otherwise.
     pub destructive: bool,
+    /// The command that undoes it (`users unban`), when one does: the question says so
+    /// rather than "cannot be undone".
+    pub undo: Option<&'static str>,
 }
 
 impl Change {
@@ -106,7 +116,14 @@ impl Change {
             subject,
             target: target.map(str::to_owned),
             destructive: false,
+            undo: None,
         }
+    }
+
+    /// Undone by `command` (given the same target).
+    pub fn undone_by(mut self, command: &'static str) -> Change {
+        self.undo = Some(command);
+        self
     }
 
     pub fn destructive(mut self) -> Change {
@@ -279,6 +296,29 @@ pub fn nothing_to_change(what: &str) -> crate::fail::Fail {
     usage(format!("nothing to change: give at least one of {what}"))
 }
 
+/// A request a dry run shows. By default compact, what a reader (often an agent paying for
+/// every token) needs: the method, the path with its query, and the body. With `verbose`, the
+/// whole request: URL, and every header with the key masked.
+pub fn shown_request(prepared: &clerk_api::PreparedRequest, verbose: bool) -> Value {
+    if verbose {
+        return serde_json::to_value(prepared).unwrap_or_default();
+    }
+    let path = url::Url::parse(&prepared.url).map_or_else(
+        |_| prepared.url.clone(),
+        |u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_owned(),
+        },
+    );
+    let mut shown = Map::new();
+    shown.insert("method".into(), Value::String(prepared.method.clone()));
+    shown.insert("path".into(), Value::String(path));
+    if let Some(body) = &prepared.body {
+        shown.insert("body".into(), body.clone());
+    }
+    Value::Object(shown)
+}
+
 /// Calls each setter whose value is `Some`: `set_some!(req, first_name: name, banned: flag)`.
 macro_rules! set_some {
     ($req:ident, $($setter:ident: $value:expr),* $(,)?) => {
@@ -310,4 +350,26 @@ pub(crate) fn query<O>(req: &Request<'_, O>) -> Vec<String> {
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect()
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn a_dry_run_is_compact_unless_verbose() {
+        let prepared = clerk_api::PreparedRequest {
+            method: "POST".into(),
+            url: "http://127.0.0.1:9/v1/users?x=1".into(),
+            headers: vec![("Authorization".into(), "Bearer sk_test_…0000".into())],
+            body: Some(serde_json::json!({"first_name": "Ada"})),
+        };
+        assert_eq!(
+            shown_request(&prepared, false),
+            serde_json::json!({"method": "POST", "path": "/v1/users?x=1", "body": {"first_name": "Ada"}})
+        );
+        let whole = shown_request(&prepared, true);
+        assert_eq!(whole["url"], "http://127.0.0.1:9/v1/users?x=1");
+        assert!(whole["headers"].is_array());
+    }
 }

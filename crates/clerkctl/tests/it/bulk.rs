@@ -613,7 +613,7 @@ fn bad_rows_are_reported_by_line_and_do_not_stop_the_job() {
     let file = server.home.path().join("rows.csv");
     write(
         &file,
-        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,admin,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
+        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,owner,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
     );
     let out = server.run(
         &[
@@ -683,10 +683,12 @@ fn dry_run_and_read_only_send_nothing() {
     assert_eq!(plan.len(), 1, "two rows in one bulk request");
     assert_eq!(plan[0]["lines"], json!([2, 3]));
     assert!(
-        plan[0]["request"]["url"]
+        plan[0]["request"]["path"]
             .as_str()
             .unwrap()
-            .ends_with("/invitations/bulk")
+            .ends_with("/invitations/bulk"),
+        "{}",
+        plan[0]
     );
     assert!(
         !server.home.path().join("dry.csv.journal").exists(),

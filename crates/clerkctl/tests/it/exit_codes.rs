@@ -47,7 +47,8 @@ fn exit_1_when_clerk_fails_unexpectedly_or_cannot_be_reached() {
     assert_eq!(err["trace_id"], "trace123");
     assert_eq!(stub.requests().len(), 1, "a 500 is not retried");
 
-    // A port nobody listens on: the connection is refused on every attempt.
+    // A loopback port nobody listens on: an emulator not started. Waiting does not start
+    // it, so the refusal is said at once, with the question to ask.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -56,12 +57,15 @@ fn exit_1_when_clerk_fails_unexpectedly_or_cannot_be_reached() {
     let run = Cli::at(&format!("http://127.0.0.1:{port}"), Some("sk_test_x"))
         .run(&["users", "get", "user_ada", "-o", "table"])
         .code(1);
-    assert_eq!(retries(&run.stderr), 4, "{}", run.stderr);
-    let last = run.stderr.lines().last().unwrap();
-    assert!(last.contains("after 5 attempts"), "{last}");
+    assert_eq!(retries(&run.stderr), 0, "{}", run.stderr);
+    let err = run.error();
+    assert_eq!(err["code"], "network_error");
     assert!(
-        last.ends_with("hint: could not reach Clerk: check the network, and CLERK_API_URL if set"),
-        "{last}"
+        err["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("is the emulator running?"),
+        "{err}"
     );
     assert!(
         !run.stderr.contains('\x1b'),
@@ -95,14 +99,30 @@ fn exit_3_without_a_key_with_a_wrong_key_and_on_403() {
             .unwrap()
             .contains("export CLERK_SECRET_KEY=sk_test_")
     );
-    let run = Cli::at(&emu.url, Some("  "))
+    let err = Cli::at(&emu.url, Some("  "))
         .run(&["users", "list", "-o", "table"])
-        .code(3);
-    assert!(
-        run.stderr.starts_with("clerkctl: configuration: CLERK_SECRET_KEY environment variable is not set — hint: export CLERK_SECRET_KEY="),
-        "{}",
-        run.stderr
-    );
+        .code(3)
+        .error();
+    assert_eq!(err["code"], "missing_secret_key");
+    // Keys that cannot be secret keys are refused before any request, never repeated.
+    let stub = Stub::tripwire();
+    for (key, says) in [
+        ("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k", "publishable key"),
+        ("\"sk_test_quotedKey1234\"", "in quotes"),
+        ("sk_test_with space1234", "spaces or a line break"),
+        ("sk_test_newline1234\n", "spaces or a line break"),
+        ("whsec_notAKey1234", "not a secret key"),
+    ] {
+        let err = Cli::at(&stub.url, Some(key))
+            .run(&["users", "list"])
+            .code(3)
+            .error();
+        let message = err["message"].as_str().unwrap();
+        assert!(message.contains(says), "{key:?}: {err}");
+        assert!(!err.to_string().contains(key.trim()), "{err}");
+        assert!(err["hint"].as_str().unwrap().contains("sk_test_"), "{err}");
+    }
+    assert!(stub.requests().is_empty());
 
     let strict = Emu::with(Config {
         secret_keys: vec!["sk_test_theRightOne".into()],
@@ -218,13 +238,16 @@ fn exit_6_on_429_after_retries() {
         .run(&["users", "count", "-o", "table"])
         .code(6);
     assert_eq!(retries(&run.stderr), 4, "{}", run.stderr);
-    let last = run.stderr.lines().last().unwrap();
+    let err = run.error();
+    assert_eq!(err["status"], 429);
+    assert_eq!(err["code"], "too_many_requests");
     assert!(
-        last.contains("(HTTP 429, too_many_requests, trace "),
-        "{last}"
+        err["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("rate-limited by Clerk"),
+        "{err}"
     );
-    assert!(last.contains("after 5 attempts"), "{last}");
-    assert!(last.contains("hint: rate-limited by Clerk"), "{last}");
 }
 
 #[test]

@@ -179,10 +179,22 @@ fn destructive_commands_need_yes_without_a_terminal() {
     for args in destructive {
         let err = cli.run(args).code(7).error();
         let message = err["message"].as_str().unwrap();
+        let undoable = args[1] == "ban" || args[1] == "lock";
+        let says = if undoable {
+            "takes access away: pass --yes to"
+        } else {
+            "cannot be undone: pass --yes to"
+        };
         assert!(
-            message.contains("cannot be undone: pass --yes to")
+            message.contains(says)
                 && message.ends_with("(there is no terminal to ask on); nothing was sent"),
             "{args:?}: {message}"
+        );
+        // The hint is the command again, confirmed.
+        let hint = err["hint"].as_str().unwrap();
+        assert!(
+            hint.starts_with("to go ahead, run `clerkctl ") && hint.ends_with(" --yes`"),
+            "{args:?}: {hint}"
         );
     }
     assert_eq!(snapshot(&emu), before);
@@ -201,8 +213,17 @@ fn dry_run_prints_the_exact_request_sends_nothing_and_masks_the_key() {
     for args in CHANGES {
         let mut dry = vec!["--dry-run"];
         dry.extend(args.iter().filter(|a| **a != "--yes"));
+        // Compact by default: what an agent needs, no URL or headers.
+        let compact = cli.run(&dry).ok().json();
+        assert!(
+            compact["path"].as_str().unwrap().starts_with("/v1/"),
+            "{args:?}: {compact}"
+        );
+        assert!(compact.get("url").is_none() && compact.get("headers").is_none());
+        dry.push("--verbose");
         let run = cli.run(&dry).ok();
         let req = run.json();
+        assert_eq!(req["body"], compact["body"], "{args:?}");
         assert!(
             req["url"]
                 .as_str()
@@ -234,6 +255,7 @@ fn dry_run_prints_the_exact_request_sends_nothing_and_masks_the_key() {
             r#"{"ssn": "1"}"#,
             "--fields",
             "id",
+            "--verbose",
         ])
         .ok()
         .json();
@@ -249,12 +271,12 @@ fn dry_run_prints_the_exact_request_sends_nothing_and_masks_the_key() {
                 ["user-agent", format!("clerkctl/{}", env!("CARGO_PKG_VERSION"))],
                 ["content-type", "application/json"],
             ],
-            "body": {"email_address": ["new@example.com"], "private_metadata": {"ssn": "1"}},
+            "body": {"email_address": ["new@example.com"], "private_metadata": {"ssn": "[masked]"}},
         }),
-        "the whole request, whatever --fields says"
+        "the whole request, whatever --fields says, private metadata masked"
     );
 
-    // Reads too: the query string is part of the URL.
+    // Reads too: the query string is part of the path.
     let req = cli
         .run(&[
             "users",
@@ -268,10 +290,7 @@ fn dry_run_prints_the_exact_request_sends_nothing_and_masks_the_key() {
         .ok()
         .json();
     assert_eq!(req["method"], "GET");
-    assert_eq!(
-        req["url"],
-        format!("{}/v1/users?email_address=a%40b.co&limit=3", emu.url)
-    );
+    assert_eq!(req["path"], "/v1/users?email_address=a%40b.co&limit=3");
     assert!(req.get("body").is_none());
 }
 
@@ -301,7 +320,9 @@ fn a_production_key_is_named_on_stderr_before_a_change() {
     assert_eq!(run.stderr.matches("production key").count(), 1);
     // Not for reads, nor dry runs.
     assert_eq!(cli.run(&["users", "get", "user_ada"]).ok().stderr, "");
-    let run = cli.run(&["users", "delete", "user_ada", "--dry-run"]).ok();
+    let run = cli
+        .run(&["users", "delete", "user_ada", "--dry-run", "--verbose"])
+        .ok();
     assert_eq!(run.stderr, "");
     assert!(run.stdout.contains("Bearer sk_live_…9876"));
     assert!(!run.stdout.contains(live));
@@ -486,17 +507,17 @@ fn the_audit_log_goes_where_it_is_told_or_nowhere() {
     let by_env = cli.dir().join("env.jsonl");
     Cli::new(&emu)
         .env("CLERKCTL_AUDIT_LOG", by_env.to_str().unwrap())
-        .run(&["users", "unlock", "user_barbara"])
+        .run(&["users", "lock", "user_barbara", "--yes"])
         .ok();
-    assert_eq!(read_jsonl(&by_env)[0]["command"], "users unlock");
-    cli.run(&["--no-audit", "users", "lock", "user_barbara", "--yes"])
+    assert_eq!(read_jsonl(&by_env)[0]["command"], "users lock");
+    cli.run(&["--no-audit", "users", "unlock", "user_barbara"])
         .ok();
     assert!(cli.audit().is_empty(), "the default log was never used");
     assert_eq!(read_jsonl(&elsewhere).len(), 1);
 
     // Without $XDG_STATE_HOME it is under $HOME.
     let no_xdg = Cli::new(&emu).env("XDG_STATE_HOME", "");
-    no_xdg.run(&["users", "unlock", "user_barbara"]).ok();
+    no_xdg.run(&["users", "lock", "user_barbara", "--yes"]).ok();
     let under_home = no_xdg.home().join(".local/state/clerkctl/audit.jsonl");
     assert_eq!(read_jsonl(&under_home).len(), 1);
 }

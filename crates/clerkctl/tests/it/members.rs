@@ -161,7 +161,7 @@ fn every_filter_reaches_the_request() {
         ])
         .ok()
         .json();
-    let url = req["url"].as_str().unwrap();
+    let url = req["path"].as_str().unwrap();
     let query = url.split_once('?').unwrap().1;
     assert_eq!(
         query,

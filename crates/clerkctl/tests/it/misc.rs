@@ -19,6 +19,11 @@ fn api_calls_any_endpoint_with_every_method() {
         1,
         "the method in any case, /v1 optional, -q for the query"
     );
+    assert_eq!(
+        cli.run(&["api", "GET", "users/count"]).ok().json()["total_count"],
+        5,
+        "the leading slash optional"
+    );
     let users = cli
         .run(&[
             "api",

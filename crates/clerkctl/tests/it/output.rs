@@ -67,7 +67,7 @@ fn fields_keep_only_what_was_asked_with_dotted_paths() {
             "get",
             "user_ada",
             "--fields",
-            "id,first_name,public_metadata.level,email_addresses.email_address,nope",
+            "id,first_name,public_metadata.level,public_metadata.nope,email_addresses.email_address",
         ])
         .ok()
         .json();
@@ -76,10 +76,50 @@ fn fields_keep_only_what_was_asked_with_dotted_paths() {
         json!({
             "id": "user_ada",
             "first_name": "Ada",
-            "public_metadata": {"level": 1},
+            "public_metadata": {"level": 1, "nope": null},
             "email_addresses": [{"email_address": "ada@acme.test"}],
-            "nope": null,
         })
+    );
+    // A field no user has is refused before anything is sent, with the closest name.
+    let err = cli
+        .run(&["users", "get", "user_ada", "--fields", "id,emial"])
+        .code(2)
+        .error();
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("users have no field \"emial\""), "{err}");
+    assert!(
+        message.contains("did you mean \"email_addresses\"?"),
+        "{err}"
+    );
+    assert_eq!(err["hint"], "use email_addresses");
+    cli.run(&["orgs", "list", "--fields", "slgu"]).code(2);
+    // --jq filters the JSON; strings print raw.
+    let run = cli
+        .run(&["users", "list", "--jq", ".data[] | select(.banned) | .id"])
+        .ok();
+    assert_eq!(run.stdout, "user_barbara\n");
+    let run = cli
+        .run(&["orgs", "list", "--jq", "[.data[].slug] | sort"])
+        .ok();
+    assert_eq!(run.json(), json!(["acme", "globex"]));
+    let err = cli
+        .run(&["users", "list", "--jq", ".data["])
+        .code(2)
+        .error();
+    assert!(
+        err["message"].as_str().unwrap().starts_with("--jq: "),
+        "{err}"
+    );
+    let err = cli
+        .run(&["users", "list", "--jq", ".data + 1"])
+        .code(1)
+        .error();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("the request was made; only the output failed"),
+        "{err}"
     );
     let list = cli
         .run(&["users", "list", "--limit", "2", "--fields", "id, username"])
@@ -247,18 +287,23 @@ fn a_mistyped_command_line_is_a_json_error_when_the_output_is_json() {
     let run = cli.run(&["users", "get"]).code(2);
     let err = run.error();
     assert_eq!(err["code"], "usage");
-    assert!(
-        err["message"].as_str().unwrap().contains("<USER_ID>"),
-        "{err}"
-    );
+    assert!(err["message"].as_str().unwrap().contains("<USER>"), "{err}");
     let run = cli.run(&["users", "lst", "-o", "ndjson"]).code(2);
     assert_eq!(run.error()["exit_code"], 2);
+    // Piped, stderr is read by a program: JSON even with -o table (a terminal gets clap's
+    // own words: tests/it/tty.rs).
     let run = cli.run(&["users", "lst", "-o", "table"]).code(2);
+    let err = run.error();
     assert!(
-        run.stderr
-            .starts_with("error: unrecognized subcommand 'lst'"),
-        "{}",
-        run.stderr
+        err["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unrecognized subcommand 'lst'"),
+        "{err}"
+    );
+    assert_eq!(
+        err["hint"],
+        "see `clerkctl users --help` for the arguments and flags it takes"
     );
     let run = cli.run(&["--version"]).ok();
     assert_eq!(
@@ -342,4 +387,45 @@ fn head_reads_the_first_line_and_clerkctl_stops_quietly() {
     assert_eq!(user["object"], "user");
     let stderr = std::fs::read_to_string(cli.dir().join("stderr.txt")).unwrap();
     assert_eq!(stderr, "", "quietly");
+}
+
+#[test]
+fn man_writes_a_page_per_command_and_overwrites_nothing_without_force() {
+    use std::os::unix::fs::PermissionsExt;
+    let cli = Cli::at("http://127.0.0.1:9", Some("sk_test_unused"));
+    let out = cli.dir().join("man");
+    let out_arg = out.to_str().unwrap();
+    let run = cli.run(&["man", "--out", out_arg]).ok();
+    assert!(run.stderr.contains("man pages into"), "{}", run.stderr);
+    for page in [
+        "clerkctl.1",
+        "clerkctl-users.1",
+        "clerkctl-users-list.1",
+        "clerkctl-orgs-delete.1",
+    ] {
+        let path = out.join(page);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH"), "{page} is a man page");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{page}");
+    }
+    let list = std::fs::read_to_string(out.join("clerkctl-users-list.1")).unwrap();
+    assert!(list.contains("email\\-address"), "the flags are documented");
+    // Again: refused, nothing replaced; with --force, replaced.
+    std::fs::write(out.join("clerkctl.1"), "mine").unwrap();
+    let err = cli.run(&["man", "--out", out_arg]).code(7).error();
+    assert!(
+        err["message"].as_str().unwrap().contains("exists already"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("clerkctl.1")).unwrap(),
+        "mine"
+    );
+    cli.run(&["man", "--out", out_arg, "--force"]).ok();
+    assert!(
+        std::fs::read_to_string(out.join("clerkctl.1"))
+            .unwrap()
+            .contains(".TH")
+    );
 }

@@ -137,10 +137,15 @@ fn the_key_never_shows_in_stdout_stderr_or_the_audit_log() {
         0,
     );
     // Dry runs print the request, headers included.
-    run(&["--dry-run", "users", "delete", "user_grace"], "", 0);
+    run(
+        &["--dry-run", "--verbose", "users", "delete", "user_grace"],
+        "",
+        0,
+    );
     run(
         &[
             "--dry-run",
+            "--verbose",
             "api",
             "PATCH",
             "/users/user_grace",
@@ -150,7 +155,11 @@ fn the_key_never_shows_in_stdout_stderr_or_the_audit_log() {
         "",
         0,
     );
-    run(&["--dry-run", "orgs", "list", "--fields", "id"], "", 0);
+    run(
+        &["--dry-run", "--verbose", "orgs", "list", "--fields", "id"],
+        "",
+        0,
+    );
     // Errors of every kind.
     run(&["users", "get", "user_nobody"], "", 4);
     run(&["users", "get", "user_nobody", "-o", "table"], "", 4);
@@ -159,7 +168,8 @@ fn the_key_never_shows_in_stdout_stderr_or_the_audit_log() {
         "",
         5,
     );
-    run(&["users", "get", "not-an-id"], "", 2);
+    run(&["users", "get", "org_not_a_user"], "", 2);
+    run(&["users", "get", "nobody@example.com"], "", 4);
     run(&["users", "delete", "user_grace"], "", 7);
     run(
         &["--read-only", "users", "delete", "user_grace", "--yes"],

@@ -324,8 +324,8 @@ impl Cli {
         let mut dry = vec!["--dry-run"];
         dry.extend_from_slice(args);
         let req = self.run(&dry).ok().json();
-        let url = req["url"].as_str().unwrap();
-        url.split_once('?')
+        let path = req["path"].as_str().unwrap();
+        path.split_once('?')
             .map(|(_, q)| q.to_owned())
             .unwrap_or_default()
     }
@@ -464,7 +464,7 @@ impl Run {
         let last = lines.pop().unwrap_or_default();
         for line in lines {
             assert!(
-                line.contains("WARN") && line.contains("retrying in"),
+                line.starts_with("clerkctl: warning: ") && line.contains("retrying in"),
                 "stderr holds more than warnings and the error: {:?}",
                 self.stderr
             );
@@ -503,12 +503,17 @@ pub struct Stub {
 
 impl Stub {
     pub fn answering(status: u16, body: Value) -> Stub {
+        let body = body.to_string();
+        Stub::replying(move |_| (status, body.clone()))
+    }
+
+    /// A stub whose answer (status, JSON body) is made from each request (head and body).
+    pub fn replying(reply: impl Fn(&str) -> (u16, String) + Send + 'static) -> Stub {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (seen, stopped) = (requests.clone(), stop.clone());
-        let body = body.to_string();
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopped.load(Ordering::SeqCst) {
@@ -516,6 +521,7 @@ impl Stub {
                 }
                 let Ok(stream) = stream else { continue };
                 if let Some(request) = read_request(&stream) {
+                    let (status, body) = reply(&request);
                     seen.lock().unwrap().push(request);
                     let mut stream = stream;
                     let _ = write!(
@@ -591,8 +597,12 @@ fn read_request(stream: &TcpStream) -> Option<String> {
 /// Replaces what changes from run to run in `text` (times, generated IDs, trace ids, ports) so
 /// that it can be compared to a snapshot.
 pub fn redact(text: &str) -> String {
-    let rules: [(&str, &str); 6] = [
+    let rules: [(&str, &str); 7] = [
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "YYYY-MM-DD hh:mm UTC"),
+        (
+            r"(in )?\d+ (second|minute|hour|day|month|year)s?( ago)?|just now",
+            "[WHEN]",
+        ),
         (
             r"(orginv|inv|orgmem|idn|user|org)_[0-9A-Za-z]{20,}",
             "${1}_[ID]",

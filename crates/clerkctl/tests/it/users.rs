@@ -564,7 +564,7 @@ fn every_filter_reaches_the_request() {
         ])
         .ok()
         .json();
-    let url = req["url"].as_str().unwrap();
+    let url = req["path"].as_str().unwrap();
     assert_eq!(
         url.split_once('?').unwrap().1,
         "email_address=a%40b.co&phone_number=%2B15555550100&external_id=-emp-1&username=ada_l\
