@@ -48,6 +48,8 @@ struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     rate_limited: AtomicU64,
+    answered: AtomicU64,
+    round_trip_us: AtomicU64,
 }
 
 /// What a client (and its clones) has sent so far.
@@ -60,6 +62,11 @@ pub struct Stats {
     pub retries: u64,
     /// 429 answers received.
     pub rate_limited: u64,
+    /// Requests that got an answer (of any status).
+    pub answered: u64,
+    /// The time those took, from sending to the answer's head, added up (pacing waits not
+    /// included): divided by `answered`, the round trip a caller can size its concurrency by.
+    pub round_trip: Duration,
 }
 
 /// Builds a [`Client`].
@@ -224,6 +231,8 @@ impl Client {
             requests: c.requests.load(Ordering::Relaxed),
             retries: c.retries.load(Ordering::Relaxed),
             rate_limited: c.rate_limited.load(Ordering::Relaxed),
+            answered: c.answered.load(Ordering::Relaxed),
+            round_trip: Duration::from_micros(c.round_trip_us.load(Ordering::Relaxed)),
         }
     }
 
@@ -332,7 +341,16 @@ impl Client {
             if number > 1 {
                 self.inner.stats.retries.fetch_add(1, Ordering::Relaxed);
             }
+            let sent_at = std::time::Instant::now();
             let sent = req.send().await;
+            if sent.is_ok() {
+                let took = sent_at.elapsed().as_micros().min(u128::from(u64::MAX)) as u64;
+                self.inner.stats.answered.fetch_add(1, Ordering::Relaxed);
+                self.inner
+                    .stats
+                    .round_trip_us
+                    .fetch_add(took, Ordering::Relaxed);
+            }
             if let (Some(pacer), Some(ticket)) = (&self.inner.pacer, ticket) {
                 pacer.answered(ticket).await;
             }

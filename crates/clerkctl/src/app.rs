@@ -338,7 +338,7 @@ impl App {
 
 /// Whether there is someone to ask: a terminal on stdin to read the answer and on stderr to
 /// show the question.
-fn interactive(err: &Stderr) -> bool {
+pub fn interactive(err: &Stderr) -> bool {
     std::io::stdin().is_terminal() && err.is_terminal()
 }
 

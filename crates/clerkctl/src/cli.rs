@@ -321,6 +321,28 @@ pub struct PacingArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct MatchingArgs {
+    #[command(flatten)]
+    pub filter: UserFilters,
+    #[command(flatten)]
+    pub matching: crate::ops::users::MatchFilters,
+    /// The number of users you expect to match (shown by a first run without it): the job
+    /// refuses if the count differs. Needed when there is no terminal to confirm on.
+    #[arg(long, value_name = "N")]
+    pub expect_count: Option<u64>,
+    /// Where to back up the matched users before changing anything (a new ndjson file)
+    /// [default: users-delete-backup-UNIXTIME.ndjson or users-ban-backup-UNIXTIME.ndjson].
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+    /// The job's journal: a rerun with the same journal skips the users already done
+    /// [default: the backup file's name with .fleet-journal].
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct BulkArgs {
     /// The rows: CSV with a header of Clerk field names, or ndjson (one JSON object a line).
     #[arg(long, value_name = "FILE")]
@@ -334,9 +356,10 @@ pub struct BulkArgs {
     pub journal: Option<PathBuf>,
     #[command(flatten)]
     pub pacing: PacingArgs,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
-    pub concurrency: u32,
+    /// Requests in flight at once [default: as many as the pace and the observed round trip
+    /// need, at most 32, fewer after a 429].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: Option<u32>,
     /// Do not pace to Clerk's hourly limits on invitation creates (for instances or emulators
     /// without them).
     #[arg(long)]
@@ -345,15 +368,19 @@ pub struct BulkArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
-    /// ndjson (Clerk's objects, one a line) or csv (the main fields; metadata as JSON).
-    #[arg(long, value_enum, default_value = "ndjson")]
-    pub format: FileFormat,
+    /// ndjson (Clerk's objects, one a line) or csv (the main fields, ISO 8601 times, metadata
+    /// as JSON); by default the --out file's extension decides (.csv, .ndjson), else ndjson.
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
     /// Write to this new file (private, completed atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replace the --out file if it exists.
     #[arg(long, requires = "out")]
     pub force: bool,
+    /// Include private_metadata (left out by default: exports travel further than the API).
+    #[arg(long)]
+    pub include_private_metadata: bool,
     #[command(flatten)]
     pub pacing: PacingArgs,
 }
@@ -380,9 +407,6 @@ pub struct MetadataArgs {
 }
 
 // ---- users ----------------------------------------------------------------------------------------
-
-/// A user: the ID Clerk gave it (user_...).
-const USER_ID: &str = "The user's ID (user_...)";
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCmd {
@@ -414,10 +438,20 @@ pub enum UsersCmd {
     /// Show one user.
     #[command(after_help = "Examples:
   clerkctl users get user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
-  clerkctl users get user_2xhFjEI5X2qWRvtV13BzSj8H6Dk -o json --fields id,public_metadata")]
+  clerkctl users get ada@example.com -o json --fields id,public_metadata")]
     Get {
-        #[arg(help = USER_ID)]
-        user_id: String,
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+    },
+    /// The organizations a user belongs to, with the organization's name and the user's role.
+    #[command(after_help = "Examples:
+  clerkctl users orgs ada@example.com
+  clerkctl users orgs user_2xhFjEI5X2qWRvtV13BzSj8H6Dk -o json")]
+    Orgs {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// Create a user.
     Create(Box<CreateUserArgs>),
@@ -434,53 +468,70 @@ pub enum UsersCmd {
   clerkctl users replace-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --public-metadata '{\"plan\": \"pro\"}'
   clerkctl users replace-metadata user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --unsafe-metadata '{}'")]
     ReplaceMetadata(UserMetadataArgs),
-    /// Delete a user permanently, with their sessions and memberships (asks first).
+    /// Delete users permanently (asks for confirmation).
     #[command(after_help = "Examples:
   clerkctl users delete user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
-  clerkctl users delete user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
+  clerkctl users delete ada@example.com grace@example.com --yes")]
     Delete {
-        #[arg(help = USER_ID)]
-        user_id: String,
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
     },
-    /// Ban a user: end their sessions and block sign-in until unbanned (asks first).
-    #[command(after_help = "Undo it with `clerkctl users unban USER_ID`.
+    /// Ban users: end their sessions and block sign-in (asks for confirmation; unban undoes it).
+    #[command(after_help = "Undo it with `clerkctl users unban USER`.
 
 Examples:
   clerkctl users ban user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
-  clerkctl users ban user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
+  clerkctl users ban ada@example.com --yes")]
     Ban {
-        #[arg(help = USER_ID)]
-        user_id: String,
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
     },
     /// Lift a ban.
     #[command(after_help = "Examples:
   clerkctl users unban user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
     Unban {
-        #[arg(help = USER_ID)]
-        user_id: String,
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
     },
-    /// Lock a user out of signing in until unlocked (asks first).
-    #[command(after_help = "Undo it with `clerkctl users unlock USER_ID`.
+    /// Lock users out of signing in (asks for confirmation; unlock undoes it).
+    #[command(after_help = "Undo it with `clerkctl users unlock USER`.
 
 Examples:
   clerkctl users lock user_2xhFjEI5X2qWRvtV13BzSj8H6Dk
-  clerkctl users lock user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --yes")]
+  clerkctl users lock ada@example.com --yes")]
     Lock {
-        #[arg(help = USER_ID)]
-        user_id: String,
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
     },
     /// Unlock a user.
     #[command(after_help = "Examples:
   clerkctl users unlock user_2xhFjEI5X2qWRvtV13BzSj8H6Dk")]
     Unlock {
-        #[arg(help = USER_ID)]
-        user_id: String,
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
     },
+    /// Delete every user matching the filters: shows the count and a sample, backs the users
+    /// up to a new file, then deletes them one by one, journaled (a rerun carries on). Users
+    /// who are an organization's only admin are skipped unless --include-sole-admins.
+    #[command(after_help = "Examples:
+  clerkctl users delete-matching --email-domain example.test
+  clerkctl users delete-matching --never-signed-in --created-before 90d --expect-count 12 --yes")]
+    DeleteMatching(Box<MatchingArgs>),
+    /// Ban every user matching the filters (banned users are left out), as delete-matching
+    /// does: count and sample first, a backup, a journal; unban undoes it.
+    #[command(after_help = "Examples:
+  clerkctl users ban-matching --email-domain spam.test
+  clerkctl users ban-matching --query bot --expect-count 3 --yes")]
+    BanMatching(Box<MatchingArgs>),
     /// Every user (or those matching the filters), streamed.
     #[command(after_help = "Examples:
   clerkctl users export --out users.ndjson
-  clerkctl users export --format csv --out users.csv --banned false
-  clerkctl users export --email-address-query @acme.test > acme-users.ndjson")]
+  clerkctl users export --out users.csv --banned false")]
     Export {
         #[command(flatten)]
         filter: Box<UserFilters>,
@@ -554,8 +605,15 @@ pub struct CreateUserArgs {
   clerkctl users update user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --external-id emp-42
   clerkctl users update user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --data '{\"delete_self_enabled\": false}'")]
 pub struct UpdateUserArgs {
-    #[arg(help = USER_ID)]
+    /// The user: an ID (user_...), an email address, a phone number or a username.
+    #[arg(value_name = "USER")]
     pub user_id: String,
+    /// Set a new password, read from the first line of stdin (never from the command line).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Skip Clerk's password checks for the new password.
+    #[arg(long, requires = "password_stdin")]
+    pub skip_password_checks: bool,
     /// New first name.
     #[arg(long)]
     pub first_name: Option<String>,
@@ -581,7 +639,8 @@ pub struct UpdateUserArgs {
 
 #[derive(Debug, Args)]
 pub struct UserMetadataArgs {
-    #[arg(help = USER_ID)]
+    /// The user: an ID (user_...), an email address, a phone number or a username.
+    #[arg(value_name = "USER")]
     pub user_id: String,
     #[command(flatten)]
     pub metadata: MetadataArgs,
@@ -1288,6 +1347,10 @@ pub struct EmulatorArgs {
     /// Load users, organizations, memberships and invitations from a JSON file at start.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
+    /// Start with the demo company (the one `clerkctl --local` has): two organizations, six
+    /// users, memberships and invitations; organization slugs on unless --org-slugs says.
+    #[arg(long, conflicts_with = "seed")]
+    pub demo: bool,
     /// The kind of instance: its rate limit is 1000 requests per 10 s (production) or 100
     /// (development).
     #[arg(long, value_name = "KIND")]

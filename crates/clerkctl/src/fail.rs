@@ -189,6 +189,8 @@ pub enum Fail {
         subject: Subject,
         error: ClerkError,
     },
+    /// Something named by the user (an email address, a slug) that is not there (exit 4).
+    NotFound { message: String, hint: String },
     /// Anything else (exit 1).
     Other(String),
     /// stdout was closed (`| head`): stop quietly.
@@ -384,6 +386,7 @@ impl Fail {
             Fail::Auth(_) => exit::AUTH,
             Fail::Guard(_) => exit::GUARD,
             Fail::Other(_) => exit::UNEXPECTED,
+            Fail::NotFound { .. } => exit::NOT_FOUND,
             Fail::ClosedPipe => exit::OK,
             Fail::Quiet(code) => *code,
             Fail::Clerk { error, .. } => match error {
@@ -427,6 +430,7 @@ impl Fail {
                     Front::Cli => "run it again with CLERKCTL_LOG=debug to see more".into(),
                     Front::Mcp => "tell the person what failed; the server's log (its stderr) says more".into(),
                 }),
+                Fail::NotFound { hint, .. } => Some(hint.clone()),
                 Fail::Clerk { .. } | Fail::ClosedPipe | Fail::Quiet(_) => None,
             };
         };
@@ -501,6 +505,7 @@ impl Fail {
         match self {
             Fail::Hinted { fail, .. } => fail.message(),
             Fail::Usage(m) | Fail::Guard(m) | Fail::Other(m) | Fail::Auth(m) => m.clone(),
+            Fail::NotFound { message, .. } => message.clone(),
             Fail::ClosedPipe | Fail::Quiet(_) => String::new(),
             Fail::Clerk { doing, error, .. } => match error {
                 ClerkError::Api(api) => {
@@ -582,6 +587,14 @@ impl Fail {
                 json!("guard"),
                 json!(m),
                 json!(m),
+                Value::Null,
+                Value::Null,
+            ),
+            Fail::NotFound { message, .. } => (
+                Value::Null,
+                json!("not_found"),
+                json!(message),
+                json!(message),
                 Value::Null,
                 Value::Null,
             ),

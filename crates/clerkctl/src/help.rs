@@ -31,9 +31,10 @@ Examples:
 /// Shown under `clerkctl mcp --help`: the tools by group, and how the server behaves.
 pub const MCP: &str = "\
 Tools:
-  users            list_users get_user get_user_count create_user update_user
-                   update_user_metadata delete_user ban_user unban_user lock_user
-                   unlock_user import_users export_users
+  users            list_users get_user get_user_count list_user_memberships
+                   create_user update_user update_user_metadata delete_user ban_user
+                   unban_user lock_user unlock_user delete_users_matching
+                   ban_users_matching import_users export_users
   organizations    list_organizations get_organization create_organization
                    update_organization delete_organization export_organizations
   members          list_members add_member update_member remove_member

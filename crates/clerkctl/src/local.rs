@@ -115,8 +115,13 @@ impl Local {
 }
 
 /// Fills the state with the demo company, and says which settings it runs with.
+/// The demo company, as a seed (`clerkctl emulator --demo` serves it too).
+pub fn demo_seed() -> Seed {
+    serde_json::from_value(demo()).expect("the demo seed is valid")
+}
+
 pub fn load_demo(engine: &Engine) -> CliResult<()> {
-    let seed: Seed = serde_json::from_value(demo()).expect("the demo seed is valid");
+    let seed = demo_seed();
     engine
         .load_seed(seed, "built-in demo")
         .map_err(|e| Fail::Other(format!("cannot load the demo data: {e}")))?;

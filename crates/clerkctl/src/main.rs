@@ -15,6 +15,7 @@ mod mcp;
 mod ops;
 mod output;
 mod redact;
+mod resolve;
 mod skill;
 mod term;
 mod token;

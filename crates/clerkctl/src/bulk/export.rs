@@ -1,14 +1,21 @@
-//! Exports: every user (through the `starting_after` cursor), organization or member, streamed
-//! page by page in constant memory, as ndjson (Clerk's objects exactly as they came) or CSV.
+//! Exports: every user, organization or member, streamed page by page in constant memory, as
+//! ndjson (Clerk's objects exactly as they came) or CSV, in the list's default order (users and
+//! organizations newest first).
+//!
+//! Users are fetched several pages at a time (see [`concurrent_pages`]); organizations and
+//! members one page after another, by offset.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use clerk_api::models::{Organization, OrganizationMembership, User};
+use clerk_api::page::HasId;
 use clerk_api::page::List;
 use clerk_api::{Client, Request};
-use futures::TryStreamExt;
+use futures::stream::{BoxStream, FuturesOrdered};
+use futures::{StreamExt, TryStreamExt};
 use indicatif::ProgressBar;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -43,6 +50,15 @@ fn text(v: &Value, k: &str) -> String {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
+    }
+}
+
+/// A time as ISO 8601 in UTC (what a spreadsheet reads, and imports take back); Clerk's
+/// Unix milliseconds in the JSON exports.
+fn time(v: &Value, k: &str) -> String {
+    match v.get(k).and_then(Value::as_i64) {
+        Some(ms) => crate::ops::time::iso(ms).unwrap_or_else(|| ms.to_string()),
+        None => text(v, k),
     }
 }
 
@@ -92,10 +108,10 @@ const USER_COLUMNS: &[Column] = &[
     ("last_name", |v| text(v, "last_name")),
     ("banned", |v| text(v, "banned")),
     ("locked", |v| text(v, "locked")),
-    ("created_at", |v| text(v, "created_at")),
-    ("updated_at", |v| text(v, "updated_at")),
-    ("last_sign_in_at", |v| text(v, "last_sign_in_at")),
-    ("last_active_at", |v| text(v, "last_active_at")),
+    ("created_at", |v| time(v, "created_at")),
+    ("updated_at", |v| time(v, "updated_at")),
+    ("last_sign_in_at", |v| time(v, "last_sign_in_at")),
+    ("last_active_at", |v| time(v, "last_active_at")),
     ("public_metadata", |v| text(v, "public_metadata")),
     ("private_metadata", |v| text(v, "private_metadata")),
     ("unsafe_metadata", |v| text(v, "unsafe_metadata")),
@@ -110,8 +126,8 @@ const ORG_COLUMNS: &[Column] = &[
         text(v, "max_allowed_memberships")
     }),
     ("created_by", |v| text(v, "created_by")),
-    ("created_at", |v| text(v, "created_at")),
-    ("updated_at", |v| text(v, "updated_at")),
+    ("created_at", |v| time(v, "created_at")),
+    ("updated_at", |v| time(v, "updated_at")),
     ("public_metadata", |v| text(v, "public_metadata")),
     ("private_metadata", |v| text(v, "private_metadata")),
 ];
@@ -123,8 +139,8 @@ const MEMBER_COLUMNS: &[Column] = &[
     ("first_name", |v| user(v, "first_name")),
     ("last_name", |v| user(v, "last_name")),
     ("role", |v| text(v, "role")),
-    ("created_at", |v| text(v, "created_at")),
-    ("updated_at", |v| text(v, "updated_at")),
+    ("created_at", |v| time(v, "created_at")),
+    ("updated_at", |v| time(v, "updated_at")),
     ("public_metadata", |v| text(v, "public_metadata")),
     ("private_metadata", |v| text(v, "private_metadata")),
 ];
@@ -275,7 +291,7 @@ async fn write_all(
     let mut n = 0u64;
     match format {
         FileFormat::Ndjson => {
-            let mut stream = list_request(client, what).stream_as::<Box<RawValue>>();
+            let mut stream = items::<Box<RawValue>>(client, what);
             while let Some(item) = stream.try_next().await.map_err(fail)? {
                 if strip_private {
                     let mut v: Value = serde_json::from_str(item.get())
@@ -298,7 +314,7 @@ async fn write_all(
             let mut csv = csv::Writer::from_writer(&mut sink.w);
             csv.write_record(columns.iter().map(|(h, _)| *h))
                 .map_err(|e| Fail::Other(e.to_string()))?;
-            let mut stream = list_request(client, what).stream_as::<Value>();
+            let mut stream = items::<Value>(client, what);
             while let Some(item) = stream.try_next().await.map_err(fail)? {
                 csv.write_record(columns.iter().map(|(_, f)| f(&item)))
                     .map_err(|e| match e.into_kind() {
@@ -314,4 +330,251 @@ async fn write_all(
         }
     }
     Ok(n)
+}
+
+/// Items a page; Clerk's largest.
+const LIMIT: u64 = 500;
+
+/// The most pages an export has in flight (each buffers up to 500 objects until it is written).
+pub const EXPORT_CAP: usize = 16;
+
+/// Every object of `what`, in the list's order: users through [`concurrent_pages`], the other
+/// lists one page after another.
+fn items<'a, U>(client: &'a Client, what: &'a What) -> BoxStream<'a, clerk_api::Result<U>>
+where
+    U: DeserializeOwned + HasId + Send + 'a,
+{
+    match what {
+        What::Users(_) => concurrent_pages(client, what),
+        _ => list_request(client, what).stream_as::<U>(),
+    }
+}
+
+/// The users list (newest first), several offset pages in flight at once, as many as the pace
+/// and the observed round trip need ([`super::flight`]), written in order.
+///
+/// Pages overlap by one user (page k starts at offset 499 k): each page must hold the last user
+/// written, and only what follows it is written. Users created meanwhile go to the top of the
+/// list and shift later pages down, which the overlap absorbs (the last user written is found
+/// further in, and what precedes it is not written again); users deleted meanwhile shift them up,
+/// and a page that no longer holds the last user written may have skipped someone: from there
+/// the export goes on one page after another with the `starting_after` cursor, which cannot skip.
+/// The order is by creation, which never changes, so every user present throughout is written
+/// exactly once, in order.
+fn concurrent_pages<'a, U>(
+    client: &'a Client,
+    what: &'a What,
+) -> BoxStream<'a, clerk_api::Result<U>>
+where
+    U: DeserializeOwned + HasId + Send + 'a,
+{
+    struct State<'a, U> {
+        client: &'a Client,
+        what: &'a What,
+        flight: super::flight::Flight,
+        running: FuturesOrdered<
+            futures::future::BoxFuture<'a, clerk_api::Result<clerk_api::page::Page<U>>>,
+        >,
+        next_page: u64,
+        /// A page ended the list: send no more.
+        end: bool,
+        /// The ID of the last user written.
+        last: Option<String>,
+        buffered: std::vec::IntoIter<U>,
+    }
+    let pace = client.rate_limit().map(|r| r.per_second());
+    let state = State {
+        client,
+        what,
+        flight: super::flight::Flight::new(pace, EXPORT_CAP, client.stats()),
+        running: FuturesOrdered::new(),
+        next_page: 0,
+        end: false,
+        last: None,
+        buffered: Vec::new().into_iter(),
+    };
+    enum Step<U> {
+        Item(U),
+        /// Continuity lost: go on by cursor after this ID.
+        Cursor(String),
+        Done,
+    }
+    let paged = futures::stream::try_unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffered.next() {
+                return Ok(Some((Step::Item(item), st)));
+            }
+            while !st.end && st.running.len() < st.flight.target() {
+                let offset = st.next_page * (LIMIT - 1);
+                st.next_page += 1;
+                let request = list_request(st.client, st.what)
+                    .limit(LIMIT as u32)
+                    .offset(offset)
+                    .retype::<U>();
+                st.running.push_back(Box::pin(request.send()));
+            }
+            let Some(page) = st.running.next().await else {
+                return Ok(Some((Step::Done, st)));
+            };
+            st.flight.update(st.client.stats());
+            let page = page?;
+            let full = page.data.len() as u64 >= LIMIT;
+            let mut data = page.data;
+            if let Some(last) = &st.last {
+                match data
+                    .iter()
+                    .position(|u| u.item_id().as_deref() == Some(last.as_str()))
+                {
+                    Some(j) => {
+                        data.drain(..=j);
+                    }
+                    None => {
+                        let after = last.clone();
+                        st.running = FuturesOrdered::new();
+                        st.end = true;
+                        return Ok(Some((Step::Cursor(after), st)));
+                    }
+                }
+            }
+            if let Some(id) = data.last().map(HasId::item_id) {
+                st.last = Some(id.ok_or_else(|| clerk_api::Error::Decode {
+                    path: "[].id".into(),
+                    message: "an exported object has no id".into(),
+                })?);
+            }
+            if !full {
+                st.end = true;
+                st.running = FuturesOrdered::new();
+            }
+            st.buffered = data.into_iter();
+        }
+    });
+    paged
+        .take_while(|step| futures::future::ready(!matches!(step, Ok(Step::Done))))
+        .flat_map(move |step| match step {
+            Ok(Step::Item(u)) => futures::stream::once(futures::future::ready(Ok(u))).boxed(),
+            Ok(Step::Cursor(after)) => list_request(client, what)
+                .param("starting_after", after)
+                .stream_as::<U>(),
+            Ok(Step::Done) => futures::stream::empty().boxed(),
+            Err(e) => futures::stream::once(futures::future::ready(Err(e))).boxed(),
+        })
+        .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::users::UserFilters;
+    use clerk_api::ids::UserId;
+
+    async fn emulator() -> (clerk_emulator::Emulator, Client) {
+        let emu = clerk_emulator::Emulator::start(clerk_emulator::Config::default().no_limits())
+            .await
+            .unwrap();
+        let client = Client::builder()
+            .secret_key(clerk_api::SecretKey::new("sk_test_export_unit_tests_0000"))
+            .api_url(&emu.base_url())
+            .unwrap()
+            .rate_limit("1000/10".parse().unwrap())
+            .build()
+            .unwrap();
+        (emu, client)
+    }
+
+    async fn create(client: &Client, names: impl Iterator<Item = String>) {
+        futures::stream::iter(names)
+            .map(|name| async move { client.users().create().username(name).send().await })
+            .buffer_unordered(16)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap();
+    }
+
+    /// Every user, newest first, by the cursor (one page after another).
+    async fn by_cursor(client: &Client) -> Vec<String> {
+        let all: Vec<Value> = client
+            .users()
+            .list()
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap();
+        all.iter()
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn users() -> What {
+        What::Users(crate::ops::users::export(&UserFilters::default()).unwrap())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_fetched_together_come_out_in_the_lists_order() {
+        let (_emu, client) = emulator().await;
+        // 2,495 users: five pages of 499 new users each, the last one exactly full.
+        create(&client, (0..2495).map(|i| format!("order_{i:04}"))).await;
+        let expected = by_cursor(&client).await;
+        let what = users();
+        let got: Vec<String> = items::<Value>(&client, &what)
+            .map_ok(|u| u["id"].as_str().unwrap().to_owned())
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 2495);
+        assert_eq!(got, expected);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn users_created_and_deleted_during_an_export_are_neither_doubled_nor_skipped() {
+        let (_emu, client) = emulator().await;
+        create(&client, (0..3000).map(|i| format!("churn_{i:04}"))).await;
+        let before = by_cursor(&client).await;
+        let what = users();
+        let mut stream = items::<Value>(&client, &what);
+        let mut got = vec![
+            stream.try_next().await.unwrap().unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ];
+        // With the first page in hand and others perhaps fetched: users deleted from the middle
+        // (in pages that may or may not have been fetched yet), and more new ones at the top
+        // than a page holds, so that every page sent from now on has moved past the last user
+        // written and the export must go on by cursor (pages after the first four are only
+        // sent once the stream is read again).
+        let deleted: Vec<String> = before[700..720]
+            .iter()
+            .chain(&before[1600..1610])
+            .chain(&before[2400..2405])
+            .cloned()
+            .collect();
+        for id in &deleted {
+            let id: UserId = id.parse().unwrap();
+            client.users().delete(&id).send().await.unwrap();
+        }
+        create(&client, (0..600).map(|i| format!("late_{i:04}"))).await;
+        while let Some(u) = stream.try_next().await.unwrap() {
+            got.push(u["id"].as_str().unwrap().to_owned());
+        }
+        let distinct: std::collections::HashSet<&String> = got.iter().collect();
+        assert_eq!(distinct.len(), got.len(), "a user was written twice");
+        // Every user there from start to end is written, in the list's order; a deleted one may
+        // have been written before it went, and a late one never comes after older ones.
+        let kept: Vec<&String> = before.iter().filter(|id| !deleted.contains(id)).collect();
+        let written_of_before: Vec<&String> = got.iter().filter(|id| before.contains(id)).collect();
+        let written_kept: Vec<&String> = written_of_before
+            .iter()
+            .copied()
+            .filter(|id| !deleted.contains(id))
+            .collect();
+        assert_eq!(written_kept, kept, "a user was skipped or out of order");
+        let order: Vec<&String> = before.iter().filter(|id| got.contains(id)).collect();
+        assert_eq!(written_of_before, order, "out of the list's order");
+        assert!(
+            got.iter().all(|id| before.contains(id)),
+            "users created after the first page belong to a later export"
+        );
+    }
 }

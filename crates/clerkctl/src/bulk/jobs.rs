@@ -7,7 +7,7 @@
 use clerk_api::ids::OrganizationId;
 use clerk_api::{ApiError, Client, PreparedRequest, RetryPolicy};
 
-use super::rows::Cell;
+use super::rows::{Cell, Shape};
 use crate::fail::{CliResult, Fail, Subject};
 use crate::ops::{self, Change, Object};
 use crate::ops::{invitations, memberships, organization_invitations, users};
@@ -99,6 +99,37 @@ impl Job {
             Job::Invitations => invitations::row_cell,
             Job::Users => users::row_cell,
             Job::Members { .. } => memberships::row_cell,
+        }
+    }
+
+    /// What the job's rows may hold and must have.
+    pub fn shape(&self) -> Shape {
+        const EMAIL: &[&[&str]] = &[&["email_address"]];
+        match self {
+            Job::OrganizationInvitations { .. } => Shape {
+                known: organization_invitations::ROW_FIELDS,
+                needs: EMAIL,
+                dropped: &[],
+                from_export: |_| {},
+            },
+            Job::Invitations => Shape {
+                known: invitations::ROW_FIELDS,
+                needs: EMAIL,
+                dropped: &[],
+                from_export: |_| {},
+            },
+            Job::Users => Shape {
+                known: users::ROW_FIELDS,
+                needs: users::ROW_NEEDS,
+                dropped: users::ROW_DROPPED,
+                from_export: users::row_from_export,
+            },
+            Job::Members { .. } => Shape {
+                known: memberships::ROW_FIELDS,
+                needs: memberships::ROW_NEEDS,
+                dropped: memberships::ROW_DROPPED,
+                from_export: memberships::row_from_export,
+            },
         }
     }
 

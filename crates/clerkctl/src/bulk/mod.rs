@@ -10,6 +10,8 @@
 
 pub mod backfill;
 pub mod export;
+pub mod fleet;
+pub mod flight;
 pub mod jobs;
 pub mod journal;
 pub mod rows;
@@ -23,6 +25,7 @@ use std::time::{Duration, Instant};
 use clerk_api::retry::{Attempt, Decision, Outcome};
 use clerk_api::{Client, Error as ClerkError, Repeat, RetryPolicy};
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use indicatif::ProgressBar;
 use serde_json::{Map, Value, json};
 
@@ -502,8 +505,9 @@ pub struct Input {
 /// How a job runs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Requests in flight at once.
-    pub concurrency: u32,
+    /// Requests in flight at once; `None`: as many as the pace and the observed round trip
+    /// need ([`flight`]), at most [`flight::CAP`].
+    pub concurrency: Option<u32>,
     /// Pace to Clerk's hourly limits on invitation creates.
     pub hourly_limits: bool,
     /// When an hourly limit is reached: wait for it (the CLI), or stop so that a later run
@@ -675,10 +679,7 @@ pub async fn execute(
         retries: AtomicU64::new(0),
     };
     let batches: Vec<Vec<Item>> = items.chunks(job.batch()).map(<[Item]>::to_vec).collect();
-    let work = futures::stream::iter(batches)
-        .map(|batch| run.process(batch))
-        .buffer_unordered(options.concurrency.max(1) as usize)
-        .collect::<Vec<()>>();
+    let work = send_all(&run, batches, options.concurrency);
     let mut interrupted_because = None;
     {
         tokio::pin!(work);
@@ -748,6 +749,32 @@ pub async fn execute(
     });
     app.audit_job(job.name(), &job.change(), &outcome)?;
     Ok(Report::Summary(summary))
+}
+
+/// Sends every batch, keeping as many in flight as `fixed` says or, by default, as the pace and
+/// the round trips the client observes need (fewer after a 429).
+async fn send_all(run: &Run<'_>, batches: Vec<Vec<Item>>, fixed: Option<u32>) {
+    let client = &run.client;
+    let pace = client.rate_limit().map(|r| r.per_second());
+    let mut flight = match fixed {
+        Some(n) => flight::Flight::new(None, n.max(1) as usize, client.stats()),
+        None => flight::Flight::new(pace, flight::CAP, client.stats()),
+    };
+    let mut waiting = batches.into_iter();
+    let mut running = FuturesUnordered::new();
+    loop {
+        let target = flight.target();
+        while running.len() < target {
+            match waiting.next() {
+                Some(batch) => running.push(run.process(batch)),
+                None => break,
+            }
+        }
+        if running.next().await.is_none() {
+            return;
+        }
+        flight.update(client.stats());
+    }
 }
 
 /// Says how long a job will take when Clerk's limits make it longer than a minute.

@@ -25,36 +25,225 @@ pub struct BadRow {
 }
 
 pub fn format_of(path: &Path, given: Option<FileFormat>) -> CliResult<FileFormat> {
-    if let Some(f) = given {
-        return Ok(f);
+    file_format(Some(path), given)
+}
+
+/// The format of a file read or written: from its extension (`.csv`; `.ndjson`, `.jsonl`,
+/// `.json`), or `given` (`--format`). Both, disagreeing, are refused: a `.csv` file holding
+/// ndjson is a wrong file that a later reader trusts. Without a file (stdin, stdout, `-`),
+/// `given` or ndjson.
+pub fn file_format(path: Option<&Path>, given: Option<FileFormat>) -> CliResult<FileFormat> {
+    let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+        return Ok(given.unwrap_or(FileFormat::Ndjson));
+    };
+    if path.is_dir() {
+        // Not a file at all: the file module refuses it, saying so.
+        return Ok(given.unwrap_or(FileFormat::Ndjson));
     }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    let by_name = format_by_name(path);
+    let name = |f: FileFormat| match f {
+        FileFormat::Csv => "csv",
+        FileFormat::Ndjson => "ndjson",
+    };
+    match (by_name, given) {
+        (Some(n), Some(g)) if n != g => Err(usage(format!(
+            "--format {} does not match the name {} (a .{} file is {}): rename the file or leave --format out",
+            name(g),
+            path.display(),
+            ext.unwrap_or_default(),
+            name(n)
+        ))),
+        (Some(n), _) => Ok(n),
+        (None, Some(g)) => Ok(g),
+        (None, None) => Err(usage(format!(
+            "cannot tell the format of {} from its name: name it .csv or .ndjson, or pass --format csv or --format ndjson",
+            path.display()
+        ))),
+    }
+}
+
+/// The format a file's extension names, if it names one.
+pub fn format_by_name(path: &Path) -> Option<FileFormat> {
     match path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_lowercase)
         .as_deref()
     {
-        Some("csv") => Ok(FileFormat::Csv),
-        Some("ndjson" | "jsonl" | "json") => Ok(FileFormat::Ndjson),
-        _ => Err(usage(format!(
-            "cannot tell the format of {} from its name: pass --format csv or --format ndjson",
-            path.display()
-        ))),
+        Some("csv") => Some(FileFormat::Csv),
+        Some("ndjson" | "jsonl" | "json") => Some(FileFormat::Ndjson),
+        _ => None,
     }
 }
 
-/// Reads every row. `cell` says how to read a CSV column.
+/// The fields a job's rows may hold (Clerk's names), those a file must have (one of each
+/// group), those of the project's own exports that a row may carry and that are dropped
+/// (read-only in Clerk), and how the export's shape becomes a row (`from_export`).
+pub struct Shape {
+    pub known: &'static [&'static str],
+    pub needs: &'static [&'static [&'static str]],
+    pub dropped: &'static [&'static str],
+    pub from_export: fn(&mut Map<String, Value>),
+}
+
+/// What people call Clerk's fields in their spreadsheets.
+const ALIASES: &[(&str, &str)] = &[
+    ("email", "email_address"),
+    ("e_mail", "email_address"),
+    ("mail", "email_address"),
+    ("email_address", "email_address"),
+    ("emailaddress", "email_address"),
+    ("phone", "phone_number"),
+    ("phonenumber", "phone_number"),
+    ("firstname", "first_name"),
+    ("given_name", "first_name"),
+    ("lastname", "last_name"),
+    ("surname", "last_name"),
+    ("family_name", "last_name"),
+    ("userid", "user_id"),
+    ("user", "user_id"),
+    ("externalid", "external_id"),
+];
+
+/// A header as Clerk names its field: case, spaces and hyphens do not matter, and common
+/// names (`Email Address`, `E-mail`, `First Name`) are known.
+pub fn canonical(header: &str) -> String {
+    let name: String = header
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect();
+    ALIASES
+        .iter()
+        .find(|(a, _)| *a == name)
+        .map_or(name, |(_, to)| (*to).to_owned())
+}
+
+impl Shape {
+    /// Every field a row may carry, known or dropped.
+    fn accepts(&self, field: &str) -> bool {
+        self.known.contains(&field) || self.dropped.contains(&field)
+    }
+
+    /// Checks the fields a file gives (a CSV header, or the keys of every ndjson row): unknown
+    /// ones, and missing required ones, stop the job before anything is sent, named.
+    pub fn check_fields<'a>(
+        &self,
+        fields: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> CliResult<()> {
+        let unknown: Vec<&str> = fields
+            .clone()
+            .into_iter()
+            .filter(|f| !f.is_empty() && !self.accepts(f))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(usage(format!(
+                "unknown column{} {}: this job takes {}; rename or remove {}",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown.join(", "),
+                self.known.join(", "),
+                if unknown.len() == 1 { "it" } else { "them" }
+            )));
+        }
+        let given: Vec<&str> = fields.into_iter().collect();
+        for group in self.needs {
+            if !group.iter().any(|f| given.contains(f)) {
+                return Err(usage(format!(
+                    "missing column: the file needs {}",
+                    if group.len() == 1 {
+                        group[0].to_owned()
+                    } else {
+                        format!("one of {}", group.join(", "))
+                    }
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A row from ndjson or an MCP call: keys made canonical, the export's shape turned into
+    /// a row, dropped fields removed.
+    pub fn normalize(&self, body: &mut Map<String, Value>) {
+        let keys: Vec<String> = body.keys().cloned().collect();
+        for k in keys {
+            let c = canonical(&k);
+            if c != k
+                && !body.contains_key(&c)
+                && let Some(v) = body.remove(&k)
+            {
+                body.insert(c, v);
+            }
+        }
+        (self.from_export)(body);
+    }
+
+    /// Drops the fields Clerk would refuse (an export's read-only ones).
+    pub fn strip(&self, body: &mut Map<String, Value>) {
+        body.retain(|k, _| !self.dropped.contains(&k.as_str()));
+    }
+}
+
+/// Reads every row (`-` is stdin), checked against the job's `shape` before any is sent:
+/// unknown or missing columns stop here.
 pub fn read(
     path: &Path,
     format: FileFormat,
     cell: fn(&str) -> Cell,
+    shape: &Shape,
 ) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
-    match format {
-        FileFormat::Ndjson => Ok(read_ndjson(&text)),
-        FileFormat::Csv => read_csv(&text, cell),
+    let text = if path.as_os_str() == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+            .map_err(|e| usage(format!("cannot read stdin: {e}")))?;
+        t
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
+    };
+    let (mut rows, bad) = match format {
+        FileFormat::Ndjson => read_ndjson(&text),
+        FileFormat::Csv => read_csv(&text, cell, shape)?,
+    };
+    if format == FileFormat::Ndjson {
+        shape_rows(&mut rows, shape)?;
+    } else {
+        for r in &mut rows {
+            (shape.from_export)(&mut r.body);
+            shape.strip(&mut r.body);
+        }
     }
+    Ok((rows, bad))
+}
+
+/// Rows given as JSON objects (ndjson, an MCP call's rows): keys made canonical, the fields
+/// checked across all rows, an export's shape turned into rows.
+pub fn shape_rows(rows: &mut [Row], shape: &Shape) -> CliResult<()> {
+    for r in rows.iter_mut() {
+        shape.normalize(&mut r.body);
+    }
+    let mut fields: Vec<&str> = Vec::new();
+    for r in rows.iter() {
+        for k in r.body.keys() {
+            if !fields.contains(&k.as_str()) {
+                fields.push(k);
+            }
+        }
+    }
+    // Each row must have a required field; a missing one is the row's failure, said by the job.
+    let unknown_only = Shape {
+        needs: &[],
+        ..*shape
+    };
+    unknown_only.check_fields(fields.iter().copied())?;
+    for r in rows.iter_mut() {
+        shape.strip(&mut r.body);
+    }
+    Ok(())
 }
 
 fn read_ndjson(text: &str) -> (Vec<Row>, Vec<BadRow>) {
@@ -83,7 +272,11 @@ fn read_ndjson(text: &str) -> (Vec<Row>, Vec<BadRow>) {
     (rows, bad)
 }
 
-fn read_csv(text: &str, cell: fn(&str) -> Cell) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
+fn read_csv(
+    text: &str,
+    cell: fn(&str) -> Cell,
+    shape: &Shape,
+) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -92,13 +285,14 @@ fn read_csv(text: &str, cell: fn(&str) -> Cell) -> CliResult<(Vec<Row>, Vec<BadR
         .headers()
         .map_err(|e| usage(format!("cannot read the CSV header: {e}")))?
         .iter()
-        .map(str::to_owned)
+        .map(canonical)
         .collect();
     if headers.iter().all(String::is_empty) {
         return Err(usage(
             "the CSV file has no header row of Clerk field names (e.g. email_address,role)",
         ));
     }
+    shape.check_fields(headers.iter().map(String::as_str))?;
     let mut rows = Vec::new();
     let mut bad = Vec::new();
     for record in reader.records() {
@@ -195,7 +389,7 @@ mod tests {
                     b@x.io;c@x.io,org:admin,maybe,,\n\
                     ,,,,\n\
                     d@x.io,,,,\n";
-        let (rows, bad) = read_csv(text, cells).unwrap();
+        let (rows, bad) = read_csv(text, cells, &ANY).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[0].body["notify"], false);
@@ -210,6 +404,67 @@ mod tests {
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].line, 3);
         assert!(bad[0].reason.contains("notify"), "{}", bad[0].reason);
+    }
+
+    const ANY: Shape = Shape {
+        known: &[
+            "email_address",
+            "role",
+            "notify",
+            "expires_in_days",
+            "public_metadata",
+        ],
+        needs: &[&["email_address"]],
+        dropped: &["id"],
+        from_export: |_| {},
+    };
+
+    #[test]
+    fn headers_are_matched_loosely_and_unknown_or_missing_ones_stop_the_job() {
+        assert_eq!(canonical(" Email Address "), "email_address");
+        assert_eq!(canonical("E-mail"), "email_address");
+        assert_eq!(canonical("Email"), "email_address");
+        assert_eq!(canonical("ROLE"), "role");
+        assert_eq!(canonical("First Name"), "first_name");
+        let (rows, _) =
+            read_csv("Email Address,Role,ID\na@x.io,org:admin,x\n", cells, &ANY).unwrap();
+        assert_eq!(rows[0].body["email_address"], serde_json::json!(["a@x.io"]));
+        assert_eq!(rows[0].body["role"], "org:admin");
+        let e = read_csv("email,rol,colour\na@x.io,x,y\n", cells, &ANY).unwrap_err();
+        assert!(
+            e.line().contains("unknown columns rol, colour"),
+            "{}",
+            e.line()
+        );
+        let e = read_csv("role\norg:admin\n", cells, &ANY).unwrap_err();
+        assert!(
+            e.line()
+                .contains("missing column: the file needs email_address"),
+            "{}",
+            e.line()
+        );
+        let mut rows = vec![Row {
+            line: 1,
+            body: serde_json::json!({"Email": "a@x.io", "id": "x"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        }];
+        shape_rows(&mut rows, &ANY).unwrap();
+        assert_eq!(
+            rows[0].body,
+            *serde_json::json!({"email_address": "a@x.io"})
+                .as_object()
+                .unwrap()
+        );
+        let mut rows = vec![Row {
+            line: 1,
+            body: serde_json::json!({"email_adress": "a@x.io"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        }];
+        assert!(shape_rows(&mut rows, &ANY).is_err());
     }
 
     #[test]

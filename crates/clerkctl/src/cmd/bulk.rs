@@ -19,7 +19,12 @@ use crate::term::count;
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
-    let (rows, bad) = rows::read(&args.file, format, job.cell())?;
+    if args.file.as_os_str() == "-" && args.journal.is_none() {
+        return Err(crate::fail::usage(
+            "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
+        ));
+    }
+    let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let input = Input {
@@ -137,6 +142,7 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
 
 /// Runs an export from the command line: to `--out` or stdout, progress on a terminal.
 pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
+    let format = crate::bulk::rows::file_format(args.out.as_deref(), args.format)?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let noun = what.noun();
@@ -153,10 +159,10 @@ pub async fn export(app: &mut App, what: What, args: &ExportArgs) -> CliResult {
     let n = bulk::export::export(
         &client,
         &what,
-        args.format,
+        format,
         args.out.as_deref(),
         args.force,
-        false,
+        !args.include_private_metadata,
         Some(&app.err),
     )
     .await?;

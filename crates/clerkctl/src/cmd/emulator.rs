@@ -20,6 +20,10 @@ pub fn settings(args: &EmulatorArgs) -> Result<Settings, String> {
     if let Some(n) = args.membership_limit {
         s.membership_limit = n;
     }
+    if args.demo {
+        // The demo's organizations have slugs.
+        s.org_slugs = true;
+    }
     if let Some(on) = args.org_slugs {
         s.org_slugs = on.is_on();
     }
@@ -91,10 +95,10 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(serve(config))
+    runtime.block_on(serve(config, args.demo))
 }
 
-async fn serve(config: Config) -> ExitCode {
+async fn serve(config: Config, demo: bool) -> ExitCode {
     let storage = match &config.data {
         Some(path) => format!("data in {}", path.display()),
         None => "data in memory".to_owned(),
@@ -112,6 +116,20 @@ async fn serve(config: Config) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if demo {
+        if emulator.engine().counts().iter().any(|n| *n > 0) {
+            eprintln!(
+                "clerkctl emulator: --demo: the state in --data holds objects already; the demo company was not loaded again"
+            );
+        } else if let Err(e) = emulator
+            .engine()
+            .load_seed(crate::local::demo_seed(), "built-in demo")
+        {
+            eprintln!("clerkctl emulator: cannot load the demo company: {e}");
+            emulator.shutdown().await;
+            return ExitCode::from(1);
+        }
+    }
     let url = emulator.base_url();
     // The URL is the first line on stdout so scripts can read it; the rest goes to stderr.
     let mut out = std::io::stdout().lock();

@@ -1,7 +1,7 @@
 //! `clerkctl invitations ...` (organization invitations).
 
 use super::orgs::metadata_args;
-use super::{change, list, show};
+use super::{change, find_org, find_user, list, show};
 use crate::app::App;
 use crate::cli::InvitationsCmd;
 use crate::fail::CliResult;
@@ -15,6 +15,10 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             filter,
             page,
         } => {
+            let organization_id = match organization_id {
+                Some(o) => Some(find_org(app, &o).await?),
+                None => None,
+            };
             let op = invitations::list(organization_id.as_deref(), &filter)?;
             list(app, Kind::OrganizationInvitation, op, &page).await
         }
@@ -22,6 +26,7 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             organization_id,
             invitation_id,
         } => {
+            let organization_id = find_org(app, &organization_id).await?;
             let op = invitations::get(&organization_id, &invitation_id)?;
             show(app, Kind::OrganizationInvitation, op).await
         }
@@ -35,10 +40,15 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             no_notify,
             metadata,
         } => {
-            ops::check::org_id(&organization_id)?;
+            ops::names::org(&organization_id)?;
             ops::check::email(&email_address)?;
             ops::check::role(&role)?;
             let (public_metadata, private_metadata) = metadata_args(&metadata)?;
+            let organization_id = find_org(app, &organization_id).await?;
+            let inviter_user_id = match inviter_user_id {
+                Some(u) => Some(find_user(app, &u).await?),
+                None => None,
+            };
             let op = invitations::create(invitations::Create {
                 organization_id,
                 email_address,
@@ -58,6 +68,11 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             invitation_id,
             requesting_user_id,
         } => {
+            let organization_id = find_org(app, &organization_id).await?;
+            let requesting_user_id = match requesting_user_id {
+                Some(u) => Some(find_user(app, &u).await?),
+                None => None,
+            };
             let op = invitations::revoke(
                 &organization_id,
                 &invitation_id,
@@ -70,8 +85,9 @@ pub async fn run(app: &mut App, cmd: InvitationsCmd) -> CliResult {
             role,
             bulk,
         } => {
-            let org = ops::check::org_id(&organization_id)?;
+            ops::names::org(&organization_id)?;
             let role = role.as_deref().map(ops::check::role).transpose()?;
+            let org = ops::check::org_id(&find_org(app, &organization_id).await?)?;
             super::bulk::run(
                 app,
                 crate::bulk::jobs::Job::OrganizationInvitations { org, role },

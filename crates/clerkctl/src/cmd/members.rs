@@ -1,7 +1,7 @@
 //! `clerkctl members ...`
 
 use super::orgs::metadata_args;
-use super::{change, list};
+use super::{change, find_org, find_user, list, names_in};
 use crate::app::App;
 use crate::cli::MembersCmd;
 use crate::fail::CliResult;
@@ -11,7 +11,13 @@ use crate::output::Kind;
 pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
     match cmd {
         MembersCmd::List(args) => {
-            let op = memberships::list(&args.organization_id, &args.filter)?;
+            let org = find_org(app, &args.organization_id).await?;
+            let mut filter = args.filter.clone();
+            if names_in(&filter.user_id, &[])? {
+                let client = app.client().await?;
+                filter = crate::resolve::member_filters(&client, filter).await?;
+            }
+            let op = memberships::list(&org, &filter)?;
             list(app, Kind::Membership, op, &args.page).await
         }
         MembersCmd::Add {
@@ -20,10 +26,27 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             role,
             metadata,
         } => {
-            ops::check::org_id(&organization_id)?;
-            ops::check::user_id(&user_id)?;
+            ops::names::org(&organization_id)?;
+            ops::names::user(&user_id)?;
             ops::check::role(&role)?;
             let (public_metadata, private_metadata) = metadata_args(&metadata)?;
+            let organization_id = find_org(app, &organization_id).await?;
+            let user_id = find_user(app, &user_id).await?;
+            let role = ops::check::role(&role)?;
+            if !app.global.dry_run && !app.global.read_only {
+                // A member with that role already: nothing to add, and an undo must not remove them.
+                let find = memberships::membership_of(&organization_id, &user_id)?;
+                let client = app.client().await?;
+                let found = crate::resolve::items(&client, &find).await?;
+                if let Some(mut m) = memberships::already_with_role(&found, &user_id, &role) {
+                    app.err.say(format_args!(
+                        "{user_id} is already {role} in {organization_id}: nothing changed"
+                    ));
+                    m["changed"] = serde_json::Value::Bool(false);
+                    app.out.object(Kind::Membership, &m)?;
+                    return Ok(());
+                }
+            }
             let op = memberships::add(memberships::Add {
                 organization_id,
                 user_id,
@@ -39,6 +62,9 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             user_id,
             role,
         } => {
+            ops::check::role(&role)?;
+            let organization_id = find_org(app, &organization_id).await?;
+            let user_id = find_user(app, &user_id).await?;
             let op = memberships::update(&organization_id, &user_id, &role)?;
             change(app, "members update", Kind::Membership, op).await
         }
@@ -47,9 +73,14 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             user_id,
             metadata,
         } => {
-            ops::check::org_id(&organization_id)?;
-            ops::check::user_id(&user_id)?;
+            ops::names::org(&organization_id)?;
+            ops::names::user(&user_id)?;
             let (public_metadata, private_metadata) = metadata_args(&metadata)?;
+            if public_metadata.is_none() && private_metadata.is_none() {
+                return Err(nothing_to_change("--public-metadata, --private-metadata"));
+            }
+            let organization_id = find_org(app, &organization_id).await?;
+            let user_id = find_user(app, &user_id).await?;
             let input = memberships::Metadata {
                 organization_id,
                 user_id,
@@ -66,6 +97,8 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             organization_id,
             user_id,
         } => {
+            let organization_id = find_org(app, &organization_id).await?;
+            let user_id = find_user(app, &user_id).await?;
             let op = memberships::remove(&organization_id, &user_id)?;
             change(app, "members remove", Kind::Membership, op).await
         }
@@ -74,6 +107,12 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             filter,
             export,
         } => {
+            let organization_id = find_org(app, &organization_id).await?;
+            let mut filter = *filter;
+            if names_in(&filter.user_id, &[])? {
+                let client = app.client().await?;
+                filter = crate::resolve::member_filters(&client, filter).await?;
+            }
             let op = memberships::export(&organization_id, &filter)?;
             super::bulk::export(app, crate::bulk::export::What::Members(op), &export).await
         }
@@ -82,8 +121,9 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             role,
             bulk,
         } => {
-            let org = ops::check::org_id(&organization_id)?;
+            ops::names::org(&organization_id)?;
             let role = role.as_deref().map(ops::check::role).transpose()?;
+            let org = ops::check::org_id(&find_org(app, &organization_id).await?)?;
             super::bulk::run(app, crate::bulk::jobs::Job::Members { org, role }, &bulk).await
         }
     }

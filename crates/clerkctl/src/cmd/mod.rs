@@ -161,6 +161,59 @@ async fn reset(app: &mut App, demo: bool) -> CliResult {
     Ok(())
 }
 
+/// The ID of the user named `given` (an ID, an email address, a phone number or a username):
+/// a malformed name is refused before anything starts, an ID needs no read.
+async fn find_user(app: &mut App, given: &str) -> CliResult<String> {
+    if let Some(id) = ops::names::user(given)?.id() {
+        return Ok(id.to_string());
+    }
+    let client = app.client().await?;
+    crate::resolve::user(&client, given).await
+}
+
+/// The IDs of the users named in `given`, in order, without repeats.
+async fn find_users(app: &mut App, given: &[String]) -> CliResult<Vec<String>> {
+    for g in given {
+        ops::names::user(g)?;
+    }
+    let client = app.client().await?;
+    crate::resolve::users(&client, given).await
+}
+
+/// The ID of the organization named `given` (an ID, a slug or its exact name).
+async fn find_org(app: &mut App, given: &str) -> CliResult<String> {
+    if let Some(id) = ops::names::org(given)?.id() {
+        return Ok(id.to_string());
+    }
+    let client = app.client().await?;
+    crate::resolve::org(&client, given).await
+}
+
+/// Whether some of the `+`/`-` prefixed names in a filter are not IDs (and need a read);
+/// a malformed one is refused here.
+fn names_in(users: &[String], orgs: &[String]) -> CliResult<bool> {
+    let mut any = false;
+    for u in users {
+        any |= ops::names::user(ops::names::signed(u).1)?.id().is_none();
+    }
+    for o in orgs {
+        any |= ops::names::org(ops::names::signed(o).1)?.id().is_none();
+    }
+    Ok(any)
+}
+
+/// `users list`'s filters with their names resolved to IDs.
+async fn user_filters(
+    app: &mut App,
+    f: ops::users::UserFilters,
+) -> CliResult<ops::users::UserFilters> {
+    if !names_in(&f.user_id, &f.organization_id)? {
+        return Ok(f);
+    }
+    let client = app.client().await?;
+    crate::resolve::user_filters(&client, f).await
+}
+
 /// Runs a list: one page (with its total), or with --all every page, streamed.
 async fn list<T>(app: &mut App, kind: Kind, op: ops::Listing<T>, page: &PageArgs) -> CliResult
 where

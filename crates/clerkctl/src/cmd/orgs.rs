@@ -1,7 +1,7 @@
 //! `clerkctl orgs ...`
 
 use super::args::{at_most_one_stdin, opt_object};
-use super::{change, list, show};
+use super::{change, find_org, list, names_in, show};
 use crate::app::App;
 use crate::cli::{MetadataArgs, OrgsCmd};
 use crate::fail::CliResult;
@@ -23,6 +23,7 @@ pub fn metadata_args(m: &MetadataArgs) -> CliResult<(Option<ops::Object>, Option
 pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
     match cmd {
         OrgsCmd::List { filter, page } => {
+            let filter = org_filters(app, filter).await?;
             list(
                 app,
                 Kind::Organization,
@@ -35,6 +36,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             organization,
             include_members_count,
         } => {
+            let organization = find_org(app, &organization).await?;
             let op = organizations::get(&organization, include_members_count)?;
             show(app, Kind::Organization, op).await
         }
@@ -63,7 +65,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             max_allowed_memberships,
             admin_delete_enabled,
         } => {
-            let input = organizations::Update {
+            let mut input = organizations::Update {
                 organization_id,
                 name,
                 slug,
@@ -71,11 +73,12 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
                 admin_delete_enabled,
             };
             if input.is_empty() {
-                ops::check::org_id(&input.organization_id)?;
+                ops::names::org(&input.organization_id)?;
                 return Err(nothing_to_change(
                     "--name, --slug, --max-allowed-memberships, --admin-delete-enabled",
                 ));
             }
+            input.organization_id = find_org(app, &input.organization_id).await?;
             change(
                 app,
                 "orgs update",
@@ -93,10 +96,12 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             metadata,
         } => org_metadata(app, organization_id, &metadata, true).await,
         OrgsCmd::Delete { organization_id } => {
+            let organization_id = find_org(app, &organization_id).await?;
             let op = organizations::delete(&organization_id)?;
             change(app, "orgs delete", Kind::Deleted, op).await
         }
         OrgsCmd::Export { filter, export } => {
+            let filter = org_filters(app, filter).await?;
             let what = crate::bulk::export::What::Organizations(organizations::export(&filter)?);
             super::bulk::export(app, what, &export).await
         }
@@ -109,8 +114,13 @@ async fn org_metadata(
     m: &MetadataArgs,
     replace: bool,
 ) -> CliResult {
-    ops::check::org_id(&organization_id)?;
+    ops::names::org(&organization_id)?;
     let (public_metadata, private_metadata) = metadata_args(m)?;
+    let organization_id = if public_metadata.is_some() || private_metadata.is_some() {
+        find_org(app, &organization_id).await?
+    } else {
+        organization_id
+    };
     let input = organizations::Metadata {
         organization_id,
         public_metadata,
@@ -126,4 +136,16 @@ async fn org_metadata(
     };
     let op = organizations::metadata(input, replace)?;
     change(app, command, Kind::Organization, op).await
+}
+
+/// `orgs list`'s filters with their names resolved to IDs.
+async fn org_filters(
+    app: &mut App,
+    f: organizations::OrganizationFilters,
+) -> CliResult<organizations::OrganizationFilters> {
+    if !names_in(&f.user_id, &f.organization_id)? {
+        return Ok(f);
+    }
+    let client = app.client().await?;
+    crate::resolve::org_filters(&client, f).await
 }

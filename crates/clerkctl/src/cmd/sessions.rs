@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{change, list, show};
+use super::{change, find_org, find_user, list, show};
 use crate::app::App;
 use crate::cli::{Format, JwksArgs, SessionsCmd, TokenArgs};
 use crate::fail::{CliResult, Fail, usage};
@@ -12,13 +12,21 @@ use crate::token::{self, Outcome};
 
 pub async fn run(app: &mut App, cmd: SessionsCmd) -> CliResult {
     match cmd {
-        SessionsCmd::List { filter, page } => {
+        SessionsCmd::List { mut filter, page } => {
+            if let Some(u) = &filter.user_id {
+                filter.user_id = Some(find_user(app, u).await?);
+            }
             list(app, Kind::Session, sessions::list(&filter)?, &page).await
         }
         SessionsCmd::Get { session_id } => {
             show(app, Kind::Session, sessions::get(&session_id)?).await
         }
         SessionsCmd::Create { user_id, org } => {
+            let user_id = find_user(app, &user_id).await?;
+            let org = match org {
+                Some(o) => Some(find_org(app, &o).await?),
+                None => None,
+            };
             let op = sessions::create(sessions::Create {
                 user_id,
                 active_organization_id: org,
@@ -35,10 +43,15 @@ pub async fn run(app: &mut App, cmd: SessionsCmd) -> CliResult {
 /// `clerkctl token`: the token alone on stdout (a script's `$(...)`), or with an explicit
 /// `-o json|ndjson` the token with its session.
 pub async fn token(app: &mut App, args: TokenArgs) -> CliResult {
+    let user_id = find_user(app, &args.user_id).await?;
+    let org = match &args.org {
+        Some(o) => Some(find_org(app, o).await?),
+        None => None,
+    };
     let req = sessions::token_request(
-        &args.user_id,
+        &user_id,
         args.session.as_deref(),
-        args.org.as_deref(),
+        org.as_deref(),
         args.template.as_deref(),
         args.ttl,
     )?;

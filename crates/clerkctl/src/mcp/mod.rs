@@ -34,7 +34,10 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "list_users",
             "get_user",
             "get_user_count",
+            "list_user_memberships",
             "create_user",
+            "delete_users_matching",
+            "ban_users_matching",
             "update_user",
             "update_user_metadata",
             "delete_user",
@@ -270,7 +273,13 @@ mod tests {
                 .unwrap()
                 .into_iter()
                 .collect::<Vec<_>>(),
-            ["export_users", "get_user", "get_user_count", "list_users"]
+            [
+                "export_users",
+                "get_user",
+                "get_user_count",
+                "list_user_memberships",
+                "list_users"
+            ]
         );
         assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 7);
         assert!(only(&["delete_user"], true).is_err());

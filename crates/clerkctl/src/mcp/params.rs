@@ -39,9 +39,24 @@ pub struct ListUsers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetUser {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
     /// Keep only these fields, e.g. ["id", "email_addresses", "public_metadata"].
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListUserMemberships {
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
+    pub user_id: String,
+    /// Memberships per page, 1 to 500 (Clerk's default is 10).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<u32>,
+    /// Skip this many memberships (for the next page, add the limit to it).
+    pub offset: Option<u64>,
+    /// Keep only these fields of each membership, e.g. ["role", "organization.id",
+    /// "organization.name", "organization.slug"].
     pub fields: Option<Vec<String>>,
 }
 
@@ -73,7 +88,7 @@ pub struct CreateUser {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
     /// New first name.
     pub first_name: Option<String>,
@@ -92,7 +107,7 @@ pub struct UpdateUser {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserMetadata {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
     /// Merged into the public metadata (deep merge; a key set to null is removed).
     pub public_metadata: Option<Object>,
@@ -105,7 +120,7 @@ pub struct UpdateUserMetadata {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserId {
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
 }
 
@@ -129,7 +144,7 @@ pub struct ListOrganizations {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOrganization {
-    /// The organization's ID (org_...) or its slug.
+    /// The organization: an ID (org_...), a slug, or its exact name.
     pub organization: String,
     /// Add members_count.
     pub include_members_count: Option<bool>,
@@ -157,7 +172,7 @@ pub struct CreateOrganization {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// New name.
     pub name: Option<String>,
@@ -176,14 +191,14 @@ pub struct UpdateOrganization {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationId {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListMembers {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     #[serde(flatten)]
     pub filters: MemberFilters,
@@ -202,38 +217,38 @@ pub struct ListMembers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
-    /// The user's ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
-    /// The role key: org:admin, org:member, or a custom org:... role.
+    /// The role key: org:admin (or admin), org:member (or member), or a custom org:... role.
     pub role: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
-    /// The member's user ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The member: a user ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
-    /// The new role key: org:admin, org:member, or a custom org:... role.
+    /// The new role key: org:admin (or admin), org:member (or member), or a custom org:... role.
     pub role: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveMember {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
-    /// The member's user ID, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The member: a user ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email address, or a username.
     pub user_id: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListInvitations {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk; leave it out to list
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name; leave it out to list
     /// every organization's invitations.
     pub organization_id: Option<String>,
     #[serde(flatten)]
@@ -254,7 +269,7 @@ pub struct ListInvitations {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetInvitation {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// The invitation's ID, like orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
     pub invitation_id: String,
@@ -263,13 +278,13 @@ pub struct GetInvitation {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitation {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// The email address to invite.
     pub email_address: String,
     /// The role the person gets on accepting: org:admin, org:member, or a custom org:... role.
     pub role: String,
-    /// An admin of the organization (user_...), shown as the inviter.
+    /// An admin of the organization (a user ID, email address or username), shown as the inviter.
     pub inviter_user_id: Option<String>,
     /// Days until the invitation expires, 1 to 365 (Clerk's default is 30).
     #[schemars(range(min = 1, max = 365))]
@@ -287,11 +302,11 @@ pub struct CreateInvitation {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeInvitation {
-    /// The organization's ID, like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The organization: an ID like org_2xhFjEI5X2qWRvtV13BzSj8H6Dk, a slug, or its exact name.
     pub organization_id: String,
     /// The invitation's ID, like orginv_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
     pub invitation_id: String,
-    /// An admin of the organization (user_...), recorded as revoking it.
+    /// An admin of the organization (a user ID, email address or username), recorded as revoking it.
     pub requesting_user_id: Option<String>,
 }
 
@@ -345,7 +360,7 @@ pub struct AppInvitationId {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkInvitations {
-    /// The organization's ID, like org_2xhF....
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
     /// The invitations, one object each, with the fields of Clerk's create-invitation request:
     /// {"email_address": "ada@example.com", "role": "org:admin", "public_metadata": {...}}.
@@ -419,7 +434,7 @@ pub struct ImportUsers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkMembers {
-    /// The organization's ID, like org_2xhF....
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
     /// The members to add, one object each: {"user_id": "user_2xhF...", "role": "org:member"}.
     /// A user who is already a member is skipped. Give rows or file, not both.
@@ -456,8 +471,12 @@ pub struct ExportUsers {
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.
     pub out: String,
-    /// ndjson (the default) or csv.
+    /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
+    /// format that contradicts the extension is refused.
     pub format: Option<ExportFormat>,
+    /// Include private_metadata: true needs a server started with --allow-private-metadata;
+    /// left out, the server's setting decides.
+    pub include_private_metadata: Option<bool>,
     #[serde(flatten)]
     pub filters: UserFilters,
 }
@@ -468,8 +487,12 @@ pub struct ExportOrganizations {
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.
     pub out: String,
-    /// ndjson (the default) or csv.
+    /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
+    /// format that contradicts the extension is refused.
     pub format: Option<ExportFormat>,
+    /// Include private_metadata: true needs a server started with --allow-private-metadata;
+    /// left out, the server's setting decides.
+    pub include_private_metadata: Option<bool>,
     #[serde(flatten)]
     pub filters: OrganizationFilters,
 }
@@ -477,15 +500,40 @@ pub struct ExportOrganizations {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportMembers {
-    /// The organization's ID, like org_2xhF....
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
     /// The file to write, on the machine this server runs on (relative paths are from the
     /// server's working directory). It must not exist yet.
     pub out: String,
-    /// ndjson (the default) or csv.
+    /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
+    /// format that contradicts the extension is refused.
     pub format: Option<ExportFormat>,
+    /// Include private_metadata: true needs a server started with --allow-private-metadata;
+    /// left out, the server's setting decides.
+    pub include_private_metadata: Option<bool>,
     #[serde(flatten)]
     pub filters: MemberFilters,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsersMatching {
+    #[serde(flatten)]
+    pub filters: UserFilters,
+    #[serde(flatten)]
+    pub matching: crate::ops::users::MatchFilters,
+    /// How many users the person agreed to change: the call refuses if a different number
+    /// match. Without it, nothing is changed and the answer says how many match (see them
+    /// first with dry_run).
+    pub expect_count: Option<u64>,
+    /// Where to back up the matched users first (a new ndjson file, on the machine this server
+    /// runs on); by default under the state directory.
+    pub backup: Option<String>,
+    /// The job's journal: calling again with the same journal carries on [default: beside the
+    /// backup].
+    pub journal: Option<String>,
+    /// true: answer the matching users' IDs and change nothing.
+    pub dry_run: Option<bool>,
 }
 
 pub use crate::ops::sessions::SessionFilters;
@@ -516,7 +564,8 @@ pub struct SessionId {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionToken {
-    /// The user the token speaks for, like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk.
+    /// The user the token speaks for: an ID like user_2xhFjEI5X2qWRvtV13BzSj8H6Dk, an email
+    /// address, or a username.
     pub user_id: String,
     /// A JWT template's name: that template's token instead of a session token.
     pub template: Option<String>,

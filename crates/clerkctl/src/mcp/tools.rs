@@ -146,6 +146,132 @@ impl Server {
         self.answer(r)
     }
 
+    /// The ID of the user `given` names (an ID, an email address, a phone number or a
+    /// username), looked up as the command line does. Without a client (the server started
+    /// without a key) the name is kept: the operation then answers the setup error.
+    async fn user(&self, given: &str) -> CliResult<String> {
+        match &self.client {
+            Ok(c) => crate::resolve::user(c, given).await,
+            Err(_) => Ok(given.to_owned()),
+        }
+    }
+
+    async fn opt_user(&self, given: Option<String>) -> CliResult<Option<String>> {
+        match given {
+            Some(g) => self.user(&g).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The ID of the organization `given` names (an ID, a slug or its exact name).
+    async fn org(&self, given: &str) -> CliResult<String> {
+        match &self.client {
+            Ok(c) => crate::resolve::org(c, given).await,
+            Err(_) => Ok(given.to_owned()),
+        }
+    }
+
+    async fn user_filters(&self, f: users::UserFilters) -> CliResult<users::UserFilters> {
+        match &self.client {
+            Ok(c) => crate::resolve::user_filters(c, f).await,
+            Err(_) => Ok(f),
+        }
+    }
+
+    async fn org_filters(
+        &self,
+        f: organizations::OrganizationFilters,
+    ) -> CliResult<organizations::OrganizationFilters> {
+        match &self.client {
+            Ok(c) => crate::resolve::org_filters(c, f).await,
+            Err(_) => Ok(f),
+        }
+    }
+
+    async fn member_filters(
+        &self,
+        f: memberships::MemberFilters,
+    ) -> CliResult<memberships::MemberFilters> {
+        match &self.client {
+            Ok(c) => crate::resolve::member_filters(c, f).await,
+            Err(_) => Ok(f),
+        }
+    }
+
+    /// Ban, unban, lock or unlock, after reading the user: one already in the asked state is
+    /// left alone and answered with `"changed": false`, so that an undo restores what was there.
+    async fn access(&self, command: &str, user: &str, a: Access) -> ToolResult {
+        let r = async {
+            let id = self.user(user).await?;
+            let get = users::get(&id)?;
+            let current = get
+                .request(self.client()?)
+                .send_json()
+                .await
+                .map_err(|error| Fail::Clerk {
+                    doing: get.doing.clone(),
+                    subject: get.subject,
+                    error,
+                })?;
+            if a.already(&current) {
+                let mut v = current;
+                v["changed"] = Value::Bool(false);
+                return Ok(v);
+            }
+            self.send(command, users::access(&id, a)?).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    /// A fleet operation: the person's agreement is `expect_count`.
+    async fn fleet(&self, command: &str, p: UsersMatching, delete: bool) -> Answer {
+        if self.app.global.read_only {
+            return Err(Fail::Guard(format!(
+                "refusing to run {command}: read-only mode is on; nothing was sent"
+            ))
+            .into());
+        }
+        let mut filter = p.filters;
+        p.matching.narrow(&mut filter)?;
+        let filter = self.user_filters(filter).await?;
+        let client = self.client()?;
+        let backup = match p.backup {
+            Some(b) => Some(PathBuf::from(b)),
+            None => {
+                let dir = crate::app::state_dir().ok_or_else(|| {
+                    usage("no state directory (HOME and XDG_STATE_HOME are unset): pass backup")
+                })?;
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or_default();
+                let verb = if delete { "delete" } else { "ban" };
+                Some(
+                    dir.join("clerkctl")
+                        .join("backups")
+                        .join(format!("users-{verb}-backup-{secs}.ndjson")),
+                )
+            }
+        };
+        let fleet = bulk::fleet::Fleet {
+            filter,
+            matching: p.matching,
+            delete,
+            expect_count: p.expect_count,
+            backup,
+            journal: p.journal.map(PathBuf::from),
+            dry_run: p.dry_run.unwrap_or(false) || self.app.global.dry_run,
+        };
+        let confirm = |_: &ops::Change, n: u64| match p.expect_count {
+            Some(_) => Ok(()),
+            None => Err(usage(format!(
+                "{n} users match: show them to the person (dry_run true lists them), and once they agree call again with expect_count {n}; nothing was changed"
+            ))),
+        };
+        Ok(bulk::fleet::run(&self.app, client, &fleet, command, confirm).await?)
+    }
+
     /// A change, through the CLI's path: read-only guard, dry run, audit record.
     async fn send<A: Operation>(&self, command: &str, op: ops::Write<A>) -> Answer {
         let req = op.request(self.client()?);
@@ -287,11 +413,12 @@ impl Server {
                 let dir = crate::app::state_dir().ok_or_else(|| {
                     usage("no state directory (HOME and XDG_STATE_HOME are unset): pass journal")
                 })?;
-                let rows = rows
+                let mut rows: Vec<Row> = rows
                     .into_iter()
                     .enumerate()
                     .map(|(i, body)| Row { line: i + 1, body })
                     .collect();
+                rows::shape_rows(&mut rows, &job.shape())?;
                 (
                     rows,
                     Vec::new(),
@@ -301,7 +428,7 @@ impl Server {
             (None, Some(file)) => {
                 let path = PathBuf::from(file);
                 let format = rows::format_of(&path, None)?;
-                let (rows, bad) = rows::read(&path, format, job.cell())?;
+                let (rows, bad) = rows::read(&path, format, job.cell(), &job.shape())?;
                 (rows, bad, bulk::journal::default_path(&path))
             }
             _ => return Err(usage("give rows or file, one of them").into()),
@@ -309,7 +436,7 @@ impl Server {
         let client = self.client()?;
         let budget = Duration::from_secs(call.max_seconds.unwrap_or(240).clamp(1, 3600));
         let options = Options {
-            concurrency: 4,
+            concurrency: None,
             hourly_limits: call.hourly_limits,
             wait_for_hourly: false,
             talk: false,
@@ -359,8 +486,21 @@ impl Server {
     }
 
     /// Writes an export to a new file.
-    async fn export(&self, what: What, out: &str, format: Option<ExportFormat>) -> Answer {
+    async fn export(
+        &self,
+        what: What,
+        out: &str,
+        format: Option<ExportFormat>,
+        include_private: Option<bool>,
+    ) -> Answer {
         let path = PathBuf::from(out);
+        if include_private == Some(true) && !self.allow_private {
+            return Err(usage(
+                "private_metadata cannot be exported: this server was started without --allow-private-metadata",
+            )
+            .into());
+        }
+        let private = include_private.unwrap_or(self.allow_private);
         // Anything at the name (a dangling symbolic link too) is refused; the file module
         // refuses it again if it appears while the export runs.
         if std::fs::symlink_metadata(&path).is_ok() {
@@ -369,22 +509,20 @@ impl Server {
             ))
             .into());
         }
-        let format = match format.unwrap_or(ExportFormat::Ndjson) {
+        let given = format.map(|f| match f {
             ExportFormat::Ndjson => FileFormat::Ndjson,
             ExportFormat::Csv => FileFormat::Csv,
+        });
+        // The extension decides, as on the command line; a mismatch is refused.
+        let format = match (rows::format_by_name(&path), given) {
+            // A name without a known extension: the parameter, or ndjson.
+            (None, given) => given.unwrap_or(FileFormat::Ndjson),
+            _ => rows::file_format(Some(&path), given)?,
         };
         let client = self.client()?;
         let started = std::time::Instant::now();
-        let n = bulk::export::export(
-            client,
-            &what,
-            format,
-            Some(&path),
-            false,
-            !self.allow_private,
-            None,
-        )
-        .await?;
+        let n =
+            bulk::export::export(client, &what, format, Some(&path), false, !private, None).await?;
         let shown = std::fs::canonicalize(&path).unwrap_or(path);
         Ok(json!({
             "out": shown.display().to_string(),
@@ -392,7 +530,7 @@ impl Server {
             "object": what.noun(),
             "exported": n,
             "elapsed_ms": started.elapsed().as_millis() as u64,
-            "private_metadata": self.allow_private,
+            "private_metadata": private,
         }))
     }
 }
@@ -406,7 +544,11 @@ impl Server {
         annotations(title = "List users", read_only_hint = true, open_world_hint = false)
     )]
     async fn list_users(&self, Parameters(p): Parameters<ListUsers>) -> ToolResult {
-        let op = users::list(&p.filters, p.starting_after.as_deref());
+        let op = async {
+            let f = self.user_filters(p.filters).await?;
+            users::list(&f, p.starting_after.as_deref())
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -416,7 +558,25 @@ impl Server {
         annotations(title = "Get a user", read_only_hint = true, open_world_hint = false)
     )]
     async fn get_user(&self, Parameters(p): Parameters<GetUser>) -> ToolResult {
-        self.read(users::get(&p.user_id), &p.fields).await
+        let op = async { users::get(&self.user(&p.user_id).await?) }.await;
+        self.read(op, &p.fields).await
+    }
+
+    #[tool(
+        description = "List the organizations a user belongs to, with the user's role in each, one page at a time: {\"data\": [memberships], \"total_count\": N}; each membership's organization holds the organization's ID, name and slug.",
+        annotations(
+            title = "List a user's organizations",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_user_memberships(
+        &self,
+        Parameters(p): Parameters<ListUserMemberships>,
+    ) -> ToolResult {
+        let op = async { users::memberships(&self.user(&p.user_id).await?) }.await;
+        self.list(op, Page::new(p.limit, p.offset, None, p.fields))
+            .await
     }
 
     #[tool(
@@ -424,7 +584,8 @@ impl Server {
         annotations(title = "Count users", read_only_hint = true, open_world_hint = false)
     )]
     async fn get_user_count(&self, Parameters(p): Parameters<users::UserFilters>) -> ToolResult {
-        self.read(users::count(&p), &None).await
+        let op = async { users::count(&self.user_filters(p).await?) }.await;
+        self.read(op, &None).await
     }
 
     #[tool(
@@ -465,16 +626,21 @@ impl Server {
         )
     )]
     async fn update_user(&self, Parameters(p): Parameters<UpdateUser>) -> ToolResult {
-        let op = users::update(users::Update {
-            user_id: p.user_id,
-            first_name: p.first_name,
-            last_name: p.last_name,
-            username: p.username,
-            external_id: p.external_id,
-            primary_email_address_id: p.primary_email_address_id,
-            locale: p.locale,
-            other: Object::new(),
-        });
+        let op = async {
+            users::update(users::Update {
+                user_id: self.user(&p.user_id).await?,
+                first_name: p.first_name,
+                last_name: p.last_name,
+                username: p.username,
+                external_id: p.external_id,
+                primary_email_address_id: p.primary_email_address_id,
+                locale: p.locale,
+                password: None,
+                skip_password_checks: false,
+                other: Object::new(),
+            })
+        }
+        .await;
         self.write("mcp update_user", op).await
     }
 
@@ -492,15 +658,18 @@ impl Server {
         &self,
         Parameters(p): Parameters<UpdateUserMetadata>,
     ) -> ToolResult {
-        let op = users::metadata(
-            users::Metadata {
-                user_id: p.user_id,
-                public_metadata: p.public_metadata,
-                private_metadata: p.private_metadata,
-                unsafe_metadata: p.unsafe_metadata,
-            },
-            false,
-        );
+        let op = async {
+            users::metadata(
+                users::Metadata {
+                    user_id: self.user(&p.user_id).await?,
+                    public_metadata: p.public_metadata,
+                    private_metadata: p.private_metadata,
+                    unsafe_metadata: p.unsafe_metadata,
+                },
+                false,
+            )
+        }
+        .await;
         self.write("mcp update_user_metadata", op).await
     }
 
@@ -515,12 +684,12 @@ impl Server {
         )
     )]
     async fn delete_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp delete_user", users::delete(&p.user_id))
-            .await
+        let op = async { users::delete(&self.user(&p.user_id).await?) }.await;
+        self.write("mcp delete_user", op).await
     }
 
     #[tool(
-        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true.",
+        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true; a user who was banned already is left alone and answered with \"changed\": false (so an undo must not unban them).",
         annotations(
             title = "Ban a user",
             read_only_hint = false,
@@ -530,8 +699,7 @@ impl Server {
         )
     )]
     async fn ban_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp ban_user", users::access(&p.user_id, Access::Ban))
-            .await
+        self.access("mcp ban_user", &p.user_id, Access::Ban).await
     }
 
     #[tool(
@@ -545,12 +713,12 @@ impl Server {
         )
     )]
     async fn unban_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp unban_user", users::access(&p.user_id, Access::Unban))
+        self.access("mcp unban_user", &p.user_id, Access::Unban)
             .await
     }
 
     #[tool(
-        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true.",
+        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true; a user who was locked already is left alone and answered with \"changed\": false.",
         annotations(
             title = "Lock a user",
             read_only_hint = false,
@@ -560,8 +728,7 @@ impl Server {
         )
     )]
     async fn lock_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp lock_user", users::access(&p.user_id, Access::Lock))
-            .await
+        self.access("mcp lock_user", &p.user_id, Access::Lock).await
     }
 
     #[tool(
@@ -575,7 +742,7 @@ impl Server {
         )
     )]
     async fn unlock_user(&self, Parameters(p): Parameters<UserId>) -> ToolResult {
-        self.write("mcp unlock_user", users::access(&p.user_id, Access::Unlock))
+        self.access("mcp unlock_user", &p.user_id, Access::Unlock)
             .await
     }
 
@@ -590,7 +757,7 @@ impl Server {
         )
     )]
     async fn list_organizations(&self, Parameters(p): Parameters<ListOrganizations>) -> ToolResult {
-        let op = organizations::list(&p.filters);
+        let op = async { organizations::list(&self.org_filters(p.filters).await?) }.await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -604,7 +771,11 @@ impl Server {
         )
     )]
     async fn get_organization(&self, Parameters(p): Parameters<GetOrganization>) -> ToolResult {
-        let op = organizations::get(&p.organization, p.include_members_count == Some(true));
+        let op = async {
+            let org = self.org(&p.organization).await?;
+            organizations::get(&org, p.include_members_count == Some(true))
+        }
+        .await;
         self.read(op, &p.fields).await
     }
 
@@ -649,6 +820,7 @@ impl Server {
     ) -> ToolResult {
         // One tool over two operations: the settings, then the metadata.
         let r = async {
+            crate::ops::names::org(&p.organization_id)?;
             let settings = organizations::Update {
                 organization_id: p.organization_id.clone(),
                 name: p.name,
@@ -662,12 +834,20 @@ impl Server {
                 private_metadata: p.private_metadata,
             };
             if settings.is_empty() && metadata.is_empty() {
-                ops::check::org_id(&metadata.organization_id)?;
                 return Err(nothing_to_change(
                     "name, slug, max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata",
                 )
                 .into());
             }
+            let org = self.org(&settings.organization_id).await?;
+            let settings = organizations::Update {
+                organization_id: org.clone(),
+                ..settings
+            };
+            let metadata = organizations::Metadata {
+                organization_id: org,
+                ..metadata
+            };
             let settings = (!settings.is_empty())
                 .then(|| organizations::update(settings))
                 .transpose()?;
@@ -705,7 +885,7 @@ impl Server {
         )
     )]
     async fn delete_organization(&self, Parameters(p): Parameters<OrganizationId>) -> ToolResult {
-        let op = organizations::delete(&p.organization_id);
+        let op = async { organizations::delete(&self.org(&p.organization_id).await?) }.await;
         self.write("mcp delete_organization", op).await
     }
 
@@ -716,7 +896,11 @@ impl Server {
         annotations(title = "List members", read_only_hint = true, open_world_hint = false)
     )]
     async fn list_members(&self, Parameters(p): Parameters<ListMembers>) -> ToolResult {
-        let op = memberships::list(&p.organization_id, &p.filters);
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            memberships::list(&org, &self.member_filters(p.filters).await?)
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -732,13 +916,29 @@ impl Server {
         )
     )]
     async fn add_member(&self, Parameters(p): Parameters<AddMember>) -> ToolResult {
-        let op = memberships::add(memberships::Add {
-            organization_id: p.organization_id,
-            user_id: p.user_id,
-            role: p.role,
-            ..memberships::Add::default()
-        });
-        self.write("mcp add_member", op).await
+        let r = async {
+            let role = ops::check::role(&p.role)?;
+            let org = self.org(&p.organization_id).await?;
+            let user = self.user(&p.user_id).await?;
+            // A member with that role already: answered with "changed": false, nothing sent.
+            if let Ok(client) = self.client() {
+                let find = memberships::membership_of(&org, &user)?;
+                let found = crate::resolve::items(client, &find).await?;
+                if let Some(mut m) = memberships::already_with_role(&found, &user, &role) {
+                    m["changed"] = Value::Bool(false);
+                    return Ok(m);
+                }
+            }
+            let op = memberships::add(memberships::Add {
+                organization_id: org,
+                user_id: user,
+                role,
+                ..memberships::Add::default()
+            })?;
+            self.send("mcp add_member", op).await
+        }
+        .await;
+        self.answer(r)
     }
 
     #[tool(
@@ -752,7 +952,12 @@ impl Server {
         )
     )]
     async fn update_member(&self, Parameters(p): Parameters<UpdateMember>) -> ToolResult {
-        let op = memberships::update(&p.organization_id, &p.user_id, &p.role);
+        let op = async {
+            ops::check::role(&p.role)?;
+            let org = self.org(&p.organization_id).await?;
+            memberships::update(&org, &self.user(&p.user_id).await?, &p.role)
+        }
+        .await;
         self.write("mcp update_member", op).await
     }
 
@@ -767,7 +972,11 @@ impl Server {
         )
     )]
     async fn remove_member(&self, Parameters(p): Parameters<RemoveMember>) -> ToolResult {
-        let op = memberships::remove(&p.organization_id, &p.user_id);
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            memberships::remove(&org, &self.user(&p.user_id).await?)
+        }
+        .await;
         self.write("mcp remove_member", op).await
     }
 
@@ -782,7 +991,14 @@ impl Server {
         )
     )]
     async fn list_invitations(&self, Parameters(p): Parameters<ListInvitations>) -> ToolResult {
-        let op = organization_invitations::list(p.organization_id.as_deref(), &p.filters);
+        let op = async {
+            let org = match &p.organization_id {
+                Some(o) => Some(self.org(o).await?),
+                None => None,
+            };
+            organization_invitations::list(org.as_deref(), &p.filters)
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -796,7 +1012,11 @@ impl Server {
         )
     )]
     async fn get_invitation(&self, Parameters(p): Parameters<GetInvitation>) -> ToolResult {
-        let op = organization_invitations::get(&p.organization_id, &p.invitation_id);
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            organization_invitations::get(&org, &p.invitation_id)
+        }
+        .await;
         self.read(op, &None).await
     }
 
@@ -811,18 +1031,22 @@ impl Server {
         )
     )]
     async fn create_invitation(&self, Parameters(p): Parameters<CreateInvitation>) -> ToolResult {
-        let op = organization_invitations::create(organization_invitations::Create {
-            organization_id: p.organization_id,
-            email_address: p.email_address,
-            role: p.role,
-            inviter_user_id: p.inviter_user_id,
-            expires_in_days: p.expires_in_days,
-            redirect_url: p.redirect_url,
-            notify: p.notify,
-            public_metadata: p.public_metadata,
-            private_metadata: p.private_metadata,
-            other: Object::new(),
-        });
+        let op = async {
+            ops::check::role(&p.role)?;
+            organization_invitations::create(organization_invitations::Create {
+                organization_id: self.org(&p.organization_id).await?,
+                email_address: p.email_address,
+                role: p.role,
+                inviter_user_id: self.opt_user(p.inviter_user_id).await?,
+                expires_in_days: p.expires_in_days,
+                redirect_url: p.redirect_url,
+                notify: p.notify,
+                public_metadata: p.public_metadata,
+                private_metadata: p.private_metadata,
+                other: Object::new(),
+            })
+        }
+        .await;
         self.write("mcp create_invitation", op).await
     }
 
@@ -837,11 +1061,12 @@ impl Server {
         )
     )]
     async fn revoke_invitation(&self, Parameters(p): Parameters<RevokeInvitation>) -> ToolResult {
-        let op = organization_invitations::revoke(
-            &p.organization_id,
-            &p.invitation_id,
-            p.requesting_user_id.as_deref(),
-        );
+        let op = async {
+            let org = self.org(&p.organization_id).await?;
+            let by = self.opt_user(p.requesting_user_id).await?;
+            organization_invitations::revoke(&org, &p.invitation_id, by.as_deref())
+        }
+        .await;
         self.write("mcp revoke_invitation", op).await
     }
 
@@ -920,7 +1145,14 @@ impl Server {
         )
     )]
     async fn list_sessions(&self, Parameters(p): Parameters<ListSessions>) -> ToolResult {
-        let op = sessions::list(&p.filters);
+        let op = async {
+            let mut f = p.filters;
+            if let Some(u) = &f.user_id {
+                f.user_id = Some(self.user(u).await?);
+            }
+            sessions::list(&f)
+        }
+        .await;
         self.list(op, Page::new(p.limit, p.offset, p.order_by, p.fields))
             .await
     }
@@ -967,10 +1199,15 @@ impl Server {
         Parameters(p): Parameters<CreateSessionToken>,
     ) -> ToolResult {
         let r = async {
+            let user = self.user(&p.user_id).await?;
+            let org = match &p.organization_id {
+                Some(o) => Some(self.org(o).await?),
+                None => None,
+            };
             let req = sessions::token_request(
-                &p.user_id,
+                &user,
                 p.session_id.as_deref(),
-                p.organization_id.as_deref(),
+                org.as_deref(),
                 p.template.as_deref(),
                 p.ttl,
             )?;
@@ -1103,8 +1340,8 @@ impl Server {
         Parameters(p): Parameters<BulkInvitations>,
     ) -> ToolResult {
         let r = async {
-            let org = ops::check::org_id(&p.organization_id)?;
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
+            let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let job = Job::OrganizationInvitations { org, role };
             let call = BulkCall {
                 rows: p.rows,
@@ -1181,8 +1418,8 @@ impl Server {
     )]
     async fn add_members_bulk(&self, Parameters(p): Parameters<BulkMembers>) -> ToolResult {
         let r = async {
-            let org = ops::check::org_id(&p.organization_id)?;
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
+            let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let call = BulkCall {
                 rows: p.rows,
                 file: p.file,
@@ -1198,6 +1435,36 @@ impl Server {
     }
 
     #[tool(
+        description = "Delete every user matching the filters of list_users plus email_domain (exact domain), never_signed_in and inactive_since (never-signed-in users included). Call with dry_run first and show the person the count and the users; then call with expect_count set to that count (it refuses if the count differs). The users are written to a backup file first (a users import file); an organization's only admin is skipped unless include_sole_admins; a journal lets a second call carry on. Cannot be undone: confirm with the person first. Answers matched, done, failed, the backup's path.",
+        annotations(
+            title = "Delete the users matching filters",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn delete_users_matching(&self, Parameters(p): Parameters<UsersMatching>) -> ToolResult {
+        let r = self.fleet("mcp delete_users_matching", p, true).await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Ban every user matching the filters, as delete_users_matching does (dry_run first, then expect_count; a backup, a journal; only admins kept; banned users are left out). unban_user undoes it for one user. Confirm with the person first.",
+        annotations(
+            title = "Ban the users matching filters",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn ban_users_matching(&self, Parameters(p): Parameters<UsersMatching>) -> ToolResult {
+        let r = self.fleet("mcp ban_users_matching", p, false).await;
+        self.answer(r)
+    }
+
+    #[tool(
         description = "Export every user (or those matching the filters of list_users) to a new local file, as ndjson (Clerk's objects) or CSV, paging through all of them. Changes nothing in Clerk; answers the file's path and how many users it holds. private_metadata is left out unless the server allows it.",
         annotations(
             title = "Export users to a file",
@@ -1209,8 +1476,9 @@ impl Server {
     )]
     async fn export_users(&self, Parameters(p): Parameters<ExportUsers>) -> ToolResult {
         let r = async {
-            let what = What::Users(users::export(&p.filters)?);
-            self.export(what, &p.out, p.format).await
+            let what = What::Users(users::export(&self.user_filters(p.filters).await?)?);
+            self.export(what, &p.out, p.format, p.include_private_metadata)
+                .await
         }
         .await;
         self.answer(r)
@@ -1231,8 +1499,10 @@ impl Server {
         Parameters(p): Parameters<ExportOrganizations>,
     ) -> ToolResult {
         let r = async {
-            let what = What::Organizations(organizations::export(&p.filters)?);
-            self.export(what, &p.out, p.format).await
+            let what =
+                What::Organizations(organizations::export(&self.org_filters(p.filters).await?)?);
+            self.export(what, &p.out, p.format, p.include_private_metadata)
+                .await
         }
         .await;
         self.answer(r)
@@ -1250,8 +1520,11 @@ impl Server {
     )]
     async fn export_members(&self, Parameters(p): Parameters<ExportMembers>) -> ToolResult {
         let r = async {
-            let what = What::Members(memberships::export(&p.organization_id, &p.filters)?);
-            self.export(what, &p.out, p.format).await
+            let org = self.org(&p.organization_id).await?;
+            let filters = self.member_filters(p.filters).await?;
+            let what = What::Members(memberships::export(&org, &filters)?);
+            self.export(what, &p.out, p.format, p.include_private_metadata)
+                .await
         }
         .await;
         self.answer(r)

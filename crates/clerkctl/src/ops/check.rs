@@ -140,8 +140,15 @@ pub fn emails(values: &[String]) -> CliResult<Vec<String>> {
     values.iter().map(|e| email(e)).collect()
 }
 
-/// A role key: `org:admin`, `org:member`, or a custom `org:...` role.
+/// A role key: `org:admin`, `org:member`, or a custom `org:...` role; `admin` and `member` are
+/// shorthands for Clerk's two default roles.
 pub fn role(s: &str) -> CliResult<String> {
+    let s = s.trim();
+    match s {
+        "admin" => return Ok("org:admin".into()),
+        "member" => return Ok("org:member".into()),
+        _ => {}
+    }
     let key = s.strip_prefix("org:").unwrap_or("");
     if !key.is_empty()
         && key
@@ -151,7 +158,7 @@ pub fn role(s: &str) -> CliResult<String> {
         Ok(s.to_owned())
     } else {
         Err(usage(format!(
-            "role {s:?} is not a role key: use org:admin, org:member, or a custom role such as org:billing_manager"
+            "role {s:?} is not a role key: use org:admin (or admin), org:member (or member), or a custom role such as org:billing_manager"
         )))
     }
 }
@@ -208,7 +215,9 @@ mod tests {
         assert!(email("a@b").is_err());
         assert!(email("a b@c.de").is_err());
         assert!(role("org:admin").is_ok());
-        assert!(role("admin").is_err());
+        assert_eq!(role("admin").unwrap(), "org:admin");
+        assert_eq!(role("member").unwrap(), "org:member");
+        assert!(role("billing").is_err());
         assert!(role("org:").is_err());
         assert!(status("pending").is_ok() && status("open").is_err());
         assert!(expires_in_days(365).is_ok() && expires_in_days(0).is_err());

@@ -101,6 +101,17 @@ pub fn create(input: Create) -> CliResult<Write<CreateInvitation>> {
     }))
 }
 
+/// The fields an application invitations file may give: Clerk's create-invitation fields.
+pub const ROW_FIELDS: &[&str] = &[
+    "email_address",
+    "public_metadata",
+    "redirect_url",
+    "notify",
+    "ignore_existing",
+    "expires_in_days",
+    "template_slug",
+];
+
 /// How a CSV column of an invitations file is read.
 pub fn row_cell(field: &str) -> Cell {
     match field {

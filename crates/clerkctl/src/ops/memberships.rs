@@ -9,6 +9,7 @@ use clerk_api::resources::{AddMember, UpdateMember, UpdateMemberMetadata};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::time::Time;
 use super::{
     Cell, Change, Listing, Object, Write, check, nothing_to_change, row_reason, row_role, row_text,
     set_some,
@@ -24,7 +25,7 @@ pub struct MemberFilters {
     #[arg(long, help = "Members with this role (repeatable)")]
     #[serde(default)]
     pub role: Vec<String>,
-    /// Only these users (IDs like user_2xhF...); prefix one with - to exclude it instead.
+    /// Only these users (IDs like user_2xhF..., email addresses or usernames); prefix one with - to exclude it instead.
     #[arg(
         long = "user-id",
         value_name = "USER_ID",
@@ -80,18 +81,38 @@ pub struct MemberFilters {
     /// Partial match over the members' names.
     #[arg(long = "name-query", value_name = "TEXT")]
     pub name_query: Option<String>,
-    /// Members last active before this time (Unix milliseconds).
-    #[arg(long = "last-active-at-before", value_name = "MS")]
-    pub last_active_at_before: Option<i64>,
-    /// Members last active after this time (Unix milliseconds).
-    #[arg(long = "last-active-at-after", value_name = "MS")]
-    pub last_active_at_after: Option<i64>,
-    /// Memberships created before this time (Unix milliseconds).
-    #[arg(long = "created-at-before", value_name = "MS")]
-    pub created_at_before: Option<i64>,
-    /// Memberships created after this time (Unix milliseconds).
-    #[arg(long = "created-at-after", value_name = "MS")]
-    pub created_at_after: Option<i64>,
+    /// Members last active before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "last-active-at-before",
+        value_name = "TIME",
+        help = "Members last active before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub last_active_at_before: Option<Time>,
+    /// Members last active after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "last-active-at-after",
+        value_name = "TIME",
+        help = "Members last active after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub last_active_at_after: Option<Time>,
+    /// Memberships created before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "created-at-before",
+        value_name = "TIME",
+        help = "Memberships created before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub created_at_before: Option<Time>,
+    /// Memberships created after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days
+    /// ago, or Unix milliseconds).
+    #[arg(
+        long = "created-at-after",
+        value_name = "TIME",
+        help = "Memberships created after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
+    )]
+    pub created_at_after: Option<Time>,
 }
 
 impl MemberFilters {
@@ -122,10 +143,10 @@ impl MemberFilters {
             phone_number_query: f.phone_number_query,
             username_query: f.username_query,
             name_query: f.name_query,
-            last_active_at_before: f.last_active_at_before,
-            last_active_at_after: f.last_active_at_after,
-            created_at_before: f.created_at_before,
-            created_at_after: f.created_at_after,
+            last_active_at_before: f.last_active_at_before.map(Time::millis),
+            last_active_at_after: f.last_active_at_after.map(Time::millis),
+            created_at_before: f.created_at_before.map(Time::millis),
+            created_at_after: f.created_at_after.map(Time::millis),
         );
         req
     }
@@ -143,6 +164,73 @@ pub fn list(
         Subject::Membership,
         move |c| filters.apply(c.memberships(&org).list()),
     ))
+}
+
+/// The fields a members file may give.
+pub const ROW_FIELDS: &[&str] = &["user_id", "role", "public_metadata", "private_metadata"];
+
+/// A members file needs a user_id column.
+pub const ROW_NEEDS: &[&[&str]] = &[&["user_id"]];
+
+/// Columns of `members export` that are Clerk's: accepted, and left out of the request.
+pub const ROW_DROPPED: &[&str] = &[
+    "id",
+    "identifier",
+    "first_name",
+    "last_name",
+    "created_at",
+    "updated_at",
+];
+
+/// Turns Clerk's membership object (an ndjson `members export`) into a row: its user's ID,
+/// role and metadata.
+pub fn row_from_export(row: &mut Object) {
+    if row.get("object").and_then(serde_json::Value::as_str) != Some("organization_membership") {
+        return;
+    }
+    if let Some(id) = row
+        .get("public_user_data")
+        .and_then(|u| u.get("user_id"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+    {
+        row.insert("user_id".into(), serde_json::Value::String(id));
+    }
+    row.retain(|k, _| ROW_FIELDS.contains(&k.as_str()));
+}
+
+/// The read that finds a user's membership of an organization (to tell whether an add would
+/// change anything).
+pub fn membership_of(
+    organization_id: &str,
+    user_id: &str,
+) -> CliResult<Listing<OrganizationMembership>> {
+    check::user_id(user_id)?;
+    list(
+        organization_id,
+        &MemberFilters {
+            user_id: vec![user_id.to_owned()],
+            ..MemberFilters::default()
+        },
+    )
+}
+
+/// The membership among `found` (a [`membership_of`] answer) that already gives the user
+/// `role`: adding them again would change nothing.
+pub fn already_with_role(
+    found: &[serde_json::Value],
+    user_id: &str,
+    role: &str,
+) -> Option<serde_json::Value> {
+    found
+        .iter()
+        .find(|m| {
+            m.pointer("/public_user_data/user_id")
+                .and_then(serde_json::Value::as_str)
+                == Some(user_id)
+                && m.get("role").and_then(serde_json::Value::as_str) == Some(role)
+        })
+        .cloned()
 }
 
 /// The list request of an export: every member matching the filters, 500 a page.
@@ -317,7 +405,7 @@ mod tests {
             role: vec!["org:admin".into()],
             email_address: vec!["a@b.co".into()],
             name_query: Some("ada".into()),
-            created_at_after: Some(7),
+            created_at_after: Some(Time(7)),
             ..Default::default()
         };
         let c = test_client();
@@ -333,7 +421,7 @@ mod tests {
             ]
         );
         let bad_role = MemberFilters {
-            role: vec!["admin".into()],
+            role: vec!["owner".into()],
             ..Default::default()
         };
         assert!(list("org_1", &bad_role).is_err());
@@ -361,7 +449,7 @@ mod tests {
             add(Add {
                 organization_id: "org_1".into(),
                 user_id: "user_1".into(),
-                role: "member".into(),
+                role: "boss".into(),
                 ..Default::default()
             })
             .is_err()

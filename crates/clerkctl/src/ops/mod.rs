@@ -16,9 +16,11 @@ pub mod check;
 pub mod invitations;
 pub mod jwt_templates;
 pub mod memberships;
+pub mod names;
 pub mod organization_invitations;
 pub mod organizations;
 pub mod sessions;
+pub mod time;
 pub mod users;
 pub mod webhooks;
 
@@ -65,10 +67,15 @@ fn row_reason<T>(r: CliResult<T>) -> Result<T, String> {
 /// Checks a row's `role`, or gives it `default` (the job's `--role`).
 fn row_role(row: &mut Object, default: Option<&str>) -> Result<(), String> {
     match (row.get("role"), default) {
-        (Some(Value::String(r)), _) => row_reason(check::role(r)).map(drop),
+        (Some(Value::String(r)), _) => {
+            let role = row_reason(check::role(r))?;
+            row.insert("role".into(), Value::String(role));
+            Ok(())
+        }
         (Some(_), _) => Err("role must be a string such as org:member".into()),
         (None, Some(r)) => {
-            row.insert("role".into(), Value::String(r.to_owned()));
+            let role = row_reason(check::role(r))?;
+            row.insert("role".into(), Value::String(role));
             Ok(())
         }
         (None, None) => Err("no role: add a role column, or pass --role".into()),

@@ -173,6 +173,18 @@ pub fn create(input: Create) -> CliResult<Write<CreateOrganizationInvitation>> {
     }))
 }
 
+/// The fields an invitations file may give: Clerk's create-invitation fields.
+pub const ROW_FIELDS: &[&str] = &[
+    "email_address",
+    "role",
+    "inviter_user_id",
+    "public_metadata",
+    "private_metadata",
+    "redirect_url",
+    "expires_in_days",
+    "notify",
+];
+
 /// How a CSV column of an invitations file is read.
 pub fn row_cell(field: &str) -> Cell {
     match field {

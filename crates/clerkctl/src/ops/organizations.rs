@@ -19,7 +19,7 @@ pub struct OrganizationFilters {
     /// An exact organization ID, or part of a name or slug.
     #[arg(long, help = "Exact ID, or part of a name or slug")]
     pub query: Option<String>,
-    /// Only organizations these users belong to (IDs like user_2xhF...); prefix one with - to
+    /// Only organizations these users belong to (IDs like user_2xhF..., email addresses or usernames); prefix one with - to
     /// exclude that user's organizations instead.
     #[arg(
         long = "user-id",
@@ -29,7 +29,7 @@ pub struct OrganizationFilters {
     )]
     #[serde(default)]
     pub user_id: Vec<String>,
-    /// Only these organizations (IDs like org_2xhF...); prefix one with - to exclude it
+    /// Only these organizations (IDs like org_2xhF..., slugs or names); prefix one with - to exclude it
     /// instead.
     #[arg(
         long = "organization-id",

@@ -1,7 +1,7 @@
 //! Users: list, count, get, create, update, metadata, delete, ban, unban, lock, unlock.
 
 use clerk_api::Request;
-use clerk_api::models::{DeletedObject, User};
+use clerk_api::models::{DeletedObject, OrganizationMembership, User};
 use clerk_api::page::List;
 use clerk_api::request::One;
 use clerk_api::resources::{CountUsers, CreateUser, UpdateUser, UserMetadata};
@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use serde_json::Value;
 
+use super::time::Time;
 use super::{
     Cell, Change, Listing, Object, Read, Write, check, nothing_to_change, row_reason, row_text,
     set_some,
@@ -65,7 +66,7 @@ pub struct UserFilters {
     )]
     #[serde(default)]
     pub web3_wallet: Vec<String>,
-    /// Only these users (IDs like user_2xhF...); prefix one with - to exclude it instead.
+    /// Only these users (IDs like user_2xhF..., email addresses or usernames); prefix one with - to exclude it instead.
     #[arg(
         long = "user-id",
         value_name = "USER_ID",
@@ -74,7 +75,7 @@ pub struct UserFilters {
     )]
     #[serde(default)]
     pub user_id: Vec<String>,
-    /// Only members of these organizations (IDs like org_2xhF...); prefix one with - to
+    /// Only members of these organizations (IDs like org_2xhF..., slugs or names); prefix one with - to
     /// exclude its members instead.
     #[arg(
         long = "organization-id",
@@ -110,48 +111,54 @@ pub struct UserFilters {
         help = "Only banned (true) or only not banned (false) users"
     )]
     pub banned: Option<bool>,
-    /// Only users last active before this time (Unix milliseconds).
+    /// Only users last active before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-active-at-before",
-        value_name = "MS",
-        help = "Last active before this time (Unix milliseconds)"
+        visible_alias = "last-active-before",
+        value_name = "TIME",
+        help = "Last active before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_active_at_before: Option<i64>,
-    /// Only users last active after this time (Unix milliseconds).
+    pub last_active_at_before: Option<Time>,
+    /// Only users last active after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-active-at-after",
-        value_name = "MS",
-        help = "Last active after this time (Unix milliseconds)"
+        visible_alias = "last-active-after",
+        value_name = "TIME",
+        help = "Last active after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_active_at_after: Option<i64>,
-    /// Only users created before this time (Unix milliseconds).
+    pub last_active_at_after: Option<Time>,
+    /// Only users created before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "created-at-before",
-        value_name = "MS",
-        help = "Created before this time (Unix milliseconds)"
+        visible_alias = "created-before",
+        value_name = "TIME",
+        help = "Created before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub created_at_before: Option<i64>,
-    /// Only users created after this time (Unix milliseconds).
+    pub created_at_before: Option<Time>,
+    /// Only users created after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "created-at-after",
-        value_name = "MS",
-        help = "Created after this time (Unix milliseconds)"
+        visible_alias = "created-after",
+        value_name = "TIME",
+        help = "Created after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub created_at_after: Option<i64>,
-    /// Only users who last signed in before this time (Unix milliseconds).
+    pub created_at_after: Option<Time>,
+    /// Only users who last signed in before this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-sign-in-at-before",
-        value_name = "MS",
-        help = "Last signed in before this time (Unix milliseconds)"
+        visible_alias = "last-sign-in-before",
+        value_name = "TIME",
+        help = "Last signed in before this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_sign_in_at_before: Option<i64>,
-    /// Only users who last signed in after this time (Unix milliseconds).
+    pub last_sign_in_at_before: Option<Time>,
+    /// Only users who last signed in after this time (an ISO 8601 date or date-time, an age such as "30d" meaning 30 days ago, or Unix milliseconds).
     #[arg(
         long = "last-sign-in-at-after",
-        value_name = "MS",
-        help = "Last signed in after this time (Unix milliseconds)"
+        visible_alias = "last-sign-in-after",
+        value_name = "TIME",
+        help = "Last signed in after this time (2024-01-31, 2024-01-31T09:00:00Z, 30d, or Unix ms)"
     )]
-    pub last_sign_in_at_after: Option<i64>,
+    pub last_sign_in_at_after: Option<Time>,
     /// An OAuth provider, e.g. oauth_google; give provider_user_id with it.
     #[arg(
         long,
@@ -207,12 +214,12 @@ impl UserFilters {
         req = req.provider_user_id(f.provider_user_id);
         set_some!(req,
             banned: f.banned,
-            last_active_at_before: f.last_active_at_before,
-            last_active_at_after: f.last_active_at_after,
-            created_at_before: f.created_at_before,
-            created_at_after: f.created_at_after,
-            last_sign_in_at_before: f.last_sign_in_at_before,
-            last_sign_in_at_after: f.last_sign_in_at_after,
+            last_active_at_before: f.last_active_at_before.map(Time::millis),
+            last_active_at_after: f.last_active_at_after.map(Time::millis),
+            created_at_before: f.created_at_before.map(Time::millis),
+            created_at_after: f.created_at_after.map(Time::millis),
+            last_sign_in_at_before: f.last_sign_in_at_before.map(Time::millis),
+            last_sign_in_at_after: f.last_sign_in_at_after.map(Time::millis),
         );
         req
     }
@@ -334,6 +341,10 @@ pub struct Update {
     /// The ID (idn_...) of one of the user's verified email addresses.
     pub primary_email_address_id: Option<String>,
     pub locale: Option<String>,
+    /// A new password (from stdin or a tool parameter, never a command-line argument).
+    pub password: Option<String>,
+    /// Skip Clerk's password checks for the new password.
+    pub skip_password_checks: bool,
     /// Any other fields of Clerk's update-user body (`--data`), under the fields above.
     pub other: Object,
 }
@@ -348,6 +359,7 @@ impl Update {
             &self.external_id,
             &self.primary_email_address_id,
             &self.locale,
+            &self.password,
         ]
         .iter()
         .all(|v| v.is_none())
@@ -360,7 +372,12 @@ pub fn update(input: Update) -> CliResult<Write<UpdateUser>> {
     let id = check::user_id(&input.user_id)?;
     if input.is_empty() {
         return Err(nothing_to_change(
-            "first_name, last_name, username, external_id, primary_email_address_id, locale",
+            "first_name, last_name, username, external_id, primary_email_address_id, locale, password",
+        ));
+    }
+    if input.password.as_deref().is_some_and(str::is_empty) {
+        return Err(usage(
+            "the new password is empty: give one of at least 8 characters",
         ));
     }
     if input.other.keys().any(|k| k.ends_with("_metadata")) {
@@ -384,11 +401,19 @@ pub fn update(input: Update) -> CliResult<Write<UpdateUser>> {
         username,
         external_id,
         locale,
+        password,
+        skip_password_checks,
         other,
         ..
     } = input;
     Ok(Write::new(change, move |c| {
         let mut req = c.users().update(&id).body(&other);
+        if let Some(p) = &password {
+            req = req.password(p.clone());
+            if skip_password_checks {
+                req = req.skip_password_checks(true);
+            }
+        }
         set_some!(req,
             first_name: first_name.clone(),
             last_name: last_name.clone(),
@@ -449,6 +474,122 @@ pub fn metadata(input: Metadata, replace: bool) -> CliResult<Write<UserMetadata>
     }))
 }
 
+/// `users orgs`: the organizations a user belongs to, with their roles.
+pub fn memberships(user_id: &str) -> CliResult<Listing<OrganizationMembership>> {
+    let id = check::user_id(user_id)?;
+    Ok(Listing::new(
+        format!("users orgs {id}"),
+        Subject::User,
+        move |c| c.users().organization_memberships(&id),
+    ))
+}
+
+/// What `users delete-matching` and `users ban-matching` ask beyond `users list`'s filters:
+/// questions Clerk cannot filter on, answered here from each user's record.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchFilters {
+    /// Only users with an email address at exactly this domain (example.com matches
+    /// ada@example.com, not ada@notexample.com nor ada@mail.example.com).
+    #[arg(long = "email-domain", value_name = "DOMAIN")]
+    pub email_domain: Option<String>,
+    /// Only users who never signed in (Clerk's --last-sign-in-at-before leaves them out).
+    #[arg(long = "never-signed-in")]
+    #[serde(default)]
+    pub never_signed_in: bool,
+    /// Only users with no sign-in since this time, never-signed-in users included (a date,
+    /// a date-time, an age such as 90d, or Unix milliseconds).
+    #[arg(long = "inactive-since", value_name = "TIME")]
+    pub inactive_since: Option<Time>,
+    /// Also change users who are the only admin of an organization (skipped by default: the
+    /// organization would be left without one).
+    #[arg(long = "include-sole-admins")]
+    #[serde(default)]
+    pub include_sole_admins: bool,
+}
+
+impl MatchFilters {
+    /// Narrows Clerk's query where it can (a domain is a partial match on addresses; the rest
+    /// is decided by [`MatchFilters::matches`]).
+    pub fn narrow(&self, filters: &mut UserFilters) -> CliResult<()> {
+        if let Some(d) = &self.email_domain {
+            let d = d.trim().trim_start_matches('@').to_lowercase();
+            if d.is_empty() || !d.contains('.') || d.contains(['@', ' ', ',']) {
+                return Err(usage(format!(
+                    "--email-domain {d:?} is not a domain: give one such as example.com"
+                )));
+            }
+            if filters.email_address_query.is_none() {
+                filters.email_address_query = Some(format!("@{d}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a user (Clerk's JSON) matches what Clerk could not filter.
+    pub fn matches(&self, user: &Value) -> bool {
+        if let Some(d) = &self.email_domain {
+            let d = d.trim().trim_start_matches('@').to_lowercase();
+            let at_domain = user
+                .get("email_addresses")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.get("email_address").and_then(Value::as_str))
+                .any(|e| {
+                    e.rsplit_once('@')
+                        .is_some_and(|(_, host)| host.eq_ignore_ascii_case(&d))
+                });
+            if !at_domain {
+                return false;
+            }
+        }
+        let last = user.get("last_sign_in_at").and_then(Value::as_i64);
+        if self.never_signed_in && last.is_some() {
+            return false;
+        }
+        if let Some(t) = self.inactive_since
+            && last.is_some_and(|l| l >= t.millis())
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// The organizations (IDs) of which `user_id` is the only admin, judged from the user's
+/// memberships and each such organization's admins (`admins` answers them by organization).
+pub fn sole_admin_of(memberships: &[Value], admins: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+    memberships
+        .iter()
+        .filter(|m| m.get("role").and_then(Value::as_str) == Some("org:admin"))
+        .filter_map(|m| {
+            let org = m.pointer("/organization/id").and_then(Value::as_str)?;
+            let user = m
+                .pointer("/public_user_data/user_id")
+                .and_then(Value::as_str)?;
+            let others = admins(org);
+            (others.len() == 1 && others[0] == user).then(|| org.to_owned())
+        })
+        .collect()
+}
+
+/// A change over several users (`users delete A B C`): what the one guard and prompt say.
+pub fn several(verb: &str, ids: &[String], destructive: bool) -> Change {
+    let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+    let more = ids.len().saturating_sub(shown.len());
+    let mut doing = format!("{verb} {} users: {}", ids.len(), shown.join(", "));
+    if more > 0 {
+        doing.push_str(&format!(" and {more} more"));
+    }
+    let change = Change::new(doing, Subject::User, None);
+    if destructive {
+        change.destructive()
+    } else {
+        change
+    }
+}
+
 /// `users delete`.
 pub fn delete(user_id: &str) -> CliResult<Write<One<DeletedObject>>> {
     let id = check::user_id(user_id)?;
@@ -481,6 +622,33 @@ impl Access {
             Access::Unban => "unban",
             Access::Lock => "lock",
             Access::Unlock => "unlock",
+        }
+    }
+
+    /// Ban and lock take a user's access away: confirmed first.
+    pub fn destructive(self) -> bool {
+        matches!(self, Access::Ban | Access::Lock)
+    }
+
+    /// "banned", "not locked": the state this leaves a user in.
+    pub fn state(self) -> &'static str {
+        match self {
+            Access::Ban => "banned",
+            Access::Unban => "not banned",
+            Access::Lock => "locked",
+            Access::Unlock => "not locked",
+        }
+    }
+
+    /// Whether `user` (Clerk's JSON) is already in the state this asks for, so that sending it
+    /// would change nothing (and an undo must not assume it did).
+    pub fn already(self, user: &serde_json::Value) -> bool {
+        let flag = |k: &str| user.get(k).and_then(serde_json::Value::as_bool) == Some(true);
+        match self {
+            Access::Ban => flag("banned"),
+            Access::Unban => !flag("banned"),
+            Access::Lock => flag("locked"),
+            Access::Unlock => !flag("locked"),
         }
     }
 }
@@ -530,6 +698,159 @@ pub fn row_cell(field: &str) -> Cell {
         | "banned"
         | "locked" => Cell::Bool,
         _ => Cell::Text,
+    }
+}
+
+/// The fields a users file may give: Clerk's create-user fields.
+pub const ROW_FIELDS: &[&str] = &[
+    "external_id",
+    "email_address",
+    "phone_number",
+    "web3_wallet",
+    "username",
+    "first_name",
+    "last_name",
+    "locale",
+    "password",
+    "password_digest",
+    "password_hasher",
+    "skip_password_checks",
+    "skip_password_requirement",
+    "totp_secret",
+    "backup_codes",
+    "public_metadata",
+    "private_metadata",
+    "unsafe_metadata",
+    "delete_self_enabled",
+    "create_organization_enabled",
+    "create_organizations_limit",
+    "legal_accepted_at",
+    "skip_legal_checks",
+    "skip_user_requirement",
+    "created_at",
+    "bypass_client_trust",
+    "banned",
+    "locked",
+    "email_address_identification_status",
+    "phone_number_identification_status",
+];
+
+/// A users file needs one of these, to match each user by.
+pub const ROW_NEEDS: &[&[&str]] = &[&[
+    "external_id",
+    "email_address",
+    "email_addresses",
+    "primary_email_address",
+    "username",
+    "phone_number",
+    "phone_numbers",
+]];
+
+/// Columns of `users export` that are Clerk's to set (or are turned into the fields above):
+/// accepted, and left out of the request.
+pub const ROW_DROPPED: &[&str] = &[
+    "id",
+    "primary_email_address",
+    "email_addresses",
+    "phone_numbers",
+    "updated_at",
+    "last_sign_in_at",
+    "last_active_at",
+];
+
+/// Turns a row of `users export` (CSV, or Clerk's user object in ndjson) into a create-user
+/// row: email addresses and phone numbers as lists with the primary one first, `created_at`
+/// as RFC 3339 (Clerk's create takes that, its objects hold milliseconds).
+pub fn row_from_export(row: &mut Object) {
+    let clerk_object = row.get("object").and_then(Value::as_str) == Some("user");
+    for (list, field, one, primary_id, primary_text) in [
+        (
+            "email_addresses",
+            "email_address",
+            "email_address",
+            "primary_email_address_id",
+            "primary_email_address",
+        ),
+        (
+            "phone_numbers",
+            "phone_number",
+            "phone_number",
+            "primary_phone_number_id",
+            "",
+        ),
+    ] {
+        let primary_id = row
+            .get(primary_id)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mut primary = row
+            .get(primary_text)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        let Some(given) = row.remove(list) else {
+            if let (Some(p), false) = (primary, row.contains_key(field)) {
+                row.insert(field.into(), Value::Array(vec![Value::String(p)]));
+            }
+            continue;
+        };
+        let mut values: Vec<String> = match &given {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|e| {
+                    if let Some(s) = e.as_str() {
+                        return Some(s.to_owned());
+                    }
+                    let v = e.get(one).and_then(Value::as_str)?;
+                    if primary.is_none()
+                        && e.get("id").and_then(Value::as_str) == primary_id.as_deref()
+                    {
+                        primary = Some(v.to_owned());
+                    }
+                    Some(v.to_owned())
+                })
+                .collect(),
+            Value::String(s) => s
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let Some(p) = &primary
+            && let Some(i) = values.iter().position(|v| v.eq_ignore_ascii_case(p))
+        {
+            let p = values.remove(i);
+            values.insert(0, p);
+        }
+        if !values.is_empty() && !row.contains_key(field) {
+            row.insert(
+                field.into(),
+                Value::Array(values.into_iter().map(Value::String).collect()),
+            );
+        }
+    }
+    match row.get("created_at") {
+        Some(Value::Number(n)) => {
+            if let Some(iso) = n.as_i64().and_then(super::time::iso) {
+                row.insert("created_at".into(), Value::String(iso));
+            }
+        }
+        Some(Value::String(s)) => {
+            if let Some(iso) = s
+                .parse::<Time>()
+                .ok()
+                .and_then(|t| super::time::iso(t.millis()))
+            {
+                row.insert("created_at".into(), Value::String(iso));
+            }
+        }
+        _ => {}
+    }
+    if clerk_object {
+        // Clerk's whole object: only what a create takes.
+        row.retain(|k, _| ROW_FIELDS.contains(&k.as_str()));
     }
 }
 
@@ -639,12 +960,12 @@ mod tests {
             username_query: Some("u".into()),
             name_query: Some("n".into()),
             banned: Some(false),
-            last_active_at_before: Some(1),
-            last_active_at_after: Some(2),
-            created_at_before: Some(3),
-            created_at_after: Some(4),
-            last_sign_in_at_before: Some(5),
-            last_sign_in_at_after: Some(6),
+            last_active_at_before: Some(Time(1)),
+            last_active_at_after: Some(Time(2)),
+            created_at_before: Some(Time(3)),
+            created_at_after: Some(Time(4)),
+            last_sign_in_at_before: Some(Time(5)),
+            last_sign_in_at_after: Some(Time(6)),
             provider: Some("oauth_google".into()),
             provider_user_id: vec!["g-1".into()],
         };

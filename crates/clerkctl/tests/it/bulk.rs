@@ -532,6 +532,22 @@ fn an_export_under_faults_returns_every_user_once() {
         })
         .collect();
     exactly_once(&names, 1200);
+    // Pages fetched together, some of them 429s, 500s or dropped and retried, are written in
+    // the list's order: newest first, as one page after another by cursor gives them.
+    let expected: Vec<String> = server.block_on(async {
+        let all: Vec<Value> = client
+            .users()
+            .list()
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap();
+        all.iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
+    });
+    assert_eq!(names, expected);
     assert!(!server.home.path().join("users.ndjson.partial").exists());
 
     let csv_out = server.run(&[
@@ -597,7 +613,7 @@ fn bad_rows_are_reported_by_line_and_do_not_stop_the_job() {
     let file = server.home.path().join("rows.csv");
     write(
         &file,
-        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,admin,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
+        "email_address,role,expires_in_days\nok1@example.com,org:member,\nnot-an-email,org:member,\nok2@example.com,owner,\nok3@example.com,org:member,soon\nok4@example.com,org:member,400\n",
     );
     let out = server.run(
         &[

@@ -608,3 +608,36 @@ fn a_bad_settings_file_stops_the_start_with_exit_2() {
         );
     }
 }
+
+#[test]
+fn demo_starts_with_the_demo_company_and_only_into_empty_state() {
+    let emu = start_with(&["--demo".to_owned()]);
+    let count = ok(&emu.addr, "GET", "/users/count", None);
+    assert_eq!(count["total_count"], 6, "the demo company's users");
+    let orgs = ok(&emu.addr, "GET", "/organizations", None);
+    assert_eq!(orgs["total_count"], 2);
+    assert!(
+        orgs["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["slug"].is_string()),
+        "{orgs}"
+    );
+    drop(emu);
+
+    // Into a data file that holds the demo already: loaded once, not twice.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("state.db");
+    let flags = [
+        "--demo".to_owned(),
+        "--data".to_owned(),
+        data.display().to_string(),
+    ];
+    drop(start_with(&flags));
+    let again = start_with(&flags);
+    assert_eq!(
+        ok(&again.addr, "GET", "/users/count", None)["total_count"],
+        6
+    );
+}

@@ -507,17 +507,17 @@ fn the_audit_log_goes_where_it_is_told_or_nowhere() {
     let by_env = cli.dir().join("env.jsonl");
     Cli::new(&emu)
         .env("CLERKCTL_AUDIT_LOG", by_env.to_str().unwrap())
-        .run(&["users", "unlock", "user_barbara"])
+        .run(&["users", "lock", "user_barbara", "--yes"])
         .ok();
-    assert_eq!(read_jsonl(&by_env)[0]["command"], "users unlock");
-    cli.run(&["--no-audit", "users", "lock", "user_barbara", "--yes"])
+    assert_eq!(read_jsonl(&by_env)[0]["command"], "users lock");
+    cli.run(&["--no-audit", "users", "unlock", "user_barbara"])
         .ok();
     assert!(cli.audit().is_empty(), "the default log was never used");
     assert_eq!(read_jsonl(&elsewhere).len(), 1);
 
     // Without $XDG_STATE_HOME it is under $HOME.
     let no_xdg = Cli::new(&emu).env("XDG_STATE_HOME", "");
-    no_xdg.run(&["users", "unlock", "user_barbara"]).ok();
+    no_xdg.run(&["users", "lock", "user_barbara", "--yes"]).ok();
     let under_home = no_xdg.home().join(".local/state/clerkctl/audit.jsonl");
     assert_eq!(read_jsonl(&under_home).len(), 1);
 }

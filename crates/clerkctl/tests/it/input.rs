@@ -35,7 +35,7 @@ fn ids_must_have_the_right_prefix() {
         ),
         (&["users", "get", "user_"], "is not a user ID"),
         (&["users", "get", "user_a/b"], "is not a user ID"),
-        (&["users", "delete", "ada", "--yes"], "is not a user ID"),
+        (&["users", "delete", "idn_1", "--yes"], "is not a user ID"),
         (
             &["users", "update", "inv_1", "--first-name", "X"],
             "is not a user ID",
@@ -58,13 +58,10 @@ fn ids_must_have_the_right_prefix() {
             "is not an organization ID",
         ),
         (
-            &["orgs", "delete", "acme", "--yes"],
-            "clerkctl orgs get acme --fields id",
+            &["orgs", "delete", "inv_1", "--yes"],
+            "is not an organization ID",
         ),
-        (
-            &["orgs", "get", "Acme Inc"],
-            "neither an organization ID (org_...) nor a slug",
-        ),
+        (&["orgs", "get", "user_1"], "is not an organization ID"),
         (&["orgs", "list", "--user-id", "org_1"], "is not a user ID"),
         (
             &["orgs", "create", "X", "--created-by", "org_1"],
@@ -90,7 +87,7 @@ fn ids_must_have_the_right_prefix() {
                 "org_1",
                 "orginv_1",
                 "--requesting-user-id",
-                "x",
+                "org_9",
                 "--yes",
             ],
             "is not a user ID",
@@ -154,15 +151,15 @@ fn emails_roles_statuses_and_slugs_are_checked() {
             "is not an email address",
         ),
         (
-            &["members", "add", "org_1", "user_1", "--role", "admin"],
-            "role \"admin\" is not a role key: use org:admin",
+            &["members", "add", "org_1", "user_1", "--role", "owner"],
+            "role \"owner\" is not a role key: use org:admin",
         ),
         (
             &["members", "update", "org_1", "user_1", "--role", "org:"],
             "is not a role key",
         ),
         (
-            &["members", "list", "org_1", "--role", "member"],
+            &["members", "list", "org_1", "--role", "boss"],
             "is not a role key",
         ),
         (
@@ -486,7 +483,7 @@ fn refused_changes_leave_the_emulator_untouched() {
         "org_acme",
         "user_katherine",
         "--role",
-        "admin",
+        "owner",
     ])
     .code(2);
     cli.run(&[

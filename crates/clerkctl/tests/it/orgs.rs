@@ -76,7 +76,11 @@ fn get_by_id_or_by_slug() {
     assert_eq!(counted["members_count"], 3);
 
     let err = cli.run(&["orgs", "get", "initech"]).code(4).error();
-    assert_eq!(err["code"], "resource_not_found");
+    assert_eq!(err["code"], "not_found");
+    assert!(
+        err["message"].as_str().unwrap().contains("initech"),
+        "{err}"
+    );
 }
 
 #[test]

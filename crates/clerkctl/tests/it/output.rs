@@ -287,10 +287,7 @@ fn a_mistyped_command_line_is_a_json_error_when_the_output_is_json() {
     let run = cli.run(&["users", "get"]).code(2);
     let err = run.error();
     assert_eq!(err["code"], "usage");
-    assert!(
-        err["message"].as_str().unwrap().contains("<USER_ID>"),
-        "{err}"
-    );
+    assert!(err["message"].as_str().unwrap().contains("<USER>"), "{err}");
     let run = cli.run(&["users", "lst", "-o", "ndjson"]).code(2);
     assert_eq!(run.error()["exit_code"], 2);
     // Piped, stderr is read by a program: JSON even with -o table (a terminal gets clap's

@@ -168,7 +168,8 @@ fn the_key_never_shows_in_stdout_stderr_or_the_audit_log() {
         "",
         5,
     );
-    run(&["users", "get", "not-an-id"], "", 2);
+    run(&["users", "get", "org_not_a_user"], "", 2);
+    run(&["users", "get", "nobody@example.com"], "", 4);
     run(&["users", "delete", "user_grace"], "", 7);
     run(
         &["--read-only", "users", "delete", "user_grace", "--yes"],

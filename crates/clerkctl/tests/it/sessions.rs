@@ -186,7 +186,7 @@ fn token_reuses_or_makes_a_session_and_prints_the_token_alone() {
     );
     cli.run(&["token", "user_ada", "--ttl", "10"]).code(2);
     cli.run(&["token", "org_acme"]).code(2);
-    cli.run(&["token", "user_ada", "--org", "acme"]).code(2);
+    cli.run(&["token", "user_ada", "--org", "user_ada"]).code(2);
 
     // Read-only mode refuses before anything is sent; a dry run shows the first request.
     let before = cli.audit().len();

@@ -22,6 +22,15 @@ const TOOLS: &[Annotated] = &[
     ("list_users", true, None, None, false),
     ("get_user", true, None, None, false),
     ("get_user_count", true, None, None, false),
+    ("list_user_memberships", true, None, None, false),
+    (
+        "delete_users_matching",
+        false,
+        Some(true),
+        Some(true),
+        false,
+    ),
+    ("ban_users_matching", false, Some(true), Some(true), false),
     ("create_user", false, Some(false), Some(false), false),
     ("update_user", false, Some(true), Some(true), false),
     ("update_user_metadata", false, Some(true), Some(true), false),
@@ -112,6 +121,8 @@ const TOOLS: &[Annotated] = &[
 /// The tools `bulk_tools_plan_run_resume_and_export` calls; the others are called by
 /// `calls_every_tool_against_the_emulator`.
 const BULK_TOOLS: &[&str] = &[
+    "delete_users_matching",
+    "ban_users_matching",
     "create_invitations_bulk",
     "create_app_invitations_bulk",
     "import_users",
@@ -352,6 +363,14 @@ async fn calls_every_tool_against_the_emulator() {
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
     assert_eq!(page["total_count"], 3, "the total covers every page");
     let ada = ok!("get_user", json!({"user_id": ids.ada}));
+    let orgs = ok!(
+        "list_user_memberships",
+        json!({"user_id": "grace@example.com", "fields": ["role", "organization.slug"]})
+    );
+    assert_eq!(
+        orgs["data"],
+        json!([{"role": "org:admin", "organization": {"slug": "initech"}}])
+    );
     assert_eq!(ada["public_metadata"], json!({"plan": "pro"}));
     let alice = ok!(
         "create_user",
@@ -602,6 +621,80 @@ async fn calls_every_tool_against_the_emulator() {
     assert!(!stderr.contains(KEY), "the key is not on stderr: {stderr}");
 }
 
+/// The tools take names where the command line does: a user's email address or username, an
+/// organization's slug or name, role shorthands and dates; unknown names are exit 4, ambiguous
+/// ones exit 2, as tool errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_take_names_as_the_command_line_does() {
+    let instance = Instance::start();
+    let ids = instance.ids.clone();
+    let s = Session::start(&instance, &["mcp"], &[]).await;
+    let ada = s
+        .ok(
+            "get_user",
+            json!({"user_id": "ada@example.com", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(ada["id"], ids.ada);
+    let ada = s
+        .ok(
+            "get_user",
+            json!({"user_id": "ada_lovelace", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(ada["id"], ids.ada);
+    let org = s
+        .ok(
+            "get_organization",
+            json!({"organization": "Initech", "fields": ["id"]}),
+        )
+        .await;
+    assert_eq!(org["id"], ids.initech);
+    let members = s
+        .ok(
+            "list_members",
+            json!({"organization_id": "initech", "user_id": ["grace@example.com"], "fields": ["role"]}),
+        )
+        .await;
+    assert_eq!(members["data"], json!([{"role": "org:admin"}]));
+    let added = s
+        .ok(
+            "add_member",
+            json!({"organization_id": "initech", "user_id": "ada_lovelace", "role": "admin"}),
+        )
+        .await;
+    assert_eq!(added["role"], "org:admin");
+    let of_initech = s
+        .ok(
+            "get_user_count",
+            json!({"organization_id": ["initech"], "created_at_after": "2000-01-01"}),
+        )
+        .await;
+    assert_eq!(of_initech["total_count"], 3);
+    let banned = s
+        .ok("ban_user", json!({"user_id": "alan@example.com"}))
+        .await;
+    assert_eq!(banned["banned"], true);
+    assert!(banned.get("changed").is_none());
+    let again = s
+        .ok("ban_user", json!({"user_id": "alan@example.com"}))
+        .await;
+    assert_eq!(again["changed"], false, "already banned: nothing changed");
+    let e = s
+        .err("ban_user", json!({"user_id": "nobody@example.com"}))
+        .await;
+    assert_eq!(e["exit_code"], 4, "{e}");
+    assert_eq!(e["code"], "not_found", "{e}");
+    let e = s
+        .err(
+            "delete_organization",
+            json!({"organization_id": "No Such Org"}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 4, "{e}");
+    s.close().await;
+}
+
 /// The list tools take the command line's filters (the same set, from `ops`), and Clerk applies
 /// them: a sample of those the tools did not offer before.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -652,7 +745,7 @@ async fn list_tools_take_the_command_lines_filters() {
     let bad = s
         .err(
             "list_members",
-            json!({"organization_id": ids.initech, "role": ["admin"]}),
+            json!({"organization_id": ids.initech, "role": ["owner"]}),
         )
         .await;
     assert_eq!(bad["exit_code"], 2, "{bad}");
@@ -872,11 +965,19 @@ async fn failures_are_tool_errors_with_clerks_code_and_a_hint_naming_tools() {
         assert!(!h.contains("clerkctl "), "{name}: hint {h:?}");
     }
 
+    // A member with the same role already: nothing changes, and the answer says so.
+    let same = s
+        .ok(
+            "add_member",
+            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "member"}),
+        )
+        .await;
+    assert_eq!(same["changed"], false);
     // Clerk's refusals carry the code hints, worded for a client that calls tools.
     let e = s
         .err(
             "add_member",
-            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "org:member"}),
+            json!({"organization_id": ids.initech, "user_id": ids.alan, "role": "org:admin"}),
         )
         .await;
     assert_eq!(e["code"], "already_a_member_in_organization");
@@ -892,7 +993,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_a_hint_naming_tools() {
 
     // Input checked before anything is sent, as in the CLI.
     for (name, args, says) in [
-        ("get_user", json!({"user_id": "ada@example.com"}), "user ID"),
+        ("get_user", json!({"user_id": "org_acme"}), "user ID"),
         (
             "create_invitation",
             json!({"organization_id": ids.initech, "email_address": "not-an-email", "role": "org:member"}),
@@ -900,7 +1001,7 @@ async fn failures_are_tool_errors_with_clerks_code_and_a_hint_naming_tools() {
         ),
         (
             "add_member",
-            json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "admin"}),
+            json!({"organization_id": ids.initech, "user_id": ids.ada, "role": "owner"}),
             "role",
         ),
         ("list_users", json!({"limit": 0}), "limit"),
@@ -1270,10 +1371,39 @@ async fn bulk_tools_plan_run_resume_and_export() {
     );
     assert_eq!(filtered["exported"], 1);
 
+    // Fleet operations: a dry run, a refusal without the person's count, then the change.
+    let plan = ok!(
+        "ban_users_matching",
+        json!({"query": "alan@", "dry_run": true})
+    );
+    assert_eq!(plan["matched"], 1, "{plan}");
+    assert_eq!(plan["user_ids"], json!([ids.alan]));
+    let e = s
+        .err("delete_users_matching", json!({"query": "bob@"}))
+        .await;
+    assert!(
+        e["message"].as_str().unwrap().contains("expect_count 1"),
+        "{e}"
+    );
+    let e = s
+        .err(
+            "delete_users_matching",
+            json!({"query": "bob@", "expect_count": 2}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 7, "{e}");
+    let done = ok!(
+        "delete_users_matching",
+        json!({"query": "bob@", "expect_count": 1, "backup": "bob-backup.ndjson"})
+    );
+    assert_eq!(done["done"], 1, "{done}");
+    assert!(work.join("bob-backup.ndjson").exists());
+
     let all: BTreeSet<String> = BULK_TOOLS.iter().map(|t| (*t).to_owned()).collect();
     assert_eq!(called, all, "every bulk tool was called");
 
-    // Each job is one audit record, as the CLI's bulk commands write them.
+    // Each job is one audit record, as the CLI's bulk commands write them; a fleet operation
+    // records each user it changed.
     s.close().await;
     let jobs: Vec<String> = audit_lines(&instance)
         .iter()
@@ -1287,7 +1417,8 @@ async fn bulk_tools_plan_run_resume_and_export() {
             "app-invitations bulk",
             "app-invitations bulk",
             "users import",
-            "members add-bulk"
+            "members add-bulk",
+            "mcp delete_users_matching"
         ]
     );
 }
@@ -1316,7 +1447,7 @@ async fn bulk_tools_refuse_in_read_only_mode_and_bad_input() {
             "org_",
         ),
         (
-            json!({"organization_id": org, "role": "admin", "rows": [{"email_address": "a@b.co"}]}),
+            json!({"organization_id": org, "role": "owner", "rows": [{"email_address": "a@b.co"}]}),
             "org:",
         ),
     ] {
