@@ -233,6 +233,17 @@ impl Job {
     /// Looks for the object a row would create (after an answer was lost, or to name the one
     /// that exists); answers its ID.
     pub async fn find(&self, c: &Client, row: &Object) -> clerk_api::Result<Option<String>> {
+        Ok(self.find_made(c, row).await?.map(|(id, _)| id))
+    }
+
+    /// Like [`Job::find`], with the found object's creation time (Unix milliseconds) where the
+    /// listing gives it: a row whose answer was lost may find an object that existed before
+    /// the job, which is then not the job's own.
+    pub async fn find_made(
+        &self,
+        c: &Client,
+        row: &Object,
+    ) -> clerk_api::Result<Option<(String, Option<i64>)>> {
         let page = ops::Page::default();
         match self {
             Job::OrganizationInvitations { org, .. } => {
@@ -240,7 +251,7 @@ impl Job {
                     return Ok(None);
                 };
                 let found = lookup.request(c, &page).send().await?;
-                Ok(found.data.first().map(|i| i.id.to_string()))
+                Ok(found.data.first().map(|i| (i.id.to_string(), None)))
             }
             Job::Invitations => {
                 let Some((email, lookup)) = invitations::find_row(row) else {
@@ -251,13 +262,13 @@ impl Job {
                     .data
                     .iter()
                     .find(|i| i.email_address.eq_ignore_ascii_case(&email))
-                    .map(|i| i.id.to_string()))
+                    .map(|i| (i.id.to_string(), None)))
             }
             Job::Users => {
                 for lookup in users::find_row(row) {
                     let found = lookup.request(c, &page).send().await?;
                     if let Some(u) = found.data.first() {
-                        return Ok(Some(u.id.to_string()));
+                        return Ok(Some((u.id.to_string(), u.created_at)));
                     }
                 }
                 Ok(None)
@@ -267,7 +278,7 @@ impl Job {
                     return Ok(None);
                 };
                 let found = lookup.request(c, &page).send().await?;
-                Ok(found.data.first().map(|m| m.id.to_string()))
+                Ok(found.data.first().map(|m| (m.id.to_string(), m.created_at)))
             }
         }
     }

@@ -168,6 +168,9 @@ struct Run<'a> {
     err: Stderr,
     /// Requests the job sent again (its creates are not retried by the client).
     retries: AtomicU64,
+    /// When this run began (Unix milliseconds): an object made before it, found after a lost
+    /// answer, existed before the row was sent.
+    started_ms: i64,
 }
 
 enum Endpoint {
@@ -354,6 +357,18 @@ impl Run<'_> {
         }
     }
 
+    async fn lookup_made(&self, it: &Item) -> Option<Option<(String, Option<i64>)>> {
+        match self.job.find_made(&self.client, &it.body).await {
+            Ok(found) => Some(found),
+            Err(e) => {
+                if Self::is_fatal(&e) {
+                    self.stop(format!("looking up line {}: {e}", it.line));
+                }
+                None
+            }
+        }
+    }
+
     /// Sends a group of rows: in one bulk request where possible, else one by one.
     async fn process(&self, items: Vec<Item>) {
         let mut todo = Vec::with_capacity(items.len());
@@ -430,8 +445,16 @@ impl Run<'_> {
                 return;
             }
             if uncertain {
-                match self.lookup(&it).await {
-                    Some(Some(id)) => return self.created(&it, Some(id), true),
+                // Every answer this function finds lost was lost in this run (rows left
+                // uncertain by an earlier run are looked up before they get here), so an
+                // object older than the run was there before the row was sent: a lost
+                // "already exists", not a lost create.
+                let found = self.lookup_made(&it).await;
+                match found {
+                    Some(Some((id, Some(made)))) if made < self.started_ms => {
+                        return self.skipped(&it, "it existed before this run", Some(id));
+                    }
+                    Some(Some((id, _))) => return self.created(&it, Some(id), true),
                     Some(None) => {}
                     None if self.halted() => return,
                     // The lookup itself got no answer: wait, and look again.
@@ -677,6 +700,9 @@ pub async fn execute(
         progress,
         err: err.clone(),
         retries: AtomicU64::new(0),
+        started_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
     };
     let batches: Vec<Vec<Item>> = items.chunks(job.batch()).map(<[Item]>::to_vec).collect();
     let work = send_all(&run, batches, options.concurrency);
