@@ -231,15 +231,10 @@ impl Job {
     }
 
     /// Looks for the object a row would create (after an answer was lost, or to name the one
-    /// that exists); answers its ID.
-    pub async fn find(&self, c: &Client, row: &Object) -> clerk_api::Result<Option<String>> {
-        Ok(self.find_made(c, row).await?.map(|(id, _)| id))
-    }
-
-    /// Like [`Job::find`], with the found object's creation time (Unix milliseconds) where the
-    /// listing gives it: a row whose answer was lost may find an object that existed before
-    /// the job, which is then not the job's own.
-    pub async fn find_made(
+    /// that exists); answers its ID, and its creation time (Unix milliseconds) where the
+    /// listing gives it, since a row whose answer was lost may find an object that existed
+    /// before the job.
+    pub async fn find(
         &self,
         c: &Client,
         row: &Object,

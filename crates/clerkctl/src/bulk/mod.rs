@@ -345,20 +345,8 @@ impl Run<'_> {
         }
     }
 
-    async fn lookup(&self, it: &Item) -> Option<Option<String>> {
+    async fn lookup(&self, it: &Item) -> Option<Option<(String, Option<i64>)>> {
         match self.job.find(&self.client, &it.body).await {
-            Ok(found) => Some(found),
-            Err(e) => {
-                if Self::is_fatal(&e) {
-                    self.stop(format!("looking up line {}: {e}", it.line));
-                }
-                None
-            }
-        }
-    }
-
-    async fn lookup_made(&self, it: &Item) -> Option<Option<(String, Option<i64>)>> {
-        match self.job.find_made(&self.client, &it.body).await {
             Ok(found) => Some(found),
             Err(e) => {
                 if Self::is_fatal(&e) {
@@ -378,7 +366,7 @@ impl Run<'_> {
             }
             if it.uncertain {
                 match self.lookup(&it).await {
-                    Some(Some(id)) => self.created(&it, Some(id), true),
+                    Some(Some((id, _))) => self.created(&it, Some(id), true),
                     Some(None) => todo.push(it),
                     None if self.halted() => return,
                     None => todo.push(it),
@@ -449,7 +437,7 @@ impl Run<'_> {
                 // uncertain by an earlier run are looked up before they get here), so an
                 // object older than the run was there before the row was sent: a lost
                 // "already exists", not a lost create.
-                let found = self.lookup_made(&it).await;
+                let found = self.lookup(&it).await;
                 match found {
                     Some(Some((id, Some(made)))) if made < self.started_ms => {
                         return self.skipped(&it, "it existed before this run", Some(id));
@@ -497,7 +485,13 @@ impl Run<'_> {
             return match e {
                 ClerkError::Api(a) => {
                     if let Some(reason) = self.job.already_there(&a) {
-                        let id = self.job.find(&self.client, &it.body).await.ok().flatten();
+                        let id = self
+                            .job
+                            .find(&self.client, &it.body)
+                            .await
+                            .ok()
+                            .flatten()
+                            .map(|(id, _)| id);
                         return self.skipped(&it, reason, id);
                     }
                     let code = a.code().filter(|c| !c.is_empty()).map(str::to_owned);
