@@ -1445,6 +1445,11 @@ pub struct McpArgs {
     /// Leave private_metadata in results (removed by default: it often holds secrets).
     #[arg(long)]
     pub allow_private_metadata: bool,
+    /// The one directory tools read and write files in (exports, bulk rows, journals,
+    /// backups); a path leading outside it is refused. Created private (0700) when missing.
+    /// [default: $XDG_STATE_HOME/clerkctl/files, or ~/.local/state/clerkctl/files]
+    #[arg(long, value_name = "DIR")]
+    pub files_dir: Option<PathBuf>,
     #[command(flatten)]
     pub pacing: PacingArgs,
 }

@@ -51,7 +51,11 @@ and the exports (which write a new local file). With --dry-run the tools that ch
 anything answer the request they would send, and send nothing. The bulk tools run the same
 jobs as the CLI's bulk commands (journal, reconciliation, pacing to --rate or the instance's
 limit); a call stops at its max_seconds or at Clerk's hourly invitation limits, and calling
-again with the same arguments carries on. The key comes from
+again with the same arguments carries on. Every file a tool reads or writes (export out,
+bulk file, journal, backup) is inside --files-dir (by default
+$XDG_STATE_HOME/clerkctl/files, or ~/.local/state/clerkctl/files): relative names are put
+there, and paths leading outside it (absolute, with .., or through a symbolic link) are
+refused. The key comes from
 CLERK_SECRET_KEY (and CLERK_API_URL), as for every command; --local serves the built-in
 emulator instead. Each change is appended to the audit log, as the CLI does. stdout carries
 the protocol; notices and logs go to stderr (CLERKCTL_LOG=debug for more).

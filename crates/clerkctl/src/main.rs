@@ -4,6 +4,7 @@ mod app;
 mod bulk;
 mod cli;
 mod cmd;
+mod confine;
 mod fail;
 mod fields;
 mod files;

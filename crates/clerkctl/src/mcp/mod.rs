@@ -175,11 +175,16 @@ pub fn run(global: Global, args: McpArgs) -> ExitCode {
             return ExitCode::from(crate::fail::exit::UNEXPECTED);
         }
     };
+    let files = match crate::confine::FilesDir::open(args.files_dir.as_deref()) {
+        Ok(f) => f,
+        Err(fail) => return fail.report(false, &err),
+    };
     let code = runtime.block_on(serve(
         err,
         global,
         args.pacing.rate,
         args.allow_private_metadata,
+        files,
         selected,
     ));
     // A read of stdin still pending on the blocking pool must not hold the exit up.
@@ -192,6 +197,7 @@ async fn serve(
     global: Global,
     rate: Option<crate::cli::Rate>,
     allow_private: bool,
+    files: crate::confine::FilesDir,
     selected: BTreeSet<String>,
 ) -> ExitCode {
     let local = global.local;
@@ -214,7 +220,7 @@ async fn serve(
     };
     let tools = selected.len();
     let app = Arc::new(app);
-    let server = Server::new(app.clone(), client, allow_private, &selected);
+    let server = Server::new(app.clone(), client, allow_private, files, &selected);
     match server.serve(rmcp::transport::stdio()).await {
         Ok(running) => {
             tracing::info!("clerkctl mcp: serving {tools} tools on stdio");

@@ -1182,7 +1182,13 @@ fn exits_quietly_when_the_client_hangs_up_at_once() {
 async fn bulk_tools_plan_run_resume_and_export() {
     let instance = Instance::start();
     let ids = instance.ids.clone();
-    let s = Session::start(&instance, &["mcp", "--rate", "off"], &[]).await;
+    let files = instance.path("work").display().to_string();
+    let s = Session::start(
+        &instance,
+        &["mcp", "--rate", "off", "--files-dir", &files],
+        &[],
+    )
+    .await;
     let mut called = BTreeSet::new();
     macro_rules! ok {
         ($name:expr, $args:expr) => {{
