@@ -15,6 +15,8 @@ mod logging;
 mod mcp;
 mod ops;
 mod output;
+#[cfg(test)]
+mod props;
 mod redact;
 mod resolve;
 mod skill;

@@ -607,4 +607,35 @@ mod tests {
         assert!(e.line().contains("line 3"), "{}", e.line());
         assert!(endless.0 < 2 * MAX_ROW, "read {} bytes", endless.0);
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::props::config())]
+
+        /// No bytes make a reader panic; ndjson rows written by serde read back the same.
+        #[test]
+        fn rows_never_panic_and_ndjson_round_trips(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            text in crate::props::typed(),
+            values in proptest::collection::vec(crate::props::json(), 0..6),
+        ) {
+            let _ = read_ndjson(bytes.as_slice());
+            let _ = read_csv(bytes.as_slice(), cells, &ANY);
+            let _ = read_csv(format!("email_address,role\n{text}\n").as_bytes(), cells, &ANY);
+            let objects: Vec<Map<String, Value>> = values
+                .into_iter()
+                .map(|v| match v {
+                    Value::Object(m) => m,
+                    other => Map::from_iter([("v".to_owned(), other)]),
+                })
+                .collect();
+            let file: String = objects
+                .iter()
+                .map(|o| format!("{}\n", Value::Object(o.clone())))
+                .collect();
+            let (rows, bad) = read_ndjson(file.as_bytes()).unwrap();
+            proptest::prop_assert!(bad.is_empty());
+            let read: Vec<Map<String, Value>> = rows.into_iter().map(|r| r.body).collect();
+            proptest::prop_assert_eq!(read, objects);
+        }
+    }
 }

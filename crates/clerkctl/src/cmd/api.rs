@@ -164,4 +164,24 @@ mod tests {
             assert!(api_path(bad).is_err(), "{bad:?} must be refused");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::props::config())]
+
+        /// No path panics; an accepted one never decodes, once or twice, into a dot segment or
+        /// a backslash, and plain segments are accepted as they are.
+        #[test]
+        fn paths_never_panic_or_leave_v1(s in crate::props::typed(), segs in proptest::collection::vec("x[a-z0-9_]{0,12}", 1..4)) {
+            if let Ok(p) = api_path(&s) {
+                let once = percent_encoding::percent_decode_str(&p).decode_utf8_lossy().into_owned();
+                let twice = percent_encoding::percent_decode_str(&once).decode_utf8_lossy().into_owned();
+                for t in [&p, &once, &twice] {
+                    proptest::prop_assert!(!t.contains('\\'), "{t}");
+                    proptest::prop_assert!(!t.split('/').any(|x| x == ".." || x == "."), "{t}");
+                }
+            }
+            let plain = format!("/{}", segs.join("/"));
+            proptest::prop_assert_eq!(api_path(&plain).unwrap(), plain);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 mod api;
 mod app_invitations;
-mod args;
+pub(crate) mod args;
 mod bulk;
 mod emulator;
 mod invitations;
