@@ -316,11 +316,16 @@ async fn write_all(
                 .map_err(|e| Fail::Other(e.to_string()))?;
             let mut stream = items::<Value>(client, what);
             while let Some(item) = stream.try_next().await.map_err(fail)? {
-                csv.write_record(columns.iter().map(|(_, f)| f(&item)))
-                    .map_err(|e| match e.into_kind() {
-                        csv::ErrorKind::Io(io) => Fail::from(io),
-                        other => Fail::Other(format!("{other:?}")),
-                    })?;
+                // A cell a spreadsheet would run as a formula is written as text.
+                csv.write_record(
+                    columns
+                        .iter()
+                        .map(|(_, f)| crate::bulk::rows::escape_cell(&f(&item)).into_owned()),
+                )
+                .map_err(|e| match e.into_kind() {
+                    csv::ErrorKind::Io(io) => Fail::from(io),
+                    other => Fail::Other(format!("{other:?}")),
+                })?;
                 n += 1;
                 if n.is_multiple_of(500) {
                     progress.set_position(n);

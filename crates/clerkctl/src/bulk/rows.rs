@@ -248,6 +248,34 @@ pub fn shape_rows(rows: &mut [Row], shape: &Shape) -> CliResult<()> {
     Ok(())
 }
 
+/// The characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `cell`, after any leading `'`, starts like a formula.
+fn formula_like(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A cell as exports write it: one that a spreadsheet would run as a formula
+/// (`=cmd|' /c calc'!A1`, `+1+1`, `@SUM(...)`) gets a leading `'`, which spreadsheets show as
+/// text. A cell that is already `'` then such a character gets one more, so that
+/// [`unescape_cell`] gives back exactly what was there.
+pub fn escape_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The value of a cell [`escape_cell`] wrote: the `'` it added goes again.
+pub fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// The most one row may hold, in bytes: far above what Clerk accepts in a create request (its
 /// metadata fields take 8 KB each), and low enough that a hostile file cannot make clerkctl
 /// hold a huge line in memory.
@@ -416,6 +444,7 @@ fn read_csv(
             if raw.is_empty() || name.is_empty() {
                 continue;
             }
+            let raw = unescape_cell(raw);
             match convert(cell(name), raw) {
                 Ok(v) => {
                     body.insert(name.clone(), v);
@@ -636,6 +665,37 @@ mod tests {
             proptest::prop_assert!(bad.is_empty());
             let read: Vec<Map<String, Value>> = rows.into_iter().map(|r| r.body).collect();
             proptest::prop_assert_eq!(read, objects);
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_escaped_and_read_back_exactly() {
+        for (value, written) in [
+            ("=cmd|' /c calc'!A1", "'=cmd|' /c calc'!A1"),
+            ("+1+1", "'+1+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("Ada", "Ada"),
+            ("'quoted", "'quoted"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(escape_cell(value), written, "{value:?}");
+            assert_eq!(unescape_cell(written), value, "{written:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::props::config())]
+
+        #[test]
+        fn escaped_cells_never_start_a_formula_and_read_back(cell in crate::props::typed()) {
+            let written = escape_cell(&cell);
+            proptest::prop_assert!(!written.starts_with(FORMULA_START), "{written:?}");
+            proptest::prop_assert_eq!(unescape_cell(&written), cell.as_str());
         }
     }
 }
