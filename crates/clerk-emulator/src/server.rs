@@ -35,7 +35,9 @@ pub enum StartError {
     SigningKey { path: String, reason: String },
     #[error("webhooks: {0}")]
     Webhooks(String),
-    #[error("{path} is in use by another emulator (or clerkctl --local): stop it, or pick another data file")]
+    #[error(
+        "{path} is in use by another emulator (or clerkctl --local): stop it, or pick another data file"
+    )]
     Locked { path: String },
     #[error("cannot lock {path}: {source}")]
     Lock {
@@ -80,10 +82,12 @@ pub fn lock_data(path: &std::path::Path) -> Result<std::fs::File, StartError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(&lock_path).map_err(|source| StartError::Lock {
-        path: lock_path.display().to_string(),
-        source,
-    })?;
+    let file = options
+        .open(&lock_path)
+        .map_err(|source| StartError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked {

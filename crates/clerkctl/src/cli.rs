@@ -1341,9 +1341,29 @@ pub struct EmulatorArgs {
     /// Keep state in this SQLite file (created if missing); without it, state is in memory.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Accept only this secret key (repeatable). Without it, any sk_test_ key is accepted.
+    /// Accept only this secret key (repeatable). Without a key, any sk_test_ key is accepted
+    /// (on a loopback --host only, unless --insecure-any-key). A key given here shows in the
+    /// process list to other users of the machine: prefer --secret-key-env or
+    /// --secret-key-file.
     #[arg(long = "secret-key", value_name = "KEY")]
     pub secret_keys: Vec<String>,
+    /// Accept only the key held in this environment variable (kept out of the process list).
+    #[arg(long, value_name = "VAR")]
+    pub secret_key_env: Option<String>,
+    /// Accept only the key held in this file (its content, trimmed; kept out of the process
+    /// list).
+    #[arg(long, value_name = "FILE")]
+    pub secret_key_file: Option<PathBuf>,
+    /// Accept any sk_test_ key on a --host that is not loopback: anyone who can reach the
+    /// address can then read and change the emulator's data.
+    #[arg(long)]
+    pub insecure_any_key: bool,
+    /// Close a connection that has not sent a whole request head within this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Serve at most this many connections at once; one more is answered 503 and closed.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
     /// Load users, organizations, memberships and invitations from a JSON file at start.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
