@@ -557,6 +557,45 @@ Examples:
         #[command(flatten)]
         bulk: BulkArgs,
     },
+    /// Check a password against a user's (as Clerk's verify_password does): exit 0 when it
+    /// matches, 5 with Clerk's incorrect_password when it does not. Changes nothing.
+    #[command(
+        after_help = "The password is read from the first line of stdin (asked for without echo on a
+terminal), never from the command line.
+
+Examples:
+  clerkctl users verify-password ada@example.com --password-stdin < password.txt
+  clerkctl --local users verify-password user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --password-stdin"
+    )]
+    VerifyPassword {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+        /// Read the password from the first line of stdin (required: never a command-line argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Check a list of test accounts' passwords (after a migration, before the real run):
+    /// says how many sign in and names each that does not, in the file's order; exit 5 if any
+    /// does not.
+    #[command(
+        after_help = "The file: CSV with a header email,password, or ndjson objects
+{\"email\": ..., \"password\": ...}. Each user is looked up by email address, then Clerk's
+verify_password is asked. Passwords are never printed or written anywhere.
+
+Examples:
+  clerkctl --local users verify-passwords --file test-accounts.csv
+  clerkctl users verify-passwords --file - --format ndjson -o json < accounts.ndjson"
+    )]
+    VerifyPasswords {
+        /// The accounts: CSV (email,password) or ndjson; - reads stdin.
+        #[arg(long, value_name = "CREDENTIALS")]
+        file: PathBuf,
+        /// The file's format [default: from its extension; ndjson for stdin].
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+        #[command(flatten)]
+        pacing: PacingArgs,
+    },
 }
 
 #[derive(Debug, Args)]

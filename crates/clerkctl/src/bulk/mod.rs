@@ -15,6 +15,7 @@ pub mod flight;
 pub mod jobs;
 pub mod journal;
 pub mod rows;
+pub mod verify;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -587,6 +588,8 @@ pub async fn execute(
         bad,
         journal: journal_path,
     } = input;
+    // Refusals of the whole job come first: nothing sent, no journal.
+    job.check_rows(&rows)?;
     // Check each row, drop repeats of a key, and see what an earlier run already did.
     let mut tally = Tally::default();
     for b in &bad {
