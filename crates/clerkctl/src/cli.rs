@@ -551,11 +551,29 @@ phone number or a username (as the instance requires).
 Examples:
   clerkctl users import --file users.csv --dry-run
   clerkctl users import --file users.csv
-  clerkctl users import --file users.ndjson --rate 50/10"
+  clerkctl users import --file users.ndjson --rate 50/10
+  clerkctl users import --from clerk --file clerk-export.csv --dry-run
+  clerkctl users import --from auth0 --file auth0-users.ndjson --password-hashes auth0-hashes.ndjson
+  clerkctl users import --from firebase --file firebase-users.json --hash-config hash-config.json
+  clerkctl users import --from supabase --file auth-users.csv"
     )]
     Import {
         #[command(flatten)]
         bulk: BulkArgs,
+        /// Read another system's export instead of rows of Clerk's fields: clerk (the
+        /// dashboard's CSV), auth0 (bulk export ndjson), firebase (auth:export JSON), supabase
+        /// (auth.users as CSV or JSON). See docs/migrations.md.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        from: Option<crate::bulk::migrate::Source>,
+        /// With --from auth0: the ndjson of bcrypt password hashes Auth0 support exports,
+        /// joined to the users by user ID (or email address).
+        #[arg(long, value_name = "FILE", requires = "from")]
+        password_hashes: Option<PathBuf>,
+        /// With --from firebase (required there): the project's scrypt parameters
+        /// (base64_signer_key, base64_salt_separator, rounds, mem_cost), JSON or as the
+        /// console shows them.
+        #[arg(long, value_name = "FILE", requires = "from")]
+        hash_config: Option<PathBuf>,
     },
     /// Check a password against a user's (as Clerk's verify_password does): exit 0 when it
     /// matches, 5 with Clerk's incorrect_password when it does not. Changes nothing.

@@ -14,6 +14,7 @@ pub mod fleet;
 pub mod flight;
 pub mod jobs;
 pub mod journal;
+pub mod migrate;
 pub mod rows;
 pub mod verify;
 

@@ -48,8 +48,20 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             let what = crate::bulk::export::What::Users(users::export(&filter)?);
             super::bulk::export(app, what, &export).await
         }
-        UsersCmd::Import { bulk } => {
-            super::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await
+        UsersCmd::Import {
+            bulk, from: None, ..
+        } => super::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await,
+        UsersCmd::Import {
+            bulk,
+            from: Some(source),
+            password_hashes,
+            hash_config,
+        } => {
+            let extra = crate::bulk::migrate::Extra {
+                password_hashes: password_hashes.as_deref(),
+                hash_config: hash_config.as_deref(),
+            };
+            super::bulk::migrate(app, &bulk, source, &extra).await
         }
         UsersCmd::VerifyPassword { user, .. } => verify_password(app, &user).await,
         UsersCmd::VerifyPasswords {

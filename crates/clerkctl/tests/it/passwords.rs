@@ -311,3 +311,209 @@ fn a_bad_digest_or_hasher_stops_the_whole_import_before_anything_is_sent() {
     );
     nowhere(&[&bcrypt, &cut], &written);
 }
+
+/// The example exports of docs/migrations/ (made by real hashing libraries, with make.py there).
+fn example(name: &str) -> String {
+    format!(
+        "{}/../../docs/migrations/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn every_example_export_imports_and_its_users_sign_in_with_their_passwords() {
+    let emu = Emu::new();
+    let cli = Cli::new(&emu);
+    let journal = |n: &str| cli.dir().join(format!("{n}.journal")).display().to_string();
+    let imports: [(&str, &str, &[&str]); 4] = [
+        ("clerk", "clerk.csv", &[]),
+        (
+            "auth0",
+            "auth0.ndjson",
+            &["--password-hashes", "auth0-password-hashes.ndjson"],
+        ),
+        (
+            "firebase",
+            "firebase.json",
+            &["--hash-config", "firebase-hash-config.json"],
+        ),
+        ("supabase", "supabase.csv", &[]),
+    ];
+    let mut created = 0;
+    for (from, file, extra) in imports {
+        let path = example(file);
+        let j = journal(from);
+        let mut args = vec![
+            "-o",
+            "json",
+            "users",
+            "import",
+            "--from",
+            from,
+            "--file",
+            &path,
+            "--journal",
+            &j,
+        ];
+        let extra_paths: Vec<String> = extra
+            .iter()
+            .map(|a| {
+                if a.starts_with("--") {
+                    (*a).to_owned()
+                } else {
+                    example(a)
+                }
+            })
+            .collect();
+        args.extend(extra_paths.iter().map(String::as_str));
+        let run = cli.run(&args).ok();
+        let s = run.json();
+        assert_eq!(s["failed"], 0, "{from}: {s}");
+        created += s["created"].as_u64().unwrap();
+        // A second run finds everything done.
+        let again = cli.run(&args).ok().json();
+        assert_eq!(again["created"], 0, "{from}: {again}");
+    }
+    assert_eq!(created, 8);
+
+    let users = cli
+        .run(&["-o", "json", "users", "list", "--limit", "50"])
+        .ok()
+        .json();
+    let find = |email: &str| -> Value {
+        users["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| {
+                u["email_addresses"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["email_address"] == email)
+            })
+            .unwrap_or_else(|| panic!("no user {email}"))
+            .clone()
+    };
+    let status = |u: &Value, email: &str| -> String {
+        u["email_addresses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["email_address"] == email)
+            .unwrap()["verification"]["status"]
+            .as_str()
+            .unwrap_or("none")
+            .to_owned()
+    };
+    let ada = find("ada@clerk.example.com");
+    assert_eq!(ada["external_id"], "user_2aDaLoveLaceExample00000");
+    assert_eq!(ada["username"], "ada_lovelace");
+    assert_eq!(status(&ada, "ada.l@clerk.example.com"), "verified");
+    assert_ne!(status(&ada, "ada.old@clerk.example.com"), "verified");
+    assert_eq!(ada["phone_numbers"][0]["phone_number"], "+15555550101");
+    let linus = find("linus@auth0.example.com");
+    assert_eq!(linus["external_id"], "auth0|65a1f0c2e4b0a1b2c3d4e5f6");
+    assert_eq!(linus["created_at"], 1680674828123_i64);
+    assert_eq!(status(&linus, "linus@auth0.example.com"), "verified");
+    let margaret = find("margaret@auth0.example.com");
+    assert_ne!(status(&margaret, "margaret@auth0.example.com"), "verified");
+    let katherine = find("katherine@firebase.example.com");
+    assert_eq!(katherine["external_id"], "Kx1rQ7aBcDeFgHiJkLmNoPqRsT12");
+    assert_eq!(katherine["first_name"], "Katherine");
+    assert_eq!(katherine["created_at"], 1680674828123_i64);
+    let hedy = find("hedy@supabase.example.com");
+    assert_eq!(hedy["external_id"], "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f");
+    assert_eq!(hedy["first_name"], "Hedy");
+    assert_eq!(hedy["created_at"], 1704067200000_i64);
+    let grace = find("grace@clerk.example.com");
+    assert_eq!(grace["password_enabled"], false);
+
+    // Every example user with a password signs in with it, and not with another.
+    let ok = cli
+        .run(&[
+            "-o",
+            "json",
+            "users",
+            "verify-passwords",
+            "--file",
+            &example("passwords.csv"),
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (ok["checked"].as_u64(), ok["verified"].as_u64()),
+        (Some(7), Some(7)),
+        "{ok}"
+    );
+    let wrong = "email,password\nada@clerk.example.com,clerk-ada wrong horse\nhedy@supabase.example.com,supabase hedy pw\nnobody@example.com,whatever1\n";
+    let bad = cli
+        .run_stdin(
+            &[
+                "-o",
+                "json",
+                "users",
+                "verify-passwords",
+                "--file",
+                "-",
+                "--format",
+                "csv",
+            ],
+            wrong,
+        )
+        .code(5)
+        .json();
+    assert_eq!(bad["verified"], 1, "{bad}");
+    let failed: Vec<(&str, &str)> = bad["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["email"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("ada@clerk.example.com", "incorrect_password"),
+            ("nobody@example.com", "user_not_found")
+        ]
+    );
+}
+
+#[test]
+fn a_firebase_export_without_its_hash_config_or_a_user_without_an_identifier_is_refused() {
+    let emu = Emu::new();
+    let cli = Cli::new(&emu);
+    let fb = example("firebase.json");
+    let run = cli
+        .run(&["users", "import", "--from", "firebase", "--file", &fb])
+        .code(2);
+    assert!(
+        run.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("--hash-config")
+    );
+    let file = cli.dir().join("supabase.json");
+    std::fs::write(
+        &file,
+        r#"[{"id": "a1", "email": "a@x.example.com"}, {"id": "b2", "email": ""}, {"id": "c3"}]"#,
+    )
+    .unwrap();
+    let run = cli
+        .run(&[
+            "users",
+            "import",
+            "--from",
+            "supabase",
+            "--file",
+            file.to_str().unwrap(),
+        ])
+        .code(2);
+    let msg = run.error()["message"].as_str().unwrap().to_owned();
+    assert!(
+        msg.contains("2 users without") && msg.contains("lines 2, 3"),
+        "{msg}"
+    );
+    assert_eq!(emu.counts()[0], 0);
+    assert!(!cli.dir().join("supabase.json.journal").exists());
+}
