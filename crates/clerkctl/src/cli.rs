@@ -546,7 +546,8 @@ create-user request. email_address and phone_number take several values separate
 (or a JSON array); public_metadata, private_metadata and unsafe_metadata take JSON
 objects; also username, first_name, last_name, external_id, password or password_digest
 with password_hasher, skip_password_checks, created_at. A row needs an email address, a
-phone number or a username (as the instance requires).
+phone number or a username (as the instance requires). Every password_digest is checked
+against its password_hasher's format first: one that does not fit stops the job (exit 2).
 
 Examples:
   clerkctl users import --file users.csv --dry-run
