@@ -211,6 +211,29 @@ fn every_fixture_imports_then_verifies_and_no_output_or_file_holds_a_digest() {
     outputs.push(("verify-password".to_owned(), one.stdout + &one.stderr));
     outputs.push(("verify-password wrong".to_owned(), wrong_one.stderr));
 
+    // With every log on, into another instance.
+    let emu2 = Emu::new();
+    let traced = Cli::new(&emu2).env("CLERKCTL_LOG", "trace");
+    let journal2 = traced.dir().join("j2");
+    let logged = traced
+        .run(&[
+            "users",
+            "import",
+            "--file",
+            path,
+            "--rate",
+            "off",
+            "--journal",
+            journal2.to_str().unwrap(),
+        ])
+        .ok();
+    outputs.push(("traced import".to_owned(), logged.stdout + &logged.stderr));
+    outputs.push((
+        "traced journal".to_owned(),
+        std::fs::read_to_string(&journal2).unwrap(),
+    ));
+    assert_eq!(emu2.counts()[0], fx.len());
+
     nowhere(&digests, &outputs);
     nowhere(&passwords, &outputs);
     // The journal, the audit log and anything else written: no digest, no password.
