@@ -33,6 +33,11 @@ pub async fn migrate(
 ) -> CliResult {
     let job = Job::Users;
     app.guard(job.name(), &job.change())?;
+    if args.format.is_some() {
+        return Err(crate::fail::usage(
+            "--format does not go with --from: each --from format reads its own files (see docs/migrations.md)",
+        ));
+    }
     stdin_needs_journal(args)?;
     let rows = crate::bulk::migrate::read(source, &args.file, extra)?;
     run_rows(app, job, args, rows, Vec::new()).await
