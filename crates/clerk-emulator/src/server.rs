@@ -75,6 +75,13 @@ const WEBHOOK_SECRET_META: &str = "webhook_secret";
 /// created private. Another emulator on the same file is refused, saying which file.
 pub fn lock_data(path: &std::path::Path) -> Result<std::fs::File, StartError> {
     let lock_path = path.with_extension("lock");
+    // The data file's directory is made when missing, as opening the data file does.
+    if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StartError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        })?;
+    }
     let mut options = std::fs::OpenOptions::new();
     options.create(true).append(true);
     #[cfg(unix)]
