@@ -756,6 +756,28 @@ pub enum OrgsCmd {
         #[command(flatten)]
         export: ExportArgs,
     },
+    /// Create organizations from a file (such as another instance's `orgs export`), skipping
+    /// those whose slug is taken; resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects; an orgs export as it is): name
+(required), slug, created_by, max_allowed_memberships, public_metadata and private_metadata
+(JSON objects), created_at, role_set_key. created_by is a user of the instance the file came
+from: with --users (that instance's users export, imported here first) it becomes the same
+user here, who Clerk makes the organization's admin; without, it is left out.
+
+Examples:
+  clerkctl orgs import --file orgs.ndjson --users users.ndjson --dry-run
+  clerkctl orgs import --file orgs.ndjson --users users.ndjson
+  clerkctl orgs import --file orgs.csv"
+    )]
+    Import {
+        /// The users export of the instance the file came from, to keep each organization's
+        /// creator (created_by) as the same user here.
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
 }
 
 // ---- memberships ------------------------------------------------------------------------------
@@ -818,10 +840,12 @@ pub enum MembersCmd {
     /// Every member of an organization (or those matching the filters), streamed.
     #[command(after_help = "Examples:
   clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --out members.ndjson
-  clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --format csv --out members.csv --role org:admin")]
+  clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --format csv --out members.csv --role org:admin
+  clerkctl members export --out members.ndjson")]
     Export {
-        #[arg(help = ORG_ID)]
-        organization_id: String,
+        /// The organization (ID, slug or name); without it, every organization's members (the
+        /// filters then do not apply).
+        organization_id: Option<String>,
         #[command(flatten)]
         filter: Box<MemberFilters>,
         #[command(flatten)]
@@ -842,6 +866,33 @@ Examples:
         /// The role of rows that give none.
         #[arg(long)]
         role: Option<String>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
+    /// Recreate memberships from a members export (such as another instance's), with their
+    /// roles and metadata; resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects; a members export as it is): user_id
+or identifier (required), role (required), public_metadata and private_metadata (JSON
+objects), organization_id and organization_slug. Each row's organization is the one here with
+its slug (run orgs import first), or --organization; its user is the one here with the same
+external ID, email address, username or phone number in --users (the users export of the
+same instance, imported here first), else with its identifier. A membership there already
+(Clerk makes an organization's creator its admin) is given the row's role and metadata.
+
+Examples:
+  clerkctl members import --file members.ndjson --users users.ndjson --dry-run
+  clerkctl members import --file members.ndjson --users users.ndjson
+  clerkctl members import --file acme-members.csv --organization acme"
+    )]
+    Import {
+        /// Put every row's membership in this organization (ID, slug or name), whatever the
+        /// file names.
+        #[arg(long, value_name = "ORG")]
+        organization: Option<String>,
+        /// The users export of the instance the file came from, to find each member here.
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
         #[command(flatten)]
         bulk: BulkArgs,
     },

@@ -17,6 +17,17 @@ use crate::term::count;
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
 /// second Ctrl-C at once.
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
+    run_copy(app, job, args, &bulk::copy::Sources::default()).await
+}
+
+/// Runs a bulk job whose rows name users and organizations of another instance (an export):
+/// they are mapped to this instance's first (`bulk::copy`).
+pub async fn run_copy(
+    app: &mut App,
+    job: Job,
+    args: &BulkArgs,
+    sources: &bulk::copy::Sources,
+) -> CliResult {
     app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
     if args.file.as_os_str() == "-" && args.journal.is_none() {
@@ -27,6 +38,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
+    let (rows, bad) = bulk::copy::map(&client, &job, rows, bad, sources, &app.err).await?;
     let input = Input {
         rows,
         bad,
