@@ -212,6 +212,17 @@ pub enum Command {
     JwtTemplates(JwtTemplatesCmd),
     /// Print the instance's public keys (JWKS), or with --pem the key for CLERK_JWT_KEY.
     Jwks(JwksArgs),
+    /// Which instance the key belongs to, whether it works, and what the instance holds.
+    #[command(
+        after_help = "Shows the instance's ID, development or production, the API URL, the key (its last four
+characters only), whether Clerk accepts it, the counts of users and organizations, and
+whether read-only mode is on. Exits 3 when the key does not work.
+
+Examples:
+  clerkctl status
+  clerkctl status -o json"
+    )]
+    Status,
     /// Webhooks: verify a saved delivery against its signing secret.
     #[command(
         subcommand,

@@ -17,6 +17,7 @@ mod output;
 mod redact;
 mod resolve;
 mod skill;
+mod status;
 mod term;
 mod token;
 

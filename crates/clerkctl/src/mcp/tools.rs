@@ -1290,6 +1290,24 @@ impl Server {
     }
 
     #[tool(
+        description = "Which Clerk instance this server's key belongs to and whether the key works: {\"instance_id\", \"environment_type\" (development or production), \"api_url\", \"key\" (its last four characters only), \"key_works\", \"users\", \"organizations\" (counts, unless counts is false), \"read_only\"}; when Clerk refuses the key, key_works is false and \"error\" says why. Call it first to tell the person which instance (and whether production) the other tools act on.",
+        annotations(
+            title = "Get the status",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_status(&self, Parameters(p): Parameters<GetStatus>) -> ToolResult {
+        let r = async {
+            let client = self.client()?;
+            let counts = p.counts.unwrap_or(true);
+            Ok(crate::status::gather(&self.app, client, counts).await?.json)
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
         description = "Check a webhook delivery (its body and svix-* headers) against the server's CLERK_WEBHOOK_SIGNING_SECRET, as Svix does, and say why it fails: bad_signature, timestamp (too old or too new), malformed_header or secret_format. Answers {\"verified\": true, \"type\", ...} or a tool error.",
         annotations(
             title = "Verify a webhook delivery",

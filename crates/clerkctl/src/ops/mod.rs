@@ -13,6 +13,7 @@
 //! (serde and JSON Schema) alike, under Clerk's query parameter names.
 
 pub mod check;
+pub mod instance;
 pub mod invitations;
 pub mod jwt_templates;
 pub mod memberships;

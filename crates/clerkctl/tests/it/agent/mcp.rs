@@ -115,6 +115,7 @@ const TOOLS: &[Annotated] = &[
     ("list_jwt_templates", true, None, None, false),
     ("get_jwt_template", true, None, None, false),
     ("get_jwks", true, None, None, false),
+    ("get_status", true, None, None, false),
     ("verify_webhook", true, None, None, false),
 ];
 
@@ -523,6 +524,16 @@ async fn calls_every_tool_against_the_emulator() {
             .as_str()
             .unwrap()
             .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    let status = ok!("get_status", json!({}));
+    assert_eq!(status["key_works"], true, "{status}");
+    assert_eq!(status["environment_type"], "development");
+    assert!(status["instance_id"].as_str().unwrap().starts_with("ins_"));
+    assert!(status["users"].as_u64().unwrap() > 0);
+    let quick = ok!("get_status", json!({"counts": false}));
+    assert!(
+        quick["users"].is_null() && quick["key_works"] == true,
+        "{quick}"
     );
     assert_eq!(ok!("list_jwt_templates", json!({}))["total_count"], 0);
     called.insert("get_jwt_template".to_owned());
