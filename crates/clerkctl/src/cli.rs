@@ -1391,6 +1391,7 @@ It serves until SIGINT or SIGTERM, then exits 0 with everything written.
 Examples:
   clerkctl emulator --port 8787
   clerkctl emulator --port 0 --data emulator.db --seed seed.json
+  clerkctl emulator --seed users.ndjson --seed orgs.ndjson --seed members.ndjson
   clerkctl emulator --instance development --org-slugs on --no-limits
   clerkctl emulator --fault-rate 0.1 --faults 503,drop --fault-seed 7")]
 pub struct EmulatorArgs {
@@ -1406,9 +1407,11 @@ pub struct EmulatorArgs {
     /// Accept only this secret key (repeatable). Without it, any sk_test_ key is accepted.
     #[arg(long = "secret-key", value_name = "KEY")]
     pub secret_keys: Vec<String>,
-    /// Load users, organizations, memberships and invitations from a JSON file at start.
+    /// Load users, organizations, memberships and invitations at start from a seed file
+    /// (JSON, docs/emulator.md) or from clerkctl's exports of a real instance (users, orgs
+    /// and members export files, ndjson or CSV: repeat --seed for each).
     #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
+    pub seed: Vec<PathBuf>,
     /// Start with the demo company (the one `clerkctl --local` has): two organizations, six
     /// users, memberships and invitations; organization slugs on unless --org-slugs says.
     #[arg(long, conflicts_with = "seed")]

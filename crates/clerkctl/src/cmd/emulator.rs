@@ -66,7 +66,8 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         port: args.port,
         data: args.data,
         secret_keys: args.secret_keys,
-        seed: args.seed,
+        seed: args.seed.first().cloned(),
+        more_seeds: args.seed.iter().skip(1).cloned().collect(),
         settings,
         faults: Faults {
             rate: args.fault_rate,

@@ -404,3 +404,75 @@ fn an_instance_copy_killed_half_way_in_each_import_carries_on_with_nothing_lost_
         );
     }
 }
+
+/// An emulator started on seed files, as `clerkctl emulator --seed ...` starts one.
+fn seeded(files: &[std::path::PathBuf]) -> Emu {
+    let mut config = crate::support::config();
+    config.seed = files.first().cloned();
+    config.more_seeds = files.iter().skip(1).cloned().collect();
+    Emu::with(config)
+}
+
+#[test]
+fn the_emulator_runs_on_an_instances_exports_with_the_same_ids() {
+    let source = source();
+    let want = instance(&source);
+    let from = Cli::new(&source);
+    let ids = |emu: &Emu| -> Vec<String> {
+        let mut ids: Vec<String> = ndjson(&Cli::new(emu), &["users", "export"])
+            .iter()
+            .chain(&ndjson(&Cli::new(emu), &["orgs", "export"]))
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    for ext in ["ndjson", "csv"] {
+        let files: Vec<std::path::PathBuf> = ["users", "orgs", "members"]
+            .iter()
+            .map(|what| {
+                let path = from.dir().join(format!("seed-{what}.{ext}"));
+                from.run(&[
+                    what,
+                    "export",
+                    "--out",
+                    path.to_str().unwrap(),
+                    "--include-private-metadata",
+                ])
+                .ok();
+                path
+            })
+            .collect();
+        let copy = seeded(&files);
+        assert_eq!(instance(&copy), want, "{ext}: the same instance");
+        assert_eq!(ids(&copy), ids(&source), "{ext}: the same IDs");
+    }
+    // A file that is neither a seed nor an export stops the start, saying why.
+    let junk = from.dir().join("junk.csv");
+    write(&junk, "a,b\n1,2\n");
+    let mut config = crate::support::config();
+    config.seed = Some(junk);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Err(e) = rt.block_on(clerk_emulator::Emulator::start(config)) else {
+        panic!("a file that is no seed is refused");
+    };
+    assert!(e.to_string().contains("export"), "{e}");
+}
+
+#[test]
+fn the_documented_example_seed_loads() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/seed.json");
+    let emu = seeded(&[path]);
+    assert_eq!(emu.counts(), [2, 1, 2, 1, 1]);
+    let cli = Cli::new(&emu);
+    let grace = cli
+        .run(&["members", "list", "acme", "-o", "ndjson"])
+        .ok()
+        .ndjson()
+        .into_iter()
+        .find(|m| m["public_user_data"]["identifier"] == "grace@example.com")
+        .unwrap();
+    assert_eq!(grace["role"], "org:billing");
+    assert_eq!(grace["public_metadata"], json!({"team": "finance"}));
+}
