@@ -128,9 +128,13 @@ impl Server {
         &self,
         op: CliResult<ops::Read<A>>,
         fields: &Option<Vec<String>>,
-    ) -> ToolResult {
+    ) -> ToolResult
+    where
+        A::Output: 'static,
+    {
         let r = async {
             let op = op?;
+            check_fields::<A::Output>(fields)?;
             let v = op
                 .request(self.client()?)
                 .send_json()
@@ -298,6 +302,7 @@ impl Server {
             let op = op?;
             let client = self.client()?;
             let Page { page, fields } = page;
+            check_fields::<T>(&fields)?;
             let req = op.request(client, &page.checked()?);
             let fail = |error| {
                 Failure::Fail(Fail::Clerk {
@@ -351,6 +356,17 @@ impl Page {
             },
             fields,
         }
+    }
+}
+
+/// `fields` checked as the command line checks `--fields`: an unknown field of a known object
+/// is refused before anything is sent, naming the valid fields and the nearest.
+fn check_fields<T: 'static>(fields: &Option<Vec<String>>) -> CliResult<()> {
+    match (fields, crate::fields::shape_of::<T>()) {
+        (Some(f), Some((what, shape))) if !f.is_empty() => {
+            crate::fields::check_as("fields", what, shape, f)
+        }
+        _ => Ok(()),
     }
 }
 
