@@ -523,7 +523,9 @@ fn a_retry_warning_during_an_export_is_a_plain_line_above_its_progress() {
         .collect();
     assert!(!warnings.is_empty(), "a fault was retried: {shown:?}");
     assert!(
-        shown.find(" users  ") < shown.find("retrying in"),
+        shown
+            .find(" users  ")
+            .is_some_and(|p| Some(p) < shown.find("retrying in")),
         "the progress was on the terminal when the warning came: {shown:?}"
     );
     for w in warnings {
