@@ -23,6 +23,9 @@ pub struct Config {
     /// Keys accepted; empty accepts any `sk_test_` key.
     pub secret_keys: Vec<String>,
     pub seed: Option<PathBuf>,
+    /// More seed files, loaded with `seed` as one seed: clerkctl's exports of users,
+    /// organizations and members (see `Engine::load_seed_files`).
+    pub more_seeds: Vec<PathBuf>,
     /// The emulated instance's settings: rate limits, organizations, lockout.
     pub settings: Settings,
     pub faults: Faults,
@@ -59,6 +62,7 @@ impl Default for Config {
             data: None,
             secret_keys: Vec::new(),
             seed: None,
+            more_seeds: Vec::new(),
             settings: Settings::default(),
             faults: Faults::default(),
             latency: Duration::ZERO,

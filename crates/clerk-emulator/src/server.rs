@@ -116,11 +116,15 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
         None => Engine::in_memory(Role::defaults()),
     }
     .with_settings(config.settings.clone());
-    if let Some(path) = &config.seed
-        && engine.load_seed_file(path)? == SeedOutcome::RolesOnly
-    {
+    let seeds: Vec<std::path::PathBuf> = config
+        .seed
+        .iter()
+        .chain(&config.more_seeds)
+        .cloned()
+        .collect();
+    if !seeds.is_empty() && engine.load_seed_files(&seeds)? == SeedOutcome::RolesOnly {
         // Roles live in the seed, not the data file: they were added all the same.
-        tracing::info!(seed = %path.display(), "the data file holds records; seed not applied again");
+        tracing::info!(seed = %seeds[0].display(), "the data file holds records; seed not applied again");
     }
     if let Some(path) = &config.signing_key {
         let err = |reason: String| StartError::SigningKey {

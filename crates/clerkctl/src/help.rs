@@ -44,7 +44,7 @@ Tools:
   app_invitations  list_app_invitations create_app_invitation revoke_app_invitation
                    create_app_invitations_bulk
   sessions         list_sessions get_session revoke_session create_session_token
-                   list_jwt_templates get_jwt_template get_jwks verify_webhook
+                   list_jwt_templates get_jwt_template get_jwks get_status verify_webhook
 
 With --read-only only the tools that change nothing in Clerk are listed: those that read,
 and the exports (which write a new local file). With --dry-run the tools that change

@@ -20,6 +20,7 @@ mod props;
 mod redact;
 mod resolve;
 mod skill;
+mod status;
 mod term;
 mod token;
 

@@ -93,6 +93,12 @@ fn user(v: &Value, k: &str) -> String {
         .unwrap_or_default()
 }
 
+fn org(v: &Value, k: &str) -> String {
+    v.get("organization")
+        .map(|o| text(o, k))
+        .unwrap_or_default()
+}
+
 const USER_COLUMNS: &[Column] = &[
     ("id", |v| text(v, "id")),
     ("external_id", |v| text(v, "external_id")),
@@ -134,6 +140,8 @@ const ORG_COLUMNS: &[Column] = &[
 
 const MEMBER_COLUMNS: &[Column] = &[
     ("id", |v| text(v, "id")),
+    ("organization_id", |v| org(v, "id")),
+    ("organization_slug", |v| org(v, "slug")),
     ("user_id", |v| user(v, "user_id")),
     ("identifier", |v| user(v, "identifier")),
     ("first_name", |v| user(v, "first_name")),

@@ -10,7 +10,7 @@ use clerk_api::{ApiError, Client, PreparedRequest, RetryPolicy};
 use super::rows::{Cell, Shape};
 use crate::fail::{CliResult, Fail, Subject};
 use crate::ops::{self, Change, Object};
-use crate::ops::{invitations, memberships, organization_invitations, users};
+use crate::ops::{invitations, memberships, organization_invitations, organizations, users};
 
 /// Clerk's bulk endpoints take at most this many items.
 pub const BULK_SIZE: usize = 10;
@@ -31,6 +31,11 @@ pub enum Job {
         org: OrganizationId,
         role: Option<String>,
     },
+    /// `orgs import`.
+    Organizations,
+    /// `members import`: rows whose organization and user are this instance's already
+    /// (`super::copy` maps an export's to them).
+    Memberships,
 }
 
 /// Clerk's hourly limits on an invitation job's two endpoints: (bulk, single) requests per hour.
@@ -46,6 +51,8 @@ impl Job {
             Job::Invitations => "app-invitations bulk",
             Job::Users => "users import",
             Job::Members { .. } => "members add-bulk",
+            Job::Organizations => "orgs import",
+            Job::Memberships => "members import",
         }
     }
 
@@ -58,7 +65,7 @@ impl Job {
     pub fn target(&self) -> &str {
         match self {
             Job::OrganizationInvitations { org, .. } | Job::Members { org, .. } => org.as_str(),
-            Job::Invitations | Job::Users => "",
+            Job::Invitations | Job::Users | Job::Organizations | Job::Memberships => "",
         }
     }
 
@@ -66,7 +73,8 @@ impl Job {
         match self {
             Job::OrganizationInvitations { .. } | Job::Invitations => "invitations",
             Job::Users => "users",
-            Job::Members { .. } => "memberships",
+            Job::Members { .. } | Job::Memberships => "memberships",
+            Job::Organizations => "organizations",
         }
     }
 
@@ -74,7 +82,7 @@ impl Job {
     pub fn batch(&self) -> usize {
         match self {
             Job::OrganizationInvitations { .. } | Job::Invitations => BULK_SIZE,
-            Job::Users | Job::Members { .. } => 1,
+            Job::Users | Job::Members { .. } | Job::Organizations | Job::Memberships => 1,
         }
     }
 
@@ -88,7 +96,7 @@ impl Job {
                 bulk: 25,
                 single: 100,
             }),
-            Job::Users | Job::Members { .. } => None,
+            Job::Users | Job::Members { .. } | Job::Organizations | Job::Memberships => None,
         }
     }
 
@@ -98,7 +106,8 @@ impl Job {
             Job::OrganizationInvitations { .. } => organization_invitations::row_cell,
             Job::Invitations => invitations::row_cell,
             Job::Users => users::row_cell,
-            Job::Members { .. } => memberships::row_cell,
+            Job::Members { .. } | Job::Memberships => memberships::row_cell,
+            Job::Organizations => organizations::row_cell,
         }
     }
 
@@ -130,6 +139,18 @@ impl Job {
                 dropped: memberships::ROW_DROPPED,
                 from_export: memberships::row_from_export,
             },
+            Job::Organizations => Shape {
+                known: organizations::ROW_FIELDS,
+                needs: organizations::ROW_NEEDS,
+                dropped: organizations::ROW_DROPPED,
+                from_export: organizations::row_from_export,
+            },
+            Job::Memberships => Shape {
+                known: memberships::IMPORT_ROW_FIELDS,
+                needs: memberships::IMPORT_ROW_NEEDS,
+                dropped: memberships::IMPORT_ROW_DROPPED,
+                from_export: memberships::import_row_from_export,
+            },
         }
     }
 
@@ -153,6 +174,8 @@ impl Job {
             Job::Invitations => invitations::prepare_row(body),
             Job::Users => users::prepare_row(body),
             Job::Members { role, .. } => memberships::prepare_row(body, role.as_deref()),
+            Job::Organizations => organizations::prepare_row(body),
+            Job::Memberships => memberships::prepare_import_row(body),
         }
     }
 
@@ -167,6 +190,11 @@ impl Job {
             Job::Invitations => invitations::create_row(row)?.request(c).prepare(),
             Job::Users => users::create_row(row)?.request(c).prepare(),
             Job::Members { org, .. } => memberships::create_row(org, row)?.request(c).prepare(),
+            Job::Organizations => organizations::create_row(row)?.request(c).prepare(),
+            Job::Memberships => {
+                let (org, body) = memberships::import_row_parts(row)?;
+                memberships::create_row(&org, &body)?.request(c).prepare()
+            }
         })
     }
 
@@ -206,6 +234,11 @@ impl Job {
                 let op = memberships::create_row(org, row).map_err(invalid)?;
                 op.request(c).retry(once).send().await?.id.to_string()
             }
+            Job::Organizations => {
+                let op = organizations::create_row(row).map_err(invalid)?;
+                op.request(c).retry(once).send().await?.id.to_string()
+            }
+            Job::Memberships => super::copy::add_member(c, row).await?,
         };
         Ok(Some(id))
     }
@@ -285,6 +318,8 @@ impl Job {
                 let found = lookup.request(c, &page).send().await?;
                 Ok(found.data.first().map(|m| (m.id.to_string(), m.created_at)))
             }
+            Job::Organizations => super::copy::find_org(c, row).await,
+            Job::Memberships => super::copy::find_member(c, row).await,
         }
     }
 
@@ -298,6 +333,13 @@ impl Job {
                 Job::OrganizationInvitations { .. } | Job::Members { .. },
                 "already_a_member_in_organization",
             ) => Some("already a member"),
+            (Job::Organizations, "form_identifier_exists")
+                if e.errors
+                    .iter()
+                    .all(|x| matches!(x.param_name(), Some("slug"))) =>
+            {
+                Some("an organization with this slug exists")
+            }
             (Job::Invitations, "duplicate_record") => Some("an invitation is already pending"),
             (Job::Invitations, "form_identifier_exists") => Some("already a user"),
             (Job::Users, "form_identifier_exists")

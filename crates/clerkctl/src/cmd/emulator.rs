@@ -110,7 +110,8 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         secret_keys,
         header_read_timeout: Duration::from_secs(args.header_timeout),
         max_connections: args.max_connections as usize,
-        seed: args.seed,
+        seed: args.seed.first().cloned(),
+        more_seeds: args.seed.iter().skip(1).cloned().collect(),
         settings,
         faults: Faults {
             rate: args.fault_rate,

@@ -105,6 +105,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "list_jwt_templates",
             "get_jwt_template",
             "get_jwks",
+            "get_status",
             "verify_webhook",
         ],
     ),

@@ -616,6 +616,13 @@ pub struct GetJwks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct GetStatus {
+    /// Also count the instance's users and organizations (two more reads) [default: true].
+    pub counts: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VerifyWebhook {
     /// The delivery's body exactly as received (a changed byte fails it).
     pub body: String,

@@ -132,9 +132,13 @@ impl Server {
         &self,
         op: CliResult<ops::Read<A>>,
         fields: &Option<Vec<String>>,
-    ) -> ToolResult {
+    ) -> ToolResult
+    where
+        A::Output: 'static,
+    {
         let r = async {
             let op = op?;
+            check_fields::<A::Output>(fields)?;
             let v = op
                 .request(self.client()?)
                 .send_json()
@@ -305,6 +309,7 @@ impl Server {
             let op = op?;
             let client = self.client()?;
             let Page { page, fields } = page;
+            check_fields::<T>(&fields)?;
             let req = op.request(client, &page.checked()?);
             let fail = |error| {
                 Failure::Fail(Fail::Clerk {
@@ -358,6 +363,17 @@ impl Page {
             },
             fields,
         }
+    }
+}
+
+/// `fields` checked as the command line checks `--fields`: an unknown field of a known object
+/// is refused before anything is sent, naming the valid fields and the nearest.
+fn check_fields<T: 'static>(fields: &Option<Vec<String>>) -> CliResult<()> {
+    match (fields, crate::fields::shape_of::<T>()) {
+        (Some(f), Some((what, shape))) if !f.is_empty() => {
+            crate::fields::check_as("fields", what, shape, f)
+        }
+        _ => Ok(()),
     }
 }
 
@@ -1294,6 +1310,24 @@ impl Server {
                 v["pem"] = Value::String(pem);
             }
             Ok(v)
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Which Clerk instance this server's key belongs to and whether the key works: {\"instance_id\", \"environment_type\" (development or production), \"api_url\", \"key\" (its last four characters only), \"key_works\", \"users\", \"organizations\" (counts, unless counts is false), \"read_only\"}; when Clerk refuses the key, key_works is false and \"error\" says why. Call it first to tell the person which instance (and whether production) the other tools act on.",
+        annotations(
+            title = "Get the status",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_status(&self, Parameters(p): Parameters<GetStatus>) -> ToolResult {
+        let r = async {
+            let client = self.client()?;
+            let counts = p.counts.unwrap_or(true);
+            Ok(crate::status::gather(&self.app, client, counts).await?.json)
         }
         .await;
         self.answer(r)
