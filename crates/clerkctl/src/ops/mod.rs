@@ -19,6 +19,7 @@ pub mod memberships;
 pub mod names;
 pub mod organization_invitations;
 pub mod organizations;
+pub mod passwords;
 pub mod sessions;
 pub mod time;
 pub mod users;
