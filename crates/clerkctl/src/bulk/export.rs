@@ -300,13 +300,13 @@ async fn write_all(
     match format {
         FileFormat::Ndjson => {
             let mut stream = items::<Box<RawValue>>(client, what);
+            let mut line = Vec::new();
             while let Some(item) = stream.try_next().await.map_err(fail)? {
                 if strip_private {
-                    let mut v: Value = serde_json::from_str(item.get())
+                    line.clear();
+                    crate::redact::write_without_private_metadata(item.get(), &mut line)
                         .map_err(|e| Fail::Other(format!("cannot read an exported object: {e}")))?;
-                    crate::redact::strip_private_metadata(&mut v);
-                    serde_json::to_writer(&mut sink.w, &v)
-                        .map_err(|e| Fail::Other(format!("cannot write the export: {e}")))?;
+                    sink.w.write_all(&line)?;
                 } else {
                     // Each object exactly as Clerk sent it.
                     sink.w.write_all(item.get().as_bytes())?;
