@@ -6,12 +6,14 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use super::args::{at_most_one_stdin, opt_object};
 use crate::app::App;
 use crate::bulk::export::{What, first_page};
 use crate::bulk::jobs::Job;
 use crate::bulk::{self, Input, Options, Report, journal, rows};
-use crate::cli::{BulkArgs, ExportArgs, Format};
+use crate::cli::{BulkArgs, ExportArgs, Format, MetadataBulkArgs};
 use crate::fail::{CliResult, Fail, exit};
+use crate::ops::{self, metadata::Target};
 use crate::term::count;
 
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
@@ -35,9 +37,120 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
             .clone()
             .unwrap_or_else(|| journal::default_path(&args.file)),
     };
+    carry(
+        app,
+        &client,
+        &job,
+        input,
+        args.concurrency,
+        !args.no_hourly_limits,
+    )
+    .await
+}
+
+/// `users|orgs|members update-metadata-bulk`: rows from `--file`, or one for each of `ids`
+/// (names already resolved) with the flags' metadata. Call [`App::set_rate`] first.
+pub async fn metadata(
+    app: &mut App,
+    target: Target,
+    ids: Vec<String>,
+    args: &MetadataBulkArgs,
+    unsafe_metadata: Option<&String>,
+) -> CliResult {
+    let dash = "-".to_owned();
+    at_most_one_stdin([
+        (
+            "--file",
+            args.file
+                .as_ref()
+                .filter(|f| f.as_os_str() == "-")
+                .map(|_| &dash),
+        ),
+        ("--public-metadata", args.metadata.public_metadata.as_ref()),
+        (
+            "--private-metadata",
+            args.metadata.private_metadata.as_ref(),
+        ),
+        ("--unsafe-metadata", unsafe_metadata),
+    ])?;
+    let defaults = ops::metadata::defaults(
+        &target,
+        opt_object("--public-metadata", &args.metadata.public_metadata)?,
+        opt_object("--private-metadata", &args.metadata.private_metadata)?,
+        opt_object("--unsafe-metadata", &unsafe_metadata.cloned())?,
+    )?;
+    let (job, input) = match &args.file {
+        Some(file) => {
+            let format = rows::format_of(file, args.format)?;
+            if file.as_os_str() == "-" && args.journal.is_none() {
+                return Err(crate::fail::usage(
+                    "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
+                ));
+            }
+            let job = Job::Metadata { target, defaults };
+            app.guard(job.name(), &job.change())?;
+            let (rows, bad) = rows::read(file, format, job.cell(), &job.shape())?;
+            let journal = args
+                .journal
+                .clone()
+                .unwrap_or_else(|| journal::default_path(file));
+            (job, Input { rows, bad, journal })
+        }
+        None => {
+            if defaults.is_empty() {
+                return Err(ops::nothing_to_change(
+                    "--public-metadata, --private-metadata (users: --unsafe-metadata), or --file",
+                ));
+            }
+            // The metadata goes into each row, so that the journal's name covers it.
+            let bodies: Vec<ops::Object> = ops::metadata::rows_of_ids(&target, &ids)
+                .into_iter()
+                .map(|mut row| {
+                    row.extend(defaults.clone());
+                    row
+                })
+                .collect();
+            let job = Job::Metadata {
+                target,
+                defaults: ops::Object::new(),
+            };
+            app.guard(job.name(), &job.change())?;
+            let journal = match &args.journal {
+                Some(j) => j.clone(),
+                None => journal::for_rows(&job, &bodies)?,
+            };
+            let rows = bodies
+                .into_iter()
+                .enumerate()
+                .map(|(i, body)| rows::Row { line: i + 1, body })
+                .collect();
+            (
+                job,
+                Input {
+                    rows,
+                    bad: Vec::new(),
+                    journal,
+                },
+            )
+        }
+    };
+    let client = app.client().await?;
+    carry(app, &client, &job, input, args.concurrency, true).await
+}
+
+/// Runs a job read from the command line to its end (or Ctrl-C) and prints its plan or
+/// summary.
+async fn carry(
+    app: &mut App,
+    client: &clerk_api::Client,
+    job: &Job,
+    input: Input,
+    concurrency: Option<u32>,
+    hourly_limits: bool,
+) -> CliResult {
     let options = Options {
-        concurrency: args.concurrency,
-        hourly_limits: !args.no_hourly_limits,
+        concurrency,
+        hourly_limits,
         wait_for_hourly: true,
         talk: true,
         dry_run: app.global.dry_run,
@@ -55,7 +168,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
         });
         None
     };
-    let report = bulk::execute(app, &client, &job, input, &options, interrupt).await?;
+    let report = bulk::execute(app, client, job, input, &options, interrupt).await?;
     match &report {
         Report::Plan {
             requests,
@@ -84,7 +197,7 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
                 ));
             }
         }
-        Report::Summary(summary) => print_summary(app, &job, summary)?,
+        Report::Summary(summary) => print_summary(app, job, summary)?,
     }
     match report.exit_code() {
         exit::OK => Ok(()),
@@ -104,10 +217,15 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
     let n = |key: &str| s[key].as_u64().unwrap_or(0);
     let noun = job.noun();
     let mut text = format!(
-        "{}{target}: {}: {} created, {} skipped, {} failed",
+        "{}{target}: {}: {} {}, {} skipped, {} failed",
         job.name(),
         count(n("rows"), "row", "rows"),
-        count(n("created"), noun.strip_suffix('s').unwrap_or(noun), noun),
+        count(
+            n(job.done_word()),
+            noun.strip_suffix('s').unwrap_or(noun),
+            noun
+        ),
+        job.done_word(),
         n("skipped"),
         n("failed")
     );

@@ -105,6 +105,24 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             let what = crate::bulk::export::What::Organizations(organizations::export(&filter)?);
             super::bulk::export(app, what, &export).await
         }
+        OrgsCmd::UpdateMetadataBulk {
+            organizations: given,
+            bulk,
+        } => {
+            for g in &given {
+                crate::ops::names::org(g)?;
+            }
+            app.set_rate(bulk.pacing.rate);
+            let mut ids: Vec<String> = Vec::new();
+            for g in &given {
+                let id = find_org(app, g).await?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let target = crate::ops::metadata::Target::Organizations;
+            super::bulk::metadata(app, target, ids, &bulk, None).await
+        }
     }
 }
 

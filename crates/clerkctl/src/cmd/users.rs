@@ -51,6 +51,23 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
         UsersCmd::Import { bulk } => {
             super::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await
         }
+        UsersCmd::UpdateMetadataBulk {
+            users: given,
+            unsafe_metadata,
+            bulk,
+        } => {
+            for g in &given {
+                ops::names::user(g)?;
+            }
+            app.set_rate(bulk.pacing.rate);
+            let ids = if given.is_empty() {
+                Vec::new()
+            } else {
+                find_users(app, &given).await?
+            };
+            let target = ops::metadata::Target::Users;
+            super::bulk::metadata(app, target, ids, &bulk, unsafe_metadata.as_ref()).await
+        }
     }
 }
 

@@ -11,6 +11,7 @@ mod guards;
 mod input;
 mod invitations;
 mod members;
+mod metadata_bulk;
 mod misc;
 mod names;
 mod orgs;
