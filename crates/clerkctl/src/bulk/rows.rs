@@ -205,6 +205,17 @@ pub fn read(
         std::fs::read_to_string(path)
             .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
     };
+    parse(&text, format, cell, shape)
+}
+
+/// Reads every row of `text`, as [`read`] does.
+pub fn parse(
+    text: &str,
+    format: FileFormat,
+    cell: fn(&str) -> Cell,
+    shape: &Shape,
+) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
+    let text = text.to_owned();
     let (mut rows, bad) = match format {
         FileFormat::Ndjson => read_ndjson(&text),
         FileFormat::Csv => read_csv(&text, cell, shape)?,

@@ -48,14 +48,15 @@ pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     .await
 }
 
-/// `users|orgs|members update-metadata-bulk`: rows from `--file`, or one for each of `ids`
-/// (names already resolved) with the flags' metadata. Call [`App::set_rate`] first.
+/// `users|orgs|members update-metadata-bulk`: rows from `--file`, or one for each name given
+/// with the flags' metadata. `resolve` answers the target and the names' IDs; it runs after
+/// the input is read, so that with `--local` a `members export ... |` feeding this command
+/// finishes with the local state before this one opens it.
 pub async fn metadata(
     app: &mut App,
-    target: Target,
-    ids: Vec<String>,
     args: &MetadataBulkArgs,
     unsafe_metadata: Option<&String>,
+    resolve: impl AsyncFnOnce(&mut App) -> CliResult<(Target, Vec<String>)>,
 ) -> CliResult {
     let dash = "-".to_owned();
     at_most_one_stdin([
@@ -73,13 +74,10 @@ pub async fn metadata(
         ),
         ("--unsafe-metadata", unsafe_metadata),
     ])?;
-    let defaults = ops::metadata::defaults(
-        &target,
-        opt_object("--public-metadata", &args.metadata.public_metadata)?,
-        opt_object("--private-metadata", &args.metadata.private_metadata)?,
-        opt_object("--unsafe-metadata", &unsafe_metadata.cloned())?,
-    )?;
-    let (job, input) = match &args.file {
+    let public = opt_object("--public-metadata", &args.metadata.public_metadata)?;
+    let private = opt_object("--private-metadata", &args.metadata.private_metadata)?;
+    let unsafe_ = opt_object("--unsafe-metadata", &unsafe_metadata.cloned())?;
+    let text = match &args.file {
         Some(file) => {
             let format = rows::format_of(file, args.format)?;
             if file.as_os_str() == "-" && args.journal.is_none() {
@@ -87,9 +85,28 @@ pub async fn metadata(
                     "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
                 ));
             }
+            let text = if file.as_os_str() == "-" {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                    .map_err(|e| crate::fail::usage(format!("cannot read stdin: {e}")))?;
+                t
+            } else {
+                std::fs::read_to_string(file).map_err(|e| {
+                    crate::fail::usage(format!("cannot read {}: {e}", file.display()))
+                })?
+            };
+            Some((file, format, text))
+        }
+        None => None,
+    };
+    app.set_rate(args.pacing.rate);
+    let (target, ids) = resolve(app).await?;
+    let defaults = ops::metadata::defaults(&target, public, private, unsafe_)?;
+    let (job, input) = match text {
+        Some((file, format, text)) => {
             let job = Job::Metadata { target, defaults };
             app.guard(job.name(), &job.change())?;
-            let (rows, bad) = rows::read(file, format, job.cell(), &job.shape())?;
+            let (rows, bad) = rows::parse(&text, format, job.cell(), &job.shape())?;
             let journal = args
                 .journal
                 .clone()

@@ -135,15 +135,16 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             for g in &given {
                 ops::names::user(g)?;
             }
-            app.set_rate(bulk.pacing.rate);
-            let org = ops::check::org_id(&find_org(app, &organization).await?)?;
-            let ids = if given.is_empty() {
-                Vec::new()
-            } else {
-                find_users(app, &given).await?
+            let resolve = async move |app: &mut App| {
+                let org = ops::check::org_id(&find_org(app, &organization).await?)?;
+                let ids = if given.is_empty() {
+                    Vec::new()
+                } else {
+                    find_users(app, &given).await?
+                };
+                Ok((ops::metadata::Target::Members(org), ids))
             };
-            let target = ops::metadata::Target::Members(org);
-            super::bulk::metadata(app, target, ids, &bulk, None).await
+            super::bulk::metadata(app, &bulk, None, resolve).await
         }
     }
 }

@@ -112,16 +112,17 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             for g in &given {
                 crate::ops::names::org(g)?;
             }
-            app.set_rate(bulk.pacing.rate);
-            let mut ids: Vec<String> = Vec::new();
-            for g in &given {
-                let id = find_org(app, g).await?;
-                if !ids.contains(&id) {
-                    ids.push(id);
+            let resolve = async move |app: &mut App| {
+                let mut ids: Vec<String> = Vec::new();
+                for g in &given {
+                    let id = find_org(app, g).await?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
-            }
-            let target = crate::ops::metadata::Target::Organizations;
-            super::bulk::metadata(app, target, ids, &bulk, None).await
+                Ok((crate::ops::metadata::Target::Organizations, ids))
+            };
+            super::bulk::metadata(app, &bulk, None, resolve).await
         }
     }
 }

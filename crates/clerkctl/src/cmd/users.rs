@@ -59,14 +59,15 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             for g in &given {
                 ops::names::user(g)?;
             }
-            app.set_rate(bulk.pacing.rate);
-            let ids = if given.is_empty() {
-                Vec::new()
-            } else {
-                find_users(app, &given).await?
+            let resolve = async move |app: &mut App| {
+                let ids = if given.is_empty() {
+                    Vec::new()
+                } else {
+                    find_users(app, &given).await?
+                };
+                Ok((ops::metadata::Target::Users, ids))
             };
-            let target = ops::metadata::Target::Users;
-            super::bulk::metadata(app, target, ids, &bulk, unsafe_metadata.as_ref()).await
+            super::bulk::metadata(app, &bulk, unsafe_metadata.as_ref(), resolve).await
         }
     }
 }
