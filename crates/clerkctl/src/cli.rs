@@ -743,8 +743,9 @@ pub enum OrgsCmd {
         /// A slug for its URLs (lowercase letters, digits, dashes); Clerk makes one if left out.
         #[arg(long)]
         slug: Option<String>,
-        /// The user who becomes its first admin.
-        #[arg(long, value_name = "USER_ID")]
+        /// The user who becomes its first admin: an ID (user_...), an email address or a
+        /// username.
+        #[arg(long, value_name = "USER")]
         created_by: Option<String>,
         /// How many members (plus pending invitations) it may have; 0 for no limit.
         #[arg(long, value_name = "N")]

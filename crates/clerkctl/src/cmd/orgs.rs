@@ -48,6 +48,11 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             metadata,
         } => {
             let (public_metadata, private_metadata) = metadata_args(&metadata)?;
+            // The creator may be named by email or username, as users are elsewhere.
+            let created_by = match created_by {
+                Some(u) => Some(super::find_user(app, &u).await?),
+                None => None,
+            };
             let op = organizations::create(organizations::Create {
                 name,
                 slug,

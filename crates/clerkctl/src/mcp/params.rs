@@ -159,7 +159,8 @@ pub struct CreateOrganization {
     pub name: String,
     /// A unique slug: lowercase letters, digits and -. Clerk makes one from the name if left out.
     pub slug: Option<String>,
-    /// The user (user_...) who becomes its first admin.
+    /// The user who becomes its first admin: an ID like user_2xhF..., an email address or a
+    /// username.
     pub created_by: Option<String>,
     /// The most members it may have (pending invitations count too); 0 means no limit.
     pub max_allowed_memberships: Option<i64>,

@@ -708,7 +708,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true; a user who was banned already is left alone and answered with \"changed\": false (so an undo must not unban them).",
+        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true; a user who was banned already is left alone and answered with \"changed\": false (so an undo must not unban them). unban_user undoes it: read the user first (get_user, banned) so that an undo restores what was there.",
         annotations(
             title = "Ban a user",
             read_only_hint = false,
@@ -722,7 +722,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Lift a user's ban, so they can sign in again. Answers the user, with banned false.",
+        description = "Lift a user's ban, so they can sign in again; undoes ban_user. When undoing, unban only the users your ban changed: one answered \"changed\": false was banned before and stays banned. Answers the user, with banned false.",
         annotations(
             title = "Unban a user",
             read_only_hint = false,
@@ -737,7 +737,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true; a user who was locked already is left alone and answered with \"changed\": false.",
+        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true; a user who was locked already is left alone and answered with \"changed\": false (so an undo must not unlock them). unlock_user undoes it: read the user first (get_user, locked).",
         annotations(
             title = "Lock a user",
             read_only_hint = false,
@@ -751,7 +751,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Unlock a user, so they can sign in again. Answers the user, with locked false.",
+        description = "Unlock a user, so they can sign in again; undoes lock_user. When undoing, unlock only the users your lock changed: one answered \"changed\": false was locked before. Answers the user, with locked false.",
         annotations(
             title = "Unlock a user",
             read_only_hint = false,
@@ -812,14 +812,17 @@ impl Server {
         &self,
         Parameters(p): Parameters<CreateOrganization>,
     ) -> ToolResult {
-        let op = organizations::create(organizations::Create {
-            name: p.name,
-            slug: p.slug,
-            created_by: p.created_by,
-            max_allowed_memberships: p.max_allowed_memberships,
-            public_metadata: p.public_metadata,
-            private_metadata: p.private_metadata,
-        });
+        let op = async {
+            organizations::create(organizations::Create {
+                name: p.name,
+                slug: p.slug,
+                created_by: self.opt_user(p.created_by).await?,
+                max_allowed_memberships: p.max_allowed_memberships,
+                public_metadata: p.public_metadata,
+                private_metadata: p.private_metadata,
+            })
+        }
+        .await;
         self.write("mcp create_organization", op).await
     }
 
@@ -981,7 +984,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Remove a member from an organization (the user stays in the instance). Confirm with the person first.",
+        description = "Remove a member from an organization (the user stays in the instance). Not undone as such: add_member puts the user back but the membership's metadata is lost, so read it first (list_members with user_id). Confirm with the person first.",
         annotations(
             title = "Remove a member",
             read_only_hint = false,
@@ -1070,7 +1073,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Revoke a pending organization invitation, so its link stops working. Confirm with the person first.",
+        description = "Revoke a pending organization invitation, so its link stops working. Cannot be undone (a new invitation sends a new email). Confirm with the person first.",
         annotations(
             title = "Revoke an organization invitation",
             read_only_hint = false,
@@ -1136,7 +1139,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Revoke an invitation to sign up to the application, so its link stops working. Confirm with the person first.",
+        description = "Revoke an invitation to sign up to the application, so its link stops working. Cannot be undone (a new invitation sends a new email). Confirm with the person first.",
         annotations(
             title = "Revoke an application invitation",
             read_only_hint = false,
