@@ -572,16 +572,74 @@ create-user request. email_address and phone_number take several values separate
 (or a JSON array); public_metadata, private_metadata and unsafe_metadata take JSON
 objects; also username, first_name, last_name, external_id, password or password_digest
 with password_hasher, skip_password_checks, created_at. A row needs an email address, a
-phone number or a username (as the instance requires).
+phone number or a username (as the instance requires). Every password_digest is checked
+against its password_hasher's format first: one that does not fit stops the job (exit 2).
 
 Examples:
   clerkctl users import --file users.csv --dry-run
   clerkctl users import --file users.csv
-  clerkctl users import --file users.ndjson --rate 50/10"
+  clerkctl users import --file users.ndjson --rate 50/10
+  clerkctl users import --from clerk --file clerk-export.csv --dry-run
+  clerkctl users import --from auth0 --file auth0-users.ndjson --password-hashes auth0-hashes.ndjson
+  clerkctl users import --from firebase --file firebase-users.json --hash-config hash-config.json
+  clerkctl users import --from supabase --file auth-users.csv"
     )]
     Import {
         #[command(flatten)]
         bulk: BulkArgs,
+        /// Read another system's export instead of rows of Clerk's fields: clerk (the
+        /// dashboard's CSV), auth0 (bulk export ndjson), firebase (auth:export JSON), supabase
+        /// (auth.users as CSV or JSON). See docs/migrations.md.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        from: Option<crate::bulk::migrate::Source>,
+        /// With --from auth0: the ndjson of bcrypt password hashes Auth0 support exports,
+        /// joined to the users by user ID (or email address).
+        #[arg(long, value_name = "FILE", requires = "from")]
+        password_hashes: Option<PathBuf>,
+        /// With --from firebase (required there): the project's scrypt parameters
+        /// (base64_signer_key, base64_salt_separator, rounds, mem_cost), JSON or as the
+        /// console shows them.
+        #[arg(long, value_name = "FILE", requires = "from")]
+        hash_config: Option<PathBuf>,
+    },
+    /// Check a password against a user's (as Clerk's verify_password does): exit 0 when it
+    /// matches, 5 with Clerk's incorrect_password when it does not. Changes nothing.
+    #[command(
+        after_help = "The password is read from the first line of stdin (asked for without echo on a
+terminal), never from the command line.
+
+Examples:
+  clerkctl users verify-password ada@example.com --password-stdin < password.txt
+  clerkctl --local users verify-password user_2xhFjEI5X2qWRvtV13BzSj8H6Dk --password-stdin"
+    )]
+    VerifyPassword {
+        /// The user: an ID (user_...), an email address, a phone number or a username.
+        user: String,
+        /// Read the password from the first line of stdin (required: never a command-line argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Check a list of test accounts' passwords (after a migration, before the real run):
+    /// says how many sign in and names each that does not, in the file's order; exit 5 if any
+    /// does not.
+    #[command(
+        after_help = "The file: CSV with a header email,password, or ndjson objects
+{\"email\": ..., \"password\": ...}. Each user is looked up by email address, then Clerk's
+verify_password is asked. Passwords are never printed or written anywhere.
+
+Examples:
+  clerkctl --local users verify-passwords --file test-accounts.csv
+  clerkctl users verify-passwords --file - --format ndjson -o json < accounts.ndjson"
+    )]
+    VerifyPasswords {
+        /// The accounts: CSV (email,password) or ndjson; - reads stdin.
+        #[arg(long, value_name = "CREDENTIALS")]
+        file: PathBuf,
+        /// The file's format [default: from its extension; ndjson for stdin].
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+        #[command(flatten)]
+        pacing: PacingArgs,
     },
     /// Merge metadata into many users' (deep; null deletes a key), from a file or for the
     /// users named; journaled, paced and resumable.

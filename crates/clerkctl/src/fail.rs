@@ -318,6 +318,12 @@ fn code_hint(code: &str) -> Option<Hint> {
             "that identifier already belongs to another user or organization; look it up with `clerkctl users list --email-address ...` or `clerkctl orgs get SLUG`",
             "that identifier already belongs to another user or organization; look it up with list_users (email_address) or get_organization (a slug)",
         ),
+        "incorrect_password" => Hint::same(
+            "the password is not the user's: after a migration, check the row's password_digest and password_hasher (the hasher must be the one that made the digest)",
+        ),
+        "no_password_set" => Hint::same(
+            "the user has no password: import them with password_digest and password_hasher (or set one with `users update --password-stdin`)",
+        ),
         "duplicate_record" => Hint::each(
             "an invitation for that address is already pending: `clerkctl app-invitations list --status pending --query ADDRESS`",
             "an invitation for that address is already pending: call list_app_invitations with status pending and query set to the address",

@@ -23,7 +23,7 @@ pub use organizations::{
 };
 pub use sessions::{CreateSession, CreateSessionToken, Sessions};
 pub use tokens::{CreateSignInToken, SignInTokens};
-pub use users::{CountUsers, CreateUser, UpdateUser, UserMetadata, Users};
+pub use users::{CountUsers, CreateUser, UpdateUser, UserMetadata, Users, VerifyPassword};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 

@@ -43,6 +43,11 @@ pub struct UserMetadata;
 /// `GET /users/count`: answers the number.
 #[derive(Debug)]
 pub struct CountUsers;
+/// `POST /users/{id}/verify_password`: answers `true` when the password matched. Clerk answers
+/// a wrong password with an error (422 `incorrect_password`), a user without a password with
+/// 400 `no_password_set`.
+#[derive(Debug)]
+pub struct VerifyPassword;
 
 impl Operation for CreateUser {
     type Output = User;
@@ -62,6 +67,21 @@ impl Operation for UserMetadata {
     type Output = User;
     fn decode(bytes: &[u8]) -> Result<User> {
         decode_json(bytes)
+    }
+}
+
+/// `{"verified": true}`; a 200 means the password matched, so an answer without the field
+/// (or with more) still does.
+#[derive(serde::Deserialize)]
+struct Verified {
+    #[serde(default)]
+    verified: Option<bool>,
+}
+
+impl Operation for VerifyPassword {
+    type Output = bool;
+    fn decode(bytes: &[u8]) -> Result<bool> {
+        decode_json::<Verified>(bytes).map(|v| v.verified.unwrap_or(true))
     }
 }
 
@@ -195,6 +215,33 @@ impl<'a> Users<'a> {
     fn action(&self, id: &UserId, action: &str) -> Request<'a, One<User>> {
         let mut spec = RequestSpec::new(Method::POST, format!("{}/{action}", user_path(id)));
         spec.repeat = Repeat::Safe;
+        Request::new(self.client, spec)
+    }
+
+    /// `POST /users/{id}/verify_password`: whether `password` is the user's. A wrong one is
+    /// Clerk's error `incorrect_password` (422); a user without a password `no_password_set`
+    /// (400). Changes nothing, so it is safe to send again after a lost answer.
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let id = "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk".parse()?;
+    /// match clerk.users().verify_password(&id, "correct horse battery staple").send().await {
+    ///     Ok(_) => println!("signs in"),
+    ///     Err(e) if e.api().and_then(|a| a.code()) == Some("incorrect_password") => {
+    ///         println!("wrong password")
+    ///     }
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn verify_password(
+        &self,
+        id: &UserId,
+        password: impl Into<String>,
+    ) -> Request<'a, VerifyPassword> {
+        let mut spec = RequestSpec::new(Method::POST, format!("{}/verify_password", user_path(id)));
+        spec.repeat = Repeat::Safe;
+        spec.body = Some(serde_json::json!({ "password": password.into() }));
         Request::new(self.client, spec)
     }
 

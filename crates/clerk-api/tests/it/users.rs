@@ -263,3 +263,50 @@ async fn dry_run_masks_the_key_and_sends_nothing() {
     assert_eq!(clerk.stats().requests, 0);
     assert_eq!(emu.engine().counts()[0], 0);
 }
+
+#[tokio::test]
+async fn verify_password_answers_true_or_clerks_error() {
+    let (_emu, clerk) = setup().await;
+    let user = clerk
+        .users()
+        .create()
+        .email_address(["pw@example.com"])
+        .password_digest("$2b$04$CtHIiSt9gXbgojBWIgWOtOLgi1OMlIHR2qABWrWafqg0oG87qKS9e")
+        .password_hasher("bcrypt")
+        .send()
+        .await
+        .unwrap();
+    let ok = clerk
+        .users()
+        .verify_password(&user.id, "correct horse battery staple")
+        .send()
+        .await
+        .unwrap();
+    assert!(ok);
+    let wrong = clerk
+        .users()
+        .verify_password(&user.id, "incorrect horse")
+        .send()
+        .await
+        .unwrap_err();
+    let api = wrong.api().expect("Clerk's error");
+    assert_eq!((api.status, api.code()), (422, Some("incorrect_password")));
+    let none = clerk
+        .users()
+        .create()
+        .email_address(["nopw@example.com"])
+        .send()
+        .await
+        .unwrap();
+    let e = clerk
+        .users()
+        .verify_password(&none.id, "anything at all")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.api().unwrap().code(), Some("no_password_set"));
+    // The request shown for a dry run carries the body; callers mask it (clerkctl does).
+    let shown = clerk.users().verify_password(&user.id, "x").prepare();
+    assert_eq!(shown.method, "POST");
+    assert!(shown.url.ends_with("/verify_password"), "{}", shown.url);
+}

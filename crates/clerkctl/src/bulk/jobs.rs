@@ -181,6 +181,16 @@ impl Job {
         }
     }
 
+    /// Checks every row before anything is sent, for what must stop the whole job rather than
+    /// fail one row: a users import's password digests (a bad one is a wrong export, and the
+    /// rows after it are as likely wrong).
+    pub fn check_rows(&self, rows: &[super::rows::Row]) -> CliResult<()> {
+        match self {
+            Job::Users => ops::passwords::check_rows(rows.iter().map(|r| (r.line, &r.body))),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks a row and completes it (default role, email lists); answers the row's key: what
     /// identifies its object, so a row is never created twice.
     pub fn prepare(&self, body: &mut Object) -> Result<String, String> {

@@ -14,7 +14,9 @@ pub mod fleet;
 pub mod flight;
 pub mod jobs;
 pub mod journal;
+pub mod migrate;
 pub mod rows;
+pub mod verify;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -357,6 +359,21 @@ impl Run<'_> {
         }
     }
 
+    /// The ID of the object Clerk said is already there, for the skip to name: looked up
+    /// again, as a row is, while the lookup gets no usable answer.
+    async fn existing(&self, it: &Item) -> Option<String> {
+        let mut number = 0;
+        loop {
+            number += 1;
+            match self.job.find(&self.client, &it.body).await {
+                Ok(found) => return found.map(|(id, _)| id),
+                Err(_) if self.halted() => return None,
+                Err(_) if self.look_again(number).await => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
     /// Sends a group of rows: in one bulk request where possible, else one by one.
     async fn process(&self, items: Vec<Item>) {
         let mut todo = Vec::with_capacity(items.len());
@@ -485,17 +502,7 @@ impl Run<'_> {
             return match e {
                 ClerkError::Api(a) => {
                     if let Some(reason) = self.job.already_there(&a) {
-                        // The skip names the object that is there; a lookup that gets no
-                        // answer is tried again as a lost answer is.
-                        let mut tries = 0;
-                        let id = loop {
-                            tries += 1;
-                            match self.job.find(&self.client, &it.body).await {
-                                Ok(found) => break found.map(|(id, _)| id),
-                                Err(_) if self.look_again(tries).await => continue,
-                                Err(_) => break None,
-                            }
-                        };
+                        let id = self.existing(&it).await;
                         return self.skipped(&it, reason, id);
                     }
                     let code = a.code().filter(|c| !c.is_empty()).map(str::to_owned);
@@ -591,6 +598,8 @@ pub async fn execute(
         bad,
         journal: journal_path,
     } = input;
+    // Refusals of the whole job come first: nothing sent, no journal.
+    job.check_rows(&rows)?;
     if job.all_or_nothing() {
         refuse_bad_rows(job, &rows, &bad)?;
     }

@@ -21,12 +21,46 @@ use crate::term::count;
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
     app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
+    stdin_needs_journal(args)?;
+    let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
+    run_rows(app, job, args, rows, bad).await
+}
+
+/// `users import --from FORMAT`: another system's export turned into rows, then the same job.
+pub async fn migrate(
+    app: &mut App,
+    args: &BulkArgs,
+    source: crate::bulk::migrate::Source,
+    extra: &crate::bulk::migrate::Extra<'_>,
+) -> CliResult {
+    let job = Job::Users;
+    app.guard(job.name(), &job.change())?;
+    if args.format.is_some() {
+        return Err(crate::fail::usage(
+            "--format does not go with --from: each --from format reads its own files (see docs/migrations.md)",
+        ));
+    }
+    stdin_needs_journal(args)?;
+    let rows = crate::bulk::migrate::read(source, &args.file, extra)?;
+    run_rows(app, job, args, rows, Vec::new()).await
+}
+
+fn stdin_needs_journal(args: &BulkArgs) -> CliResult {
     if args.file.as_os_str() == "-" && args.journal.is_none() {
         return Err(crate::fail::usage(
             "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
         ));
     }
-    let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
+    Ok(())
+}
+
+async fn run_rows(
+    app: &mut App,
+    job: Job,
+    args: &BulkArgs,
+    rows: Vec<rows::Row>,
+    bad: Vec<rows::BadRow>,
+) -> CliResult {
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
     let input = Input {

@@ -48,8 +48,20 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             let what = crate::bulk::export::What::Users(users::export(&filter)?);
             super::bulk::export(app, what, &export).await
         }
-        UsersCmd::Import { bulk } => {
-            super::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await
+        UsersCmd::Import {
+            bulk, from: None, ..
+        } => super::bulk::run(app, crate::bulk::jobs::Job::Users, &bulk).await,
+        UsersCmd::Import {
+            bulk,
+            from: Some(source),
+            password_hashes,
+            hash_config,
+        } => {
+            let extra = crate::bulk::migrate::Extra {
+                password_hashes: password_hashes.as_deref(),
+                hash_config: hash_config.as_deref(),
+            };
+            super::bulk::migrate(app, &bulk, source, &extra).await
         }
         UsersCmd::UpdateMetadataBulk {
             users: given,
@@ -69,6 +81,12 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             };
             super::bulk::metadata(app, &bulk, unsafe_metadata.as_ref(), resolve).await
         }
+        UsersCmd::VerifyPassword { user, .. } => verify_password(app, &user).await,
+        UsersCmd::VerifyPasswords {
+            file,
+            format,
+            pacing,
+        } => verify_passwords(app, &file, format, pacing.rate).await,
     }
 }
 
@@ -360,4 +378,69 @@ async fn matching(app: &mut App, a: crate::cli::MatchingArgs, delete: bool) -> C
     } else {
         Ok(())
     }
+}
+
+/// `users verify-password USER --password-stdin`: a short result when the password matches;
+/// Clerk's error (exit 5, with a hint) when it does not.
+async fn verify_password(app: &mut App, user: &str) -> CliResult {
+    ops::names::user(user)?;
+    let id = find_user(app, user).await?;
+    let password = read_password()?;
+    let op = ops::passwords::verify(&id, password)?;
+    let client = app.client().await?;
+    let req = op.request(&client);
+    if app.read(op.doing, op.subject, req).await?.is_some() {
+        let result = serde_json::json!({"user_id": id, "verified": true});
+        if app.out.format() == crate::cli::Format::Table {
+            app.out.raw_text(&format!("{id}: the password matches"))?;
+        } else {
+            app.out.request(&result)?;
+        }
+    }
+    Ok(())
+}
+
+/// `users verify-passwords --file CREDENTIALS`: how many sign in, and who does not.
+async fn verify_passwords(
+    app: &mut App,
+    file: &std::path::Path,
+    format: Option<crate::cli::FileFormat>,
+    rate: Option<crate::cli::Rate>,
+) -> CliResult {
+    let format = crate::bulk::rows::file_format(Some(file), format)?;
+    let creds = crate::bulk::verify::read(file, format)?;
+    if app.global.dry_run {
+        app.err.say(format_args!(
+            "dry run: {} would be looked up by email address and their passwords checked; nothing was sent",
+            crate::term::count(creds.len() as u64, "account", "accounts")
+        ));
+        return Ok(());
+    }
+    app.set_rate(rate);
+    let client = app.client().await?;
+    let summary = crate::bulk::verify::run(&client, creds).await?;
+    if app.out.format() == crate::cli::Format::Table {
+        let n = |k: &str| summary[k].as_u64().unwrap_or(0);
+        let mut lines = vec![format!(
+            "{} of {} sign in with their passwords; {} failed",
+            n("verified"),
+            crate::term::count(n("checked"), "account", "accounts"),
+            n("failed")
+        )];
+        for f in summary["failures"].as_array().into_iter().flatten() {
+            lines.push(format!(
+                "  line {}: {}: {}",
+                f["line"],
+                f["email"].as_str().unwrap_or(""),
+                f["reason"].as_str().unwrap_or("")
+            ));
+        }
+        app.out.raw_text(&lines.join("\n"))?;
+    } else {
+        app.out.request(&summary)?;
+    }
+    if summary["failed"].as_u64().unwrap_or(0) > 0 {
+        return Err(Fail::Quiet(crate::fail::exit::REFUSED));
+    }
+    Ok(())
 }

@@ -20,6 +20,7 @@ pub mod metadata;
 pub mod names;
 pub mod organization_invitations;
 pub mod organizations;
+pub mod passwords;
 pub mod sessions;
 pub mod time;
 pub mod users;

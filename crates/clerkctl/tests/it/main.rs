@@ -16,6 +16,7 @@ mod misc;
 mod names;
 mod orgs;
 mod output;
+mod passwords;
 mod roundtrip;
 mod secrecy;
 mod server;

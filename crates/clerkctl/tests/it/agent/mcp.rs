@@ -1584,3 +1584,32 @@ async fn bulk_tools_refuse_in_read_only_mode_and_bad_input() {
     assert_eq!(out["exported"], 2);
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_users_refuses_a_bad_digest_without_repeating_it() {
+    let instance = Instance::start();
+    let s = Session::start(&instance, &["mcp", "--rate", "off"], &[]).await;
+    // A bcrypt digest cut short: the whole call is refused, nothing created.
+    let cut = "$2b$04$CtHIiSt9gXbgojBWIgWOtOLgi1OMlIHR2qABWrWafqg0oG87q";
+    let e = s
+        .err(
+            "import_users",
+            json!({"rows": [
+                {"email_address": "ok@example.com"},
+                {"email_address": "cut@example.com", "password_digest": cut, "password_hasher": "bcrypt"}
+            ]}),
+        )
+        .await;
+    let text = e.to_string();
+    assert!(
+        text.contains("line 2: password_digest is not a valid bcrypt digest"),
+        "{text}"
+    );
+    assert!(!text.contains("CtHIiSt9"), "{text}");
+    let found = s
+        .ok("list_users", json!({"email_address": ["ok@example.com"]}))
+        .await;
+    assert_eq!(found["data"], json!([]), "nothing was sent: {found}");
+    let stderr = s.close().await;
+    assert!(!stderr.contains("CtHIiSt9"), "{stderr}");
+}
