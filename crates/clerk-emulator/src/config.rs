@@ -23,6 +23,9 @@ pub struct Config {
     /// Keys accepted; empty accepts any `sk_test_` key.
     pub secret_keys: Vec<String>,
     pub seed: Option<PathBuf>,
+    /// More seed files, loaded with `seed` as one seed: clerkctl's exports of users,
+    /// organizations and members (see `Engine::load_seed_files`).
+    pub more_seeds: Vec<PathBuf>,
     /// The emulated instance's settings: rate limits, organizations, lockout.
     pub settings: Settings,
     pub faults: Faults,
@@ -36,7 +39,20 @@ pub struct Config {
     /// How long a session token lives when the request names no lifetime.
     pub session_token_lifetime: Duration,
     pub webhooks: WebhookOptions,
+    /// How long a connection may take to send a request's head (and, for a new connection,
+    /// its first byte) before it is closed: half-sent requests cannot hold the server.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; one more is answered 503 and closed, so idle connections
+    /// cannot use up the process's files.
+    pub max_connections: usize,
 }
+
+/// [`Config::header_read_timeout`] unless told: hyper's own default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// [`Config::max_connections`] unless told: far above what a test suite or a bulk job opens,
+/// well under a usual limit of open files (1024).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 impl Default for Config {
     fn default() -> Self {
@@ -46,6 +62,7 @@ impl Default for Config {
             data: None,
             secret_keys: Vec::new(),
             seed: None,
+            more_seeds: Vec::new(),
             settings: Settings::default(),
             faults: Faults::default(),
             latency: Duration::ZERO,
@@ -55,6 +72,8 @@ impl Default for Config {
                 crate::engine::sessions::DEFAULT_TOKEN_LIFETIME_SECS as u64,
             ),
             webhooks: WebhookOptions::default(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

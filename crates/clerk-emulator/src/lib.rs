@@ -71,6 +71,7 @@ pub mod ids;
 pub mod keys;
 pub mod model;
 pub mod seed;
+mod seed_export;
 pub mod server;
 pub mod store;
 pub mod webhooks;

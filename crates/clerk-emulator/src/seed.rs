@@ -159,6 +159,46 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Loads seed files: a seed (the JSON above) or clerkctl's exports (`users export`, `orgs
+    /// export`, `members export`; ndjson or CSV), several together as one seed, if the instance
+    /// is empty; otherwise only their roles (see [`Engine::load_seed_file`]). One seed file
+    /// alone is streamed as [`Engine::load_seed_file`] streams it.
+    pub fn load_seed_files(&self, paths: &[std::path::PathBuf]) -> Result<SeedOutcome, SeedError> {
+        let mut all = Seed::default();
+        for path in paths {
+            let text = read(path)?;
+            let seed = match crate::seed_export::read(path, &text)? {
+                Some(seed) => seed,
+                None if paths.len() == 1 => return self.load_seed_file(path),
+                None => serde_json::from_slice(&text).map_err(|source| SeedError::Parse {
+                    path: path.display().to_string(),
+                    source,
+                })?,
+            };
+            all.roles.extend(seed.roles);
+            all.users.extend(seed.users);
+            all.organizations.extend(seed.organizations);
+            all.memberships.extend(seed.memberships);
+            all.organization_invitations
+                .extend(seed.organization_invitations);
+            all.invitations.extend(seed.invitations);
+        }
+        if self.counts().iter().any(|n| *n > 0) {
+            self.add_roles(all.roles);
+            return Ok(SeedOutcome::RolesOnly);
+        }
+        crate::seed_export::drop_unknown_creators(&mut all, |_| false);
+        let shown = paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.load_seed(all, &shown)?;
+        Ok(SeedOutcome::Applied)
+    }
+}
+
 fn refused(path: &str, what: &'static str, index: usize, error: ApiError) -> SeedError {
     SeedError::Refused {
         path: path.to_owned(),

@@ -35,6 +35,15 @@ pub enum StartError {
     SigningKey { path: String, reason: String },
     #[error("webhooks: {0}")]
     Webhooks(String),
+    #[error(
+        "{path} is in use by another emulator (or clerkctl --local): stop it, or pick another data file"
+    )]
+    Locked { path: String },
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] waits for open
@@ -46,6 +55,8 @@ pub struct Emulator {
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     webhook_secret: Option<WebhookSecretSource>,
+    /// Held while the emulator runs, with a data file: two emulators never share one.
+    _lock: Option<std::fs::File>,
 }
 
 /// Where the webhook signing secret came from, when webhooks are on.
@@ -60,6 +71,42 @@ pub enum WebhookSecretSource {
 /// The data file's marker holding a generated webhook signing secret.
 const WEBHOOK_SECRET_META: &str = "webhook_secret";
 
+/// Locks the data file for this process: `DATA.lock` beside it (as `clerkctl --local` does),
+/// created private. Another emulator on the same file is refused, saying which file.
+pub fn lock_data(path: &std::path::Path) -> Result<std::fs::File, StartError> {
+    let lock_path = path.with_extension("lock");
+    // The data file's directory is made when missing, as opening the data file does.
+    if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StartError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        })?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(&lock_path)
+        .map_err(|source| StartError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked {
+            path: path.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(StartError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        }),
+    }
+}
+
 /// Builds the engine a configuration asks for: in memory or on a data file, then seeded.
 /// A seed fills an empty instance only: a data file that already holds records was seeded
 /// when it was new, and seeding it again would refuse every seeded identifier as taken.
@@ -69,11 +116,15 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
         None => Engine::in_memory(Role::defaults()),
     }
     .with_settings(config.settings.clone());
-    if let Some(path) = &config.seed
-        && engine.load_seed_file(path)? == SeedOutcome::RolesOnly
-    {
+    let seeds: Vec<std::path::PathBuf> = config
+        .seed
+        .iter()
+        .chain(&config.more_seeds)
+        .cloned()
+        .collect();
+    if !seeds.is_empty() && engine.load_seed_files(&seeds)? == SeedOutcome::RolesOnly {
         // Roles live in the seed, not the data file: they were added all the same.
-        tracing::info!(seed = %path.display(), "the data file holds records; seed not applied again");
+        tracing::info!(seed = %seeds[0].display(), "the data file holds records; seed not applied again");
     }
     if let Some(path) = &config.signing_key {
         let err = |reason: String| StartError::SigningKey {
@@ -138,10 +189,12 @@ impl std::error::Error for Dropped {}
 impl Emulator {
     /// Builds the engine from `config` and starts serving.
     pub async fn start(config: Config) -> Result<Emulator, StartError> {
+        let lock = config.data.as_deref().map(lock_data).transpose()?;
         let engine = Arc::new(engine_for(&config)?);
         let secret = start_webhooks(&engine, &config)?;
         let mut emulator = Emulator::serve(engine, &config).await?;
         emulator.webhook_secret = secret;
+        emulator._lock = lock;
         Ok(emulator)
     }
 
@@ -157,13 +210,18 @@ impl Emulator {
             .map_err(|source| StartError::Bind { addr, source })?;
         let app = router(engine.clone(), config, &format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(accept_loop(listener, app, stopped));
+        let limits = Limits {
+            header_read_timeout: config.header_read_timeout,
+            connections: Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1))),
+        };
+        let task = tokio::spawn(accept_loop(listener, app, limits, stopped));
         Ok(Emulator {
             addr,
             engine,
             stop: Some(stop),
             task: Some(task),
             webhook_secret: None,
+            _lock: None,
         })
     }
 
@@ -211,9 +269,36 @@ impl Drop for Emulator {
     }
 }
 
-async fn accept_loop(listener: TcpListener, app: axum::Router, mut stopped: oneshot::Receiver<()>) {
+/// What one client may hold of the server.
+struct Limits {
+    header_read_timeout: Duration,
+    connections: Arc<tokio::sync::Semaphore>,
+}
+
+/// The answer to a connection over the cap: Clerk's clients retry a 503.
+fn busy() -> Vec<u8> {
+    let body = r#"{"errors":[{"message":"too many connections","long_message":"The emulator is serving as many connections as it allows; try again.","code":"unavailable"}]}"#;
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: Limits,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only (Clerk's clients speak it over http://): hyper's version check before
+    // HTTP/1.1 would wait for a silent connection without a timeout.
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -228,6 +313,16 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, mut stopped: ones
             _ = &mut stopped => break,
         };
         let _ = stream.set_nodelay(true);
+        let Ok(permit) = limits.connections.clone().try_acquire_owned() else {
+            tracing::warn!(%peer, "too many connections: answered 503");
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let mut stream = stream;
+                let _ = stream.write_all(&busy()).await;
+                let _ = stream.shutdown().await;
+            });
+            continue;
+        };
         let app = app.clone();
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let app = app.clone();
@@ -250,6 +345,7 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, mut stopped: ones
             .into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
+            let _permit = permit;
             let _ = conn.await;
         });
     }

@@ -212,6 +212,17 @@ pub enum Command {
     JwtTemplates(JwtTemplatesCmd),
     /// Print the instance's public keys (JWKS), or with --pem the key for CLERK_JWT_KEY.
     Jwks(JwksArgs),
+    /// Which instance the key belongs to, whether it works, and what the instance holds.
+    #[command(
+        after_help = "Shows the instance's ID, development or production, the API URL, the key (its last four
+characters only), whether Clerk accepts it, the counts of users and organizations, and
+whether read-only mode is on. Exits 3 when the key does not work.
+
+Examples:
+  clerkctl status
+  clerkctl status -o json"
+    )]
+    Status,
     /// Webhooks: verify a saved delivery against its signing secret.
     #[command(
         subcommand,
@@ -887,6 +898,28 @@ Examples:
         #[command(flatten)]
         bulk: MetadataBulkArgs,
     },
+    /// Create organizations from a file (such as another instance's `orgs export`), skipping
+    /// those whose slug is taken; resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects; an orgs export as it is): name
+(required), slug, created_by, max_allowed_memberships, public_metadata and private_metadata
+(JSON objects), created_at, role_set_key. created_by is a user of the instance the file came
+from: with --users (that instance's users export, imported here first) it becomes the same
+user here, who Clerk makes the organization's admin; without, it is left out.
+
+Examples:
+  clerkctl orgs import --file orgs.ndjson --users users.ndjson --dry-run
+  clerkctl orgs import --file orgs.ndjson --users users.ndjson
+  clerkctl orgs import --file orgs.csv"
+    )]
+    Import {
+        /// The users export of the instance the file came from, to keep each organization's
+        /// creator (created_by) as the same user here.
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
 }
 
 // ---- memberships ------------------------------------------------------------------------------
@@ -949,10 +982,12 @@ pub enum MembersCmd {
     /// Every member of an organization (or those matching the filters), streamed.
     #[command(after_help = "Examples:
   clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --out members.ndjson
-  clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --format csv --out members.csv --role org:admin")]
+  clerkctl members export org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --format csv --out members.csv --role org:admin
+  clerkctl members export --out members.ndjson")]
     Export {
-        #[arg(help = ORG_ID)]
-        organization_id: String,
+        /// The organization (ID, slug or name); without it, every organization's members (the
+        /// filters then do not apply).
+        organization_id: Option<String>,
         #[command(flatten)]
         filter: Box<MemberFilters>,
         #[command(flatten)]
@@ -1000,6 +1035,33 @@ Examples:
         users: Vec<String>,
         #[command(flatten)]
         bulk: MetadataBulkArgs,
+    },
+    /// Recreate memberships from a members export (such as another instance's), with their
+    /// roles and metadata; resumable.
+    #[command(
+        after_help = "Columns (a CSV header, or the keys of ndjson objects; a members export as it is): user_id
+or identifier (required), role (required), public_metadata and private_metadata (JSON
+objects), organization_id and organization_slug. Each row's organization is the one here with
+its slug (run orgs import first), or --organization; its user is the one here with the same
+external ID, email address, username or phone number in --users (the users export of the
+same instance, imported here first), else with its identifier. A membership there already
+(Clerk makes an organization's creator its admin) is given the row's role and metadata.
+
+Examples:
+  clerkctl members import --file members.ndjson --users users.ndjson --dry-run
+  clerkctl members import --file members.ndjson --users users.ndjson
+  clerkctl members import --file acme-members.csv --organization acme"
+    )]
+    Import {
+        /// Put every row's membership in this organization (ID, slug or name), whatever the
+        /// file names.
+        #[arg(long, value_name = "ORG")]
+        organization: Option<String>,
+        /// The users export of the instance the file came from, to find each member here.
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        #[command(flatten)]
+        bulk: BulkArgs,
     },
 }
 
@@ -1485,6 +1547,7 @@ It serves until SIGINT or SIGTERM, then exits 0 with everything written.
 Examples:
   clerkctl emulator --port 8787
   clerkctl emulator --port 0 --data emulator.db --seed seed.json
+  clerkctl emulator --seed users.ndjson --seed orgs.ndjson --seed members.ndjson
   clerkctl emulator --instance development --org-slugs on --no-limits
   clerkctl emulator --fault-rate 0.1 --faults 503,drop --fault-seed 7")]
 pub struct EmulatorArgs {
@@ -1497,12 +1560,34 @@ pub struct EmulatorArgs {
     /// Keep state in this SQLite file (created if missing); without it, state is in memory.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Accept only this secret key (repeatable). Without it, any sk_test_ key is accepted.
+    /// Accept only this secret key (repeatable). Without a key, any sk_test_ key is accepted
+    /// (on a loopback --host only, unless --insecure-any-key). A key given here shows in the
+    /// process list to other users of the machine: prefer --secret-key-env or
+    /// --secret-key-file.
     #[arg(long = "secret-key", value_name = "KEY")]
     pub secret_keys: Vec<String>,
-    /// Load users, organizations, memberships and invitations from a JSON file at start.
+    /// Accept only the key held in this environment variable (kept out of the process list).
+    #[arg(long, value_name = "VAR")]
+    pub secret_key_env: Option<String>,
+    /// Accept only the key held in this file (its content, trimmed; kept out of the process
+    /// list).
     #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
+    pub secret_key_file: Option<PathBuf>,
+    /// Accept any sk_test_ key on a --host that is not loopback: anyone who can reach the
+    /// address can then read and change the emulator's data.
+    #[arg(long)]
+    pub insecure_any_key: bool,
+    /// Close a connection that has not sent a whole request head within this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Serve at most this many connections at once; one more is answered 503 and closed.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
+    /// Load users, organizations, memberships and invitations at start from a seed file
+    /// (JSON, docs/emulator.md) or from clerkctl's exports of a real instance (users, orgs
+    /// and members export files, ndjson or CSV: repeat --seed for each).
+    #[arg(long, value_name = "FILE")]
+    pub seed: Vec<PathBuf>,
     /// Start with the demo company (the one `clerkctl --local` has): two organizations, six
     /// users, memberships and invitations; organization slugs on unless --org-slugs says.
     #[arg(long, conflicts_with = "seed")]
@@ -1601,6 +1686,11 @@ pub struct McpArgs {
     /// Leave private_metadata in results (removed by default: it often holds secrets).
     #[arg(long)]
     pub allow_private_metadata: bool,
+    /// The one directory tools read and write files in (exports, bulk rows, journals,
+    /// backups); a path leading outside it is refused. Created private (0700) when missing.
+    /// [default: $XDG_STATE_HOME/clerkctl/files, or ~/.local/state/clerkctl/files]
+    #[arg(long, value_name = "DIR")]
+    pub files_dir: Option<PathBuf>,
     #[command(flatten)]
     pub pacing: PacingArgs,
 }

@@ -260,6 +260,33 @@ pub fn shape(kind: Kind) -> Option<&'static Shape> {
     })
 }
 
+/// The shape of one of Clerk's objects as clerk-api models it (`T` of a list or a read), with
+/// its noun: for the MCP tools, whose answers are typed by the operation, not by a command.
+pub fn shape_of<T: 'static>() -> Option<(&'static str, &'static Shape)> {
+    use clerk_api::models::{
+        Invitation, JwtTemplate, Organization, OrganizationInvitation, OrganizationMembership,
+        Session, User,
+    };
+    use std::any::TypeId;
+    let t = TypeId::of::<T>();
+    let kind = [
+        (TypeId::of::<User>(), Kind::User),
+        (TypeId::of::<Organization>(), Kind::Organization),
+        (TypeId::of::<OrganizationMembership>(), Kind::Membership),
+        (
+            TypeId::of::<OrganizationInvitation>(),
+            Kind::OrganizationInvitation,
+        ),
+        (TypeId::of::<Invitation>(), Kind::Invitation),
+        (TypeId::of::<Session>(), Kind::Session),
+        (TypeId::of::<JwtTemplate>(), Kind::JwtTemplate),
+    ]
+    .into_iter()
+    .find(|(id, _)| *id == t)?
+    .1;
+    shape(kind).map(|s| (kind.noun(), s))
+}
+
 impl Shape {
     fn get(&self, name: &str) -> Option<Option<&'static Shape>> {
         self.fields
@@ -277,6 +304,16 @@ impl Shape {
 /// object whose fields are known. A refusal names the field, the valid names at that place,
 /// and the nearest of them.
 pub fn check(what: &str, shape: &'static Shape, fields: &[String]) -> CliResult<()> {
+    check_as("--fields", what, shape, fields)
+}
+
+/// [`check`], the refusal naming the option as `option` says (an MCP tool's `fields`).
+pub fn check_as(
+    option: &str,
+    what: &str,
+    shape: &'static Shape,
+    fields: &[String],
+) -> CliResult<()> {
     for path in fields {
         let mut here = shape;
         let mut seen: Vec<&str> = Vec::new();
@@ -289,7 +326,7 @@ pub fn check(what: &str, shape: &'static Shape, fields: &[String]) -> CliResult<
             match here.get(part) {
                 Some(Some(inner)) => here = inner,
                 Some(None) => break,
-                None => return Err(unknown(what, path, &seen, part, here)),
+                None => return Err(unknown(option, what, path, &seen, part, here)),
             }
             seen.push(part);
         }
@@ -297,7 +334,7 @@ pub fn check(what: &str, shape: &'static Shape, fields: &[String]) -> CliResult<
     Ok(())
 }
 
-fn unknown(what: &str, path: &str, seen: &[&str], part: &str, shape: &Shape) -> Fail {
+fn unknown(option: &str, what: &str, path: &str, seen: &[&str], part: &str, shape: &Shape) -> Fail {
     let names = shape.names();
     let near = nearest(part, &names);
     let place = if seen.is_empty() {
@@ -314,7 +351,7 @@ fn unknown(what: &str, path: &str, seen: &[&str], part: &str, shape: &Shape) -> 
         format!("{}.", seen.join("."))
     };
     usage(format!(
-        "--fields: {place}{suggestion}; the fields are: {}",
+        "{option}: {place}{suggestion}; the fields are: {}",
         names.join(", ")
     ))
     .with_hint(Hint::same(match near {

@@ -46,14 +46,18 @@ Tools:
   app_invitations  list_app_invitations create_app_invitation revoke_app_invitation
                    create_app_invitations_bulk
   sessions         list_sessions get_session revoke_session create_session_token
-                   list_jwt_templates get_jwt_template get_jwks verify_webhook
+                   list_jwt_templates get_jwt_template get_jwks get_status verify_webhook
 
 With --read-only only the tools that change nothing in Clerk are listed: those that read,
 and the exports (which write a new local file). With --dry-run the tools that change
 anything answer the request they would send, and send nothing. The bulk tools run the same
 jobs as the CLI's bulk commands (journal, reconciliation, pacing to --rate or the instance's
 limit); a call stops at its max_seconds or at Clerk's hourly invitation limits, and calling
-again with the same arguments carries on. The key comes from
+again with the same arguments carries on. Every file a tool reads or writes (export out,
+bulk file, journal, backup) is inside --files-dir (by default
+$XDG_STATE_HOME/clerkctl/files, or ~/.local/state/clerkctl/files): relative names are put
+there, and paths leading outside it (absolute, with .., or through a symbolic link) are
+refused. The key comes from
 CLERK_SECRET_KEY (and CLERK_API_URL), as for every command; --local serves the built-in
 emulator instead. Each change is appended to the audit log, as the CLI does. stdout carries
 the protocol; notices and logs go to stderr (CLERKCTL_LOG=debug for more).

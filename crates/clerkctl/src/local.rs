@@ -13,8 +13,15 @@ use serde_json::json;
 
 use crate::fail::{CliResult, Fail};
 
-/// The key `--local` uses; the embedded emulator accepts any `sk_test_` key.
-pub const LOCAL_KEY: &str = "sk_test_clerkctl_local_emulator";
+/// A key made for this process alone: the built-in emulator accepts only it, so another
+/// local process cannot use the loopback port while `--local` runs.
+fn local_key() -> CliResult<String> {
+    let mut bytes = [0u8; 24];
+    aws_lc_rs::rand::fill(&mut bytes)
+        .map_err(|_| Fail::Other("the system's random source failed".into()))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("sk_test_local_{hex}"))
+}
 
 const INITIALIZED: &str = "clerkctl-local-initialized";
 
@@ -75,8 +82,10 @@ impl Local {
                 .set_marker(INITIALIZED, "1")
                 .map_err(|e| Fail::Other(e.to_string()))?;
         }
+        let key = local_key()?;
         let config = Config {
             settings: settings(),
+            secret_keys: vec![key.clone()],
             ..Config::default()
         };
         let emulator = Emulator::serve(Arc::new(engine), &config)
@@ -87,7 +96,7 @@ impl Local {
             builder = builder.rate_limit(limit);
         }
         let client = builder
-            .secret_key(SecretKey::new(LOCAL_KEY))
+            .secret_key(SecretKey::new(key))
             .api_url(&emulator.base_url())
             .and_then(|b| b.timeout(timeout).build())
             .map_err(|e| Fail::Other(format!("cannot reach the built-in emulator: {e}")))?;
@@ -176,4 +185,38 @@ fn demo() -> serde_json::Value {
             {"email_address": "radia@example.test"},
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Another local process that finds the loopback port cannot use it with a key of its own:
+    /// only this process's random key is accepted.
+    #[tokio::test]
+    async fn the_built_in_emulator_accepts_only_its_own_random_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let (local, client) = Local::start(
+            Some(dir.path().join("local.db")),
+            Duration::from_secs(30),
+            None,
+        )
+        .await
+        .unwrap();
+        let url = format!("{}/v1/users/count", local.emulator.base_url());
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        for key in [
+            "sk_test_clerkctl_local_emulator",
+            "sk_test_other",
+            "sk_test_x",
+        ] {
+            let r = http.get(&url).bearer_auth(key).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 401, "{key}");
+        }
+        let count = client.users().count().send().await.unwrap();
+        assert!(count > 0, "the process's own client is served");
+        // A second start makes another key.
+        assert_ne!(local_key().unwrap(), local_key().unwrap());
+        local.stop().await;
+    }
 }

@@ -4,6 +4,7 @@ mod app;
 mod bulk;
 mod cli;
 mod cmd;
+mod confine;
 mod fail;
 mod fields;
 mod files;
@@ -14,9 +15,12 @@ mod logging;
 mod mcp;
 mod ops;
 mod output;
+#[cfg(test)]
+mod props;
 mod redact;
 mod resolve;
 mod skill;
+mod status;
 mod term;
 mod token;
 

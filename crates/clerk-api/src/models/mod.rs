@@ -3,6 +3,7 @@
 //! model stays reachable in `extra`.
 
 mod enums;
+mod instance;
 mod invitation;
 mod jwt;
 mod membership;
@@ -11,6 +12,7 @@ mod session;
 mod user;
 
 pub use enums::{InvitationStatus, SessionStatus, SignInTokenStatus, VerificationStatus};
+pub use instance::Instance;
 pub use invitation::{
     Invitation, OrganizationInvitation, PublicInviterData, PublicOrganizationData,
 };

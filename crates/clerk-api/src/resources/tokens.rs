@@ -5,7 +5,7 @@ use super::{body_setters, seg};
 use crate::client::Client;
 use crate::error::Result;
 use crate::ids::UserId;
-use crate::models::{Jwks, SignInToken, TestingToken};
+use crate::models::{Instance, Jwks, SignInToken, TestingToken};
 use crate::request::{One, Operation, Request, RequestSpec, decode_json};
 use crate::retry::Repeat;
 
@@ -39,6 +39,19 @@ impl Client {
     /// ```
     pub fn jwks(&self) -> Request<'_, One<Jwks>> {
         Request::new(self, RequestSpec::new(Method::GET, "/jwks"))
+    }
+
+    /// `GET /instance`: the instance the secret key belongs to (its ID, development or
+    /// production).
+    ///
+    /// ```no_run
+    /// # async fn demo(clerk: clerk_api::Client) -> clerk_api::Result<()> {
+    /// let instance = clerk.instance().send().await?;
+    /// println!("{} ({})", instance.id, instance.environment_type);
+    /// # Ok(()) }
+    /// ```
+    pub fn instance(&self) -> Request<'_, One<Instance>> {
+        Request::new(self, RequestSpec::new(Method::GET, "/instance"))
     }
 
     /// `POST /testing_tokens`: a token that lets a test runner's browser through Clerk's bot

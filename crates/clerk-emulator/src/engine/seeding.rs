@@ -52,6 +52,21 @@ pub(crate) fn seed_membership(
     {
         m.user_id = id.clone();
     }
+    // A member already (the organization's creator, made its admin): the seed's role and
+    // metadata are the membership's, as in the instance it was exported from.
+    if let Some(existing) = st.membership_of(&org, &m.user_id) {
+        st.check_role("role", &m.role)?;
+        let mut existing = existing.clone();
+        existing.role = m.role;
+        if let Some(p) = m.public_metadata {
+            existing.public_metadata = p;
+        }
+        if let Some(p) = m.private_metadata {
+            existing.private_metadata = p;
+        }
+        st.save_membership(ch, existing);
+        return Ok(());
+    }
     members::create(st, ch, &org, m, now).map(drop)
 }
 

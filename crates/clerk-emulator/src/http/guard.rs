@@ -90,7 +90,12 @@ impl Guard {
             return Err(ApiError::auth_header_format());
         }
         if !self.keys.is_empty() {
-            return if self.keys.iter().any(|k| k == key) {
+            // Every configured key is compared, each in constant time: how long the check
+            // takes says nothing about how much of a key was right.
+            let matched = self.keys.iter().fold(subtle::Choice::from(0), |found, k| {
+                found | subtle::ConstantTimeEq::ct_eq(k.as_bytes(), key.as_bytes())
+            });
+            return if bool::from(matched) {
                 Ok(key.to_owned())
             } else {
                 Err(ApiError::secret_key_invalid())

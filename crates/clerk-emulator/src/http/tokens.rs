@@ -27,6 +27,7 @@ pub(super) fn routes() -> Router<App> {
             post(create_template_token),
         )
         .route("/v1/jwks", get(jwks))
+        .route("/v1/instance", get(get_instance))
         .route(
             "/v1/jwt_templates",
             get(list_templates).post(create_template),
@@ -107,6 +108,25 @@ async fn create_template_token(
 async fn jwks(State(app): State<App>) -> Reply {
     let key = app.engine.signing_key()?;
     Ok(Answer(json(&json!({"keys": [key.jwk()]}))))
+}
+
+/// `GET /v1/instance`: the instance the key belongs to. Its ID is the signing key's `kid` (as
+/// Clerk's is); its environment is the key's (`sk_live_`: production, `sk_test_`:
+/// development), the guard having accepted the key already.
+async fn get_instance(State(app): State<App>, headers: HeaderMap) -> Reply {
+    let key = app.engine.signing_key()?;
+    let live = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(_, k)| k.trim().starts_with("sk_live_"));
+    Ok(Answer(json(&json!({
+        "object": "instance",
+        "id": key.kid(),
+        "environment_type": if live { "production" } else { "development" },
+        "allowed_origins": null,
+        "workspace_id": null,
+    }))))
 }
 
 async fn list_templates(State(app): State<App>, RawQuery(q): RawQuery) -> Reply {

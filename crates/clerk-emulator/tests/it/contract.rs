@@ -80,6 +80,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/sessions/{session_id}/tokens"),
     ("POST", "/sessions/{session_id}/tokens/{template_name}"),
     ("GET", "/jwks"),
+    ("GET", "/instance"),
     ("GET", "/jwt_templates"),
     ("POST", "/jwt_templates"),
     ("GET", "/jwt_templates/{template_id}"),
@@ -811,6 +812,10 @@ async fn every_endpoint_answers_as_the_spec_says() {
     .await
     .err(404, "resource_not_found");
     t.go("GET", "/jwks", "/jwks", None).await.ok();
+    t.go("GET", "/instance", "/instance", None).await.ok();
+    t.go_unauthenticated("GET", "/instance", "/instance")
+        .await
+        .err(401, "authentication_invalid");
     t.go_unauthenticated("GET", "/jwks", "/jwks")
         .await
         .err(401, "authentication_invalid");

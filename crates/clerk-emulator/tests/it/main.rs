@@ -13,6 +13,7 @@ mod orgs;
 mod passwords;
 mod persistence;
 mod seeds;
+mod server;
 mod spec_tables;
 mod support;
 mod tokens;

@@ -994,3 +994,34 @@ async fn the_instance_route_says_how_to_trust_the_tokens() {
     let host = emu.base_url().replace("http://", "");
     assert_eq!(String::from_utf8(decoded).unwrap(), format!("{host}$"));
 }
+
+#[tokio::test]
+async fn the_instance_is_the_keys_with_the_jwks_kid_as_its_id() {
+    let emu = emu().await;
+    let jwks = emu.get("/jwks").await.ok();
+    let instance = emu.get("/instance").await.ok();
+    assert_eq!(instance["object"], "instance");
+    assert_eq!(instance["id"], jwks["keys"][0]["kid"]);
+    assert_eq!(
+        instance["environment_type"], "development",
+        "an sk_test_ key"
+    );
+    assert!(instance["allowed_origins"].is_null() && instance["workspace_id"].is_null());
+
+    let live = "sk_live_emulatorInstanceTest";
+    let prod = Emu::with(Config {
+        secret_keys: vec![live.to_owned()],
+        ..Config::default()
+    })
+    .await;
+    let instance = prod
+        .req(Method::GET, "/instance")
+        .header("authorization", &format!("Bearer {live}"))
+        .send()
+        .await
+        .ok();
+    assert_eq!(
+        instance["environment_type"], "production",
+        "an sk_live_ key"
+    );
+}

@@ -93,6 +93,12 @@ fn user(v: &Value, k: &str) -> String {
         .unwrap_or_default()
 }
 
+fn org(v: &Value, k: &str) -> String {
+    v.get("organization")
+        .map(|o| text(o, k))
+        .unwrap_or_default()
+}
+
 const USER_COLUMNS: &[Column] = &[
     ("id", |v| text(v, "id")),
     ("external_id", |v| text(v, "external_id")),
@@ -134,6 +140,8 @@ const ORG_COLUMNS: &[Column] = &[
 
 const MEMBER_COLUMNS: &[Column] = &[
     ("id", |v| text(v, "id")),
+    ("organization_id", |v| org(v, "id")),
+    ("organization_slug", |v| org(v, "slug")),
     ("user_id", |v| user(v, "user_id")),
     ("identifier", |v| user(v, "identifier")),
     ("first_name", |v| user(v, "first_name")),
@@ -316,11 +324,16 @@ async fn write_all(
                 .map_err(|e| Fail::Other(e.to_string()))?;
             let mut stream = items::<Value>(client, what);
             while let Some(item) = stream.try_next().await.map_err(fail)? {
-                csv.write_record(columns.iter().map(|(_, f)| f(&item)))
-                    .map_err(|e| match e.into_kind() {
-                        csv::ErrorKind::Io(io) => Fail::from(io),
-                        other => Fail::Other(format!("{other:?}")),
-                    })?;
+                // A cell a spreadsheet would run as a formula is written as text.
+                csv.write_record(
+                    columns
+                        .iter()
+                        .map(|(_, f)| crate::bulk::rows::escape_cell(&f(&item)).into_owned()),
+                )
+                .map_err(|e| match e.into_kind() {
+                    csv::ErrorKind::Io(io) => Fail::from(io),
+                    other => Fail::Other(format!("{other:?}")),
+                })?;
                 n += 1;
                 if n.is_multiple_of(500) {
                     progress.set_position(n);

@@ -11,7 +11,7 @@ use super::rows::{Cell, Shape};
 use crate::fail::{CliResult, Fail, Subject};
 use crate::ops::metadata::{self, Target};
 use crate::ops::{self, Change, Object};
-use crate::ops::{invitations, memberships, organization_invitations, users};
+use crate::ops::{invitations, memberships, organization_invitations, organizations, users};
 
 /// Clerk's bulk endpoints take at most this many items.
 pub const BULK_SIZE: usize = 10;
@@ -38,6 +38,11 @@ pub enum Job {
         /// The metadata of rows that give none (the command's flags).
         defaults: Object,
     },
+    /// `orgs import`.
+    Organizations,
+    /// `members import`: rows whose organization and user are this instance's already
+    /// (`super::copy` maps an export's to them).
+    Memberships,
 }
 
 /// Clerk's hourly limits on an invitation job's two endpoints: (bulk, single) requests per hour.
@@ -58,6 +63,8 @@ impl Job {
                 Target::Organizations => "orgs update-metadata-bulk",
                 Target::Members(_) => "members update-metadata-bulk",
             },
+            Job::Organizations => "orgs import",
+            Job::Memberships => "members import",
         }
     }
 
@@ -75,7 +82,11 @@ impl Job {
                 target: Target::Members(org),
                 ..
             } => org.as_str(),
-            Job::Invitations | Job::Users | Job::Metadata { .. } => "",
+            Job::Invitations
+            | Job::Users
+            | Job::Organizations
+            | Job::Memberships
+            | Job::Metadata { .. } => "",
         }
     }
 
@@ -83,7 +94,8 @@ impl Job {
         match self {
             Job::OrganizationInvitations { .. } | Job::Invitations => "invitations",
             Job::Users => "users",
-            Job::Members { .. } => "memberships",
+            Job::Members { .. } | Job::Memberships => "memberships",
+            Job::Organizations => "organizations",
             Job::Metadata { target, .. } => match target {
                 Target::Users => "users",
                 Target::Organizations => "organizations",
@@ -111,7 +123,11 @@ impl Job {
     pub fn batch(&self) -> usize {
         match self {
             Job::OrganizationInvitations { .. } | Job::Invitations => BULK_SIZE,
-            Job::Users | Job::Members { .. } | Job::Metadata { .. } => 1,
+            Job::Users
+            | Job::Members { .. }
+            | Job::Organizations
+            | Job::Memberships
+            | Job::Metadata { .. } => 1,
         }
     }
 
@@ -125,7 +141,11 @@ impl Job {
                 bulk: 25,
                 single: 100,
             }),
-            Job::Users | Job::Members { .. } | Job::Metadata { .. } => None,
+            Job::Users
+            | Job::Members { .. }
+            | Job::Organizations
+            | Job::Memberships
+            | Job::Metadata { .. } => None,
         }
     }
 
@@ -135,7 +155,8 @@ impl Job {
             Job::OrganizationInvitations { .. } => organization_invitations::row_cell,
             Job::Invitations => invitations::row_cell,
             Job::Users => users::row_cell,
-            Job::Members { .. } => memberships::row_cell,
+            Job::Members { .. } | Job::Memberships => memberships::row_cell,
+            Job::Organizations => organizations::row_cell,
             Job::Metadata { .. } => metadata::row_cell,
         }
     }
@@ -178,6 +199,18 @@ impl Job {
                     Target::Members(_) => metadata::member_row_from_export,
                 },
             },
+            Job::Organizations => Shape {
+                known: organizations::ROW_FIELDS,
+                needs: organizations::ROW_NEEDS,
+                dropped: organizations::ROW_DROPPED,
+                from_export: organizations::row_from_export,
+            },
+            Job::Memberships => Shape {
+                known: memberships::IMPORT_ROW_FIELDS,
+                needs: memberships::IMPORT_ROW_NEEDS,
+                dropped: memberships::IMPORT_ROW_DROPPED,
+                from_export: memberships::import_row_from_export,
+            },
         }
     }
 
@@ -202,6 +235,8 @@ impl Job {
             Job::Users => users::prepare_row(body),
             Job::Members { role, .. } => memberships::prepare_row(body, role.as_deref()),
             Job::Metadata { target, defaults } => target.prepare_row(body, defaults),
+            Job::Organizations => organizations::prepare_row(body),
+            Job::Memberships => memberships::prepare_import_row(body),
         }
     }
 
@@ -221,6 +256,11 @@ impl Job {
                 metadata::Update::Organization(w) => w.request(c).prepare(),
                 metadata::Update::Member(w) => w.request(c).prepare(),
             },
+            Job::Organizations => organizations::create_row(row)?.request(c).prepare(),
+            Job::Memberships => {
+                let (org, body) = memberships::import_row_parts(row)?;
+                memberships::create_row(&org, &body)?.request(c).prepare()
+            }
         })
     }
 
@@ -274,6 +314,11 @@ impl Job {
                     .unwrap_or_default()
                     .to_owned()
             }
+            Job::Organizations => {
+                let op = organizations::create_row(row).map_err(invalid)?;
+                op.request(c).retry(once).send().await?.id.to_string()
+            }
+            Job::Memberships => super::copy::add_member(c, row).await?,
         };
         Ok(Some(id))
     }
@@ -356,6 +401,8 @@ impl Job {
             // A merge sent twice leaves what one leaves: a row whose answer was lost is sent
             // again rather than looked up.
             Job::Metadata { .. } => Ok(None),
+            Job::Organizations => super::copy::find_org(c, row).await,
+            Job::Memberships => super::copy::find_member(c, row).await,
         }
     }
 
@@ -369,6 +416,13 @@ impl Job {
                 Job::OrganizationInvitations { .. } | Job::Members { .. },
                 "already_a_member_in_organization",
             ) => Some("already a member"),
+            (Job::Organizations, "form_identifier_exists")
+                if e.errors
+                    .iter()
+                    .all(|x| matches!(x.param_name(), Some("slug"))) =>
+            {
+                Some("an organization with this slug exists")
+            }
             (Job::Invitations, "duplicate_record") => Some("an invitation is already pending"),
             (Job::Invitations, "form_identifier_exists") => Some("already a user"),
             (Job::Users, "form_identifier_exists")

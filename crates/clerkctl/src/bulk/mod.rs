@@ -9,6 +9,7 @@
 //! "already exists" answers count as skipped.
 
 pub mod backfill;
+pub mod copy;
 pub mod export;
 pub mod fleet;
 pub mod flight;

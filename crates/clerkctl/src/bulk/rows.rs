@@ -1,7 +1,10 @@
 //! Reading a bulk job's input: CSV with a header of Clerk field names, or ndjson. Each row is
 //! the body of Clerk's create request; a row that cannot be read is reported with its line.
 
+use std::cell::Cell as Shared;
+use std::io::{BufRead, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -196,29 +199,27 @@ pub fn read(
     cell: fn(&str) -> Cell,
     shape: &Shape,
 ) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
-    let text = if path.as_os_str() == "-" {
-        let mut t = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
-            .map_err(|e| usage(format!("cannot read stdin: {e}")))?;
-        t
+    let input: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
     } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
+        Box::new(
+            std::fs::File::open(path)
+                .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?,
+        )
     };
-    parse(&text, format, cell, shape)
+    parse(input, format, cell, shape)
 }
 
-/// Reads every row of `text`, as [`read`] does.
+/// Reads every row of `input`, as [`read`] does.
 pub fn parse(
-    text: &str,
+    input: Box<dyn Read>,
     format: FileFormat,
     cell: fn(&str) -> Cell,
     shape: &Shape,
 ) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
-    let text = text.to_owned();
     let (mut rows, bad) = match format {
-        FileFormat::Ndjson => read_ndjson(&text),
-        FileFormat::Csv => read_csv(&text, cell, shape)?,
+        FileFormat::Ndjson => read_ndjson(input)?,
+        FileFormat::Csv => read_csv(input, cell, shape)?,
     };
     if format == FileFormat::Ndjson {
         shape_rows(&mut rows, shape)?;
@@ -257,11 +258,118 @@ pub fn shape_rows(rows: &mut [Row], shape: &Shape) -> CliResult<()> {
     Ok(())
 }
 
-fn read_ndjson(text: &str) -> (Vec<Row>, Vec<BadRow>) {
+/// The characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `cell`, after any leading `'`, starts like a formula.
+fn formula_like(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A cell as exports write it: one that a spreadsheet would run as a formula
+/// (`=cmd|' /c calc'!A1`, `+1+1`, `@SUM(...)`) gets a leading `'`, which spreadsheets show as
+/// text. A cell that is already `'` then such a character gets one more, so that
+/// [`unescape_cell`] gives back exactly what was there.
+pub fn escape_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The value of a cell [`escape_cell`] wrote: the `'` it added goes again.
+pub fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The most one row may hold, in bytes: far above what Clerk accepts in a create request (its
+/// metadata fields take 8 KB each), and low enough that a hostile file cannot make clerkctl
+/// hold a huge line in memory.
+pub const MAX_ROW: u64 = 1024 * 1024;
+
+/// A reader that refuses to read past an offset the caller moves forward after each row, so a
+/// row longer than [`MAX_ROW`] stops the read instead of filling memory.
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    limit: Rc<Shared<u64>>,
+}
+
+/// The error a [`Capped`] reader answers past its limit.
+#[derive(Debug)]
+struct RowTooLarge;
+
+impl std::fmt::Display for RowTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a row longer than {} bytes", MAX_ROW)
+    }
+}
+
+impl std::error::Error for RowTooLarge {}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = self.limit.get().saturating_sub(self.read);
+        if room == 0 {
+            return Err(std::io::Error::other(RowTooLarge));
+        }
+        let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+fn too_large(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<RowTooLarge>())
+}
+
+fn row_too_large(line: usize) -> crate::fail::Fail {
+    usage(format!(
+        "the row at line {line} is longer than {} MiB, the most a row may hold; nothing was sent: split or fix that row",
+        MAX_ROW / (1024 * 1024)
+    ))
+}
+
+/// A byte-order mark some editors put first (Excel's "CSV UTF-8"): not part of the data.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn read_ndjson(input: impl Read) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
+    let limit = Rc::new(Shared::new(MAX_ROW + 1));
+    let mut reader = std::io::BufReader::new(Capped {
+        inner: input,
+        read: 0,
+        limit: limit.clone(),
+    });
     let mut rows = Vec::new();
     let mut bad = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
+    let mut consumed: u64 = 0;
+    let mut buf = Vec::new();
+    for line_no in 1.. {
+        buf.clear();
+        let n = match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if too_large(&e) => return Err(row_too_large(line_no)),
+            Err(e) => return Err(usage(format!("cannot read line {line_no}: {e}"))),
+        };
+        consumed += n as u64;
+        limit.set(consumed + MAX_ROW + 1);
+        let mut bytes = buf.as_slice();
+        if line_no == 1 {
+            bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        }
+        let Ok(line) = std::str::from_utf8(bytes) else {
+            bad.push(BadRow {
+                line: line_no,
+                reason: "not UTF-8 text".into(),
+            });
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -280,21 +388,35 @@ fn read_ndjson(text: &str) -> (Vec<Row>, Vec<BadRow>) {
             }),
         }
     }
-    (rows, bad)
+    Ok((rows, bad))
 }
 
 fn read_csv(
-    text: &str,
+    input: impl Read,
     cell: fn(&str) -> Cell,
     shape: &Shape,
 ) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
+    // The csv reader reads ahead a buffer's worth past the row it is on.
+    const AHEAD: u64 = 64 * 1024;
+    let limit = Rc::new(Shared::new(MAX_ROW + AHEAD));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .from_reader(Capped {
+            inner: input,
+            read: 0,
+            limit: limit.clone(),
+        });
+    let too_large_csv = |e: &csv::Error, line: usize| match e.kind() {
+        csv::ErrorKind::Io(io) if too_large(io) => Some(row_too_large(line)),
+        _ => None,
+    };
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| usage(format!("cannot read the CSV header: {e}")))?
+        .map_err(|e| {
+            too_large_csv(&e, 1)
+                .unwrap_or_else(|| usage(format!("cannot read the CSV header: {e}")))
+        })?
         .iter()
         .map(canonical)
         .collect();
@@ -306,10 +428,17 @@ fn read_csv(
     shape.check_fields(headers.iter().map(String::as_str))?;
     let mut rows = Vec::new();
     let mut bad = Vec::new();
-    for record in reader.records() {
+    let mut records = reader.records();
+    loop {
+        let next_line = records.reader().position().line() as usize;
+        let Some(record) = records.next() else { break };
+        limit.set(records.reader().position().byte() + MAX_ROW + AHEAD);
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                if let Some(fail) = too_large_csv(&e, next_line) {
+                    return Err(fail);
+                }
                 let line = e.position().map_or(0, |p| p.line() as usize);
                 bad.push(BadRow {
                     line,
@@ -325,6 +454,7 @@ fn read_csv(
             if raw.is_empty() || name.is_empty() {
                 continue;
             }
+            let raw = unescape_cell(raw);
             match convert(cell(name), raw) {
                 Ok(v) => {
                     body.insert(name.clone(), v);
@@ -400,7 +530,7 @@ mod tests {
                     b@x.io;c@x.io,org:admin,maybe,,\n\
                     ,,,,\n\
                     d@x.io,,,,\n";
-        let (rows, bad) = read_csv(text, cells, &ANY).unwrap();
+        let (rows, bad) = read_csv(text.as_bytes(), cells, &ANY).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[0].body["notify"], false);
@@ -437,17 +567,21 @@ mod tests {
         assert_eq!(canonical("Email"), "email_address");
         assert_eq!(canonical("ROLE"), "role");
         assert_eq!(canonical("First Name"), "first_name");
-        let (rows, _) =
-            read_csv("Email Address,Role,ID\na@x.io,org:admin,x\n", cells, &ANY).unwrap();
+        let (rows, _) = read_csv(
+            "\u{feff}Email Address,Role,ID\na@x.io,org:admin,x\n".as_bytes(),
+            cells,
+            &ANY,
+        )
+        .unwrap();
         assert_eq!(rows[0].body["email_address"], serde_json::json!(["a@x.io"]));
         assert_eq!(rows[0].body["role"], "org:admin");
-        let e = read_csv("email,rol,colour\na@x.io,x,y\n", cells, &ANY).unwrap_err();
+        let e = read_csv("email,rol,colour\na@x.io,x,y\n".as_bytes(), cells, &ANY).unwrap_err();
         assert!(
             e.line().contains("unknown columns rol, colour"),
             "{}",
             e.line()
         );
-        let e = read_csv("role\norg:admin\n", cells, &ANY).unwrap_err();
+        let e = read_csv("role\norg:admin\n".as_bytes(), cells, &ANY).unwrap_err();
         assert!(
             e.line()
                 .contains("missing column: the file needs email_address"),
@@ -481,9 +615,97 @@ mod tests {
     #[test]
     fn ndjson_rows() {
         let (rows, bad) = read_ndjson(
-            "{\"email_address\":\"a@x.io\"}\n\n[1]\n{nope\n{\"email_address\":\"b@x.io\"}\n",
-        );
+            "\u{feff}{\"email_address\":\"a@x.io\"}\n\n[1]\n{nope\n{\"email_address\":\"b@x.io\"}\n"
+                .as_bytes(),
+        )
+        .unwrap();
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 5]);
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3, 4]);
+    }
+
+    /// A huge row stops the read at the cap, naming its line, without reading it whole.
+    #[test]
+    fn a_row_over_the_cap_is_refused_naming_its_line_without_reading_it_whole() {
+        struct Endless(u64);
+        impl Read for Endless {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                buf.fill(b'x');
+                self.0 += buf.len() as u64;
+                Ok(buf.len())
+            }
+        }
+        let head = "{\"email_address\":\"a@x.io\"}\n{\"first_name\":\"".as_bytes();
+        let mut endless = Endless(0);
+        let e = read_ndjson(head.chain(&mut endless)).unwrap_err();
+        assert!(e.line().contains("line 2"), "{}", e.line());
+        assert!(endless.0 < 2 * MAX_ROW, "read {} bytes", endless.0);
+
+        let head = "email_address,role\na@x.io,org:admin\nb@x.io,\"".as_bytes();
+        let mut endless = Endless(0);
+        let e = read_csv(head.chain(&mut endless), cells, &ANY).unwrap_err();
+        assert!(e.line().contains("line 3"), "{}", e.line());
+        assert!(endless.0 < 2 * MAX_ROW, "read {} bytes", endless.0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::props::config())]
+
+        /// No bytes make a reader panic; ndjson rows written by serde read back the same.
+        #[test]
+        fn rows_never_panic_and_ndjson_round_trips(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            text in crate::props::typed(),
+            values in proptest::collection::vec(crate::props::json(), 0..6),
+        ) {
+            let _ = read_ndjson(bytes.as_slice());
+            let _ = read_csv(bytes.as_slice(), cells, &ANY);
+            let _ = read_csv(format!("email_address,role\n{text}\n").as_bytes(), cells, &ANY);
+            let objects: Vec<Map<String, Value>> = values
+                .into_iter()
+                .map(|v| match v {
+                    Value::Object(m) => m,
+                    other => Map::from_iter([("v".to_owned(), other)]),
+                })
+                .collect();
+            let file: String = objects
+                .iter()
+                .map(|o| format!("{}\n", Value::Object(o.clone())))
+                .collect();
+            let (rows, bad) = read_ndjson(file.as_bytes()).unwrap();
+            proptest::prop_assert!(bad.is_empty());
+            let read: Vec<Map<String, Value>> = rows.into_iter().map(|r| r.body).collect();
+            proptest::prop_assert_eq!(read, objects);
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_escaped_and_read_back_exactly() {
+        for (value, written) in [
+            ("=cmd|' /c calc'!A1", "'=cmd|' /c calc'!A1"),
+            ("+1+1", "'+1+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("Ada", "Ada"),
+            ("'quoted", "'quoted"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(escape_cell(value), written, "{value:?}");
+            assert_eq!(unescape_cell(written), value, "{written:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::props::config())]
+
+        #[test]
+        fn escaped_cells_never_start_a_formula_and_read_back(cell in crate::props::typed()) {
+            let written = escape_cell(&cell);
+            proptest::prop_assert!(!written.starts_with(FORMULA_START), "{written:?}");
+            proptest::prop_assert_eq!(unescape_cell(&written), cell.as_str());
+        }
     }
 }

@@ -19,11 +19,22 @@ use crate::term::count;
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
 /// second Ctrl-C at once.
 pub async fn run(app: &mut App, job: Job, args: &BulkArgs) -> CliResult {
+    run_copy(app, job, args, &bulk::copy::Sources::default()).await
+}
+
+/// Runs a bulk job whose rows name users and organizations of another instance (an export):
+/// they are mapped to this instance's first (`bulk::copy`).
+pub async fn run_copy(
+    app: &mut App,
+    job: Job,
+    args: &BulkArgs,
+    sources: &bulk::copy::Sources,
+) -> CliResult {
     app.guard(job.name(), &job.change())?;
     let format = rows::format_of(&args.file, args.format)?;
     stdin_needs_journal(args)?;
     let (rows, bad) = rows::read(&args.file, format, job.cell(), &job.shape())?;
-    run_rows(app, job, args, rows, bad).await
+    run_rows(app, job, args, rows, bad, sources).await
 }
 
 /// `users import --from FORMAT`: another system's export turned into rows, then the same job.
@@ -42,7 +53,8 @@ pub async fn migrate(
     }
     stdin_needs_journal(args)?;
     let rows = crate::bulk::migrate::read(source, &args.file, extra)?;
-    run_rows(app, job, args, rows, Vec::new()).await
+    let none = bulk::copy::Sources::default();
+    run_rows(app, job, args, rows, Vec::new(), &none).await
 }
 
 fn stdin_needs_journal(args: &BulkArgs) -> CliResult {
@@ -60,9 +72,11 @@ async fn run_rows(
     args: &BulkArgs,
     rows: Vec<rows::Row>,
     bad: Vec<rows::BadRow>,
+    sources: &bulk::copy::Sources,
 ) -> CliResult {
     app.set_rate(args.pacing.rate);
     let client = app.client().await?;
+    let (rows, bad) = bulk::copy::map(&client, &job, rows, bad, sources, &app.err).await?;
     let input = Input {
         rows,
         bad,
@@ -140,7 +154,12 @@ pub async fn metadata(
         Some((file, format, text)) => {
             let job = Job::Metadata { target, defaults };
             app.guard(job.name(), &job.change())?;
-            let (rows, bad) = rows::parse(&text, format, job.cell(), &job.shape())?;
+            let (rows, bad) = rows::parse(
+                Box::new(std::io::Cursor::new(text.into_bytes())),
+                format,
+                job.cell(),
+                &job.shape(),
+            )?;
             let journal = args
                 .journal
                 .clone()

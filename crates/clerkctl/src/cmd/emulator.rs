@@ -33,6 +33,41 @@ pub fn settings(args: &EmulatorArgs) -> Result<Settings, String> {
     Ok(s)
 }
 
+/// The keys the emulator accepts: `--secret-key`, `--secret-key-env`, `--secret-key-file`.
+/// None means any `sk_test_` key, which only a loopback address (or `--insecure-any-key`)
+/// allows: on a network anyone could use it.
+pub fn keys(args: &EmulatorArgs) -> Result<Vec<String>, String> {
+    let mut keys = args.secret_keys.clone();
+    if let Some(var) = &args.secret_key_env {
+        match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => keys.push(v.trim().to_owned()),
+            _ => {
+                return Err(format!(
+                    "--secret-key-env {var}: the variable is not set; export it (for example {var}=sk_test_...) or name another"
+                ));
+            }
+        }
+    }
+    if let Some(path) = &args.secret_key_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--secret-key-file {}: {e}", path.display()))?;
+        if text.trim().is_empty() {
+            return Err(format!(
+                "--secret-key-file {}: the file is empty; write the key in it",
+                path.display()
+            ));
+        }
+        keys.push(text.trim().to_owned());
+    }
+    if keys.is_empty() && !args.host.is_loopback() && !args.insecure_any_key {
+        return Err(format!(
+            "refusing to accept any sk_test_ key on {}: anyone who can reach that address could read and change the emulator's data. Give the key clients use with --secret-key-env VAR (or --secret-key-file FILE), listen on 127.0.0.1, or pass --insecure-any-key",
+            args.host
+        ));
+    }
+    Ok(keys)
+}
+
 pub fn run(args: EmulatorArgs) -> ExitCode {
     init_logging();
     let settings = match settings(&args) {
@@ -61,12 +96,22 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         },
         (None, None) => None,
     };
+    let secret_keys = match keys(&args) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("clerkctl emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = Config {
         host: args.host,
         port: args.port,
         data: args.data,
-        secret_keys: args.secret_keys,
-        seed: args.seed,
+        secret_keys,
+        header_read_timeout: Duration::from_secs(args.header_timeout),
+        max_connections: args.max_connections as usize,
+        seed: args.seed.first().cloned(),
+        more_seeds: args.seed.iter().skip(1).cloned().collect(),
         settings,
         faults: Faults {
             rate: args.fault_rate,

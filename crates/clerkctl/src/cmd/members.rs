@@ -107,6 +107,16 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             filter,
             export,
         } => {
+            let Some(organization_id) = organization_id else {
+                if !filter.is_empty() {
+                    return Err(crate::fail::usage(
+                        "members export without an organization exports every membership and takes no filters: name the organization, or leave the filters out",
+                    ));
+                }
+                let op = memberships::export_all();
+                return super::bulk::export(app, crate::bulk::export::What::Members(op), &export)
+                    .await;
+            };
             let organization_id = find_org(app, &organization_id).await?;
             let mut filter = *filter;
             if names_in(&filter.user_id, &[])? {
@@ -145,6 +155,18 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
                 Ok((ops::metadata::Target::Members(org), ids))
             };
             super::bulk::metadata(app, &bulk, None, resolve).await
+        }
+        MembersCmd::Import {
+            organization,
+            users,
+            bulk,
+        } => {
+            let sources = crate::bulk::copy::Sources {
+                users,
+                organization,
+            };
+            let job = crate::bulk::jobs::Job::Memberships;
+            super::bulk::run_copy(app, job, &bulk, &sources).await
         }
     }
 }

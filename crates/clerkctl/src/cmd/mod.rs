@@ -4,7 +4,7 @@
 
 mod api;
 mod app_invitations;
-mod args;
+pub(crate) mod args;
 mod bulk;
 mod emulator;
 mod invitations;
@@ -107,6 +107,7 @@ async fn dispatch(app: &mut App, command: Command) -> CliResult {
         Command::Token(args) => sessions::token(app, args).await,
         Command::JwtTemplates(cmd) => jwt_templates::run(app, cmd).await,
         Command::Jwks(args) => sessions::jwks(app, args).await,
+        Command::Status => status(app).await,
         Command::Webhooks(cmd) => webhooks::run(app, cmd).await,
         Command::Api(args) => api::run(app, args).await,
         Command::Reset(args) => reset(app, args.demo).await,
@@ -355,4 +356,21 @@ async fn describe(app: &mut App, change: &ops::Change) -> CliResult<Option<crate
         }
         _ => None,
     })
+}
+
+/// `status`: the instance and the key, as a table on a terminal or JSON; exit 3 when the key
+/// does not work.
+async fn status(app: &mut App) -> CliResult {
+    let client = app.client().await?;
+    let found = crate::status::gather(app, &client, true).await?;
+    if app.out.format() == crate::cli::Format::Table {
+        app.out
+            .raw_text(&crate::status::lines(&found.json).join("\n"))?;
+    } else {
+        app.out.request(&found.json)?;
+    }
+    match found.failure {
+        Some(fail) => Err(fail),
+        None => Ok(()),
+    }
 }

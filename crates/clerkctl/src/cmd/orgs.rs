@@ -105,6 +105,14 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             let op = organizations::delete(&organization_id)?;
             change(app, "orgs delete", Kind::Deleted, op).await
         }
+        OrgsCmd::Import { users, bulk } => {
+            let sources = crate::bulk::copy::Sources {
+                users,
+                organization: None,
+            };
+            let job = crate::bulk::jobs::Job::Organizations;
+            super::bulk::run_copy(app, job, &bulk, &sources).await
+        }
         OrgsCmd::Export { filter, export } => {
             let filter = org_filters(app, filter).await?;
             let what = crate::bulk::export::What::Organizations(organizations::export(&filter)?);

@@ -108,6 +108,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "list_jwt_templates",
             "get_jwt_template",
             "get_jwks",
+            "get_status",
             "verify_webhook",
         ],
     ),
@@ -178,11 +179,16 @@ pub fn run(global: Global, args: McpArgs) -> ExitCode {
             return ExitCode::from(crate::fail::exit::UNEXPECTED);
         }
     };
+    let files = match crate::confine::FilesDir::open(args.files_dir.as_deref()) {
+        Ok(f) => f,
+        Err(fail) => return fail.report(false, &err),
+    };
     let code = runtime.block_on(serve(
         err,
         global,
         args.pacing.rate,
         args.allow_private_metadata,
+        files,
         selected,
     ));
     // A read of stdin still pending on the blocking pool must not hold the exit up.
@@ -195,6 +201,7 @@ async fn serve(
     global: Global,
     rate: Option<crate::cli::Rate>,
     allow_private: bool,
+    files: crate::confine::FilesDir,
     selected: BTreeSet<String>,
 ) -> ExitCode {
     let local = global.local;
@@ -217,7 +224,7 @@ async fn serve(
     };
     let tools = selected.len();
     let app = Arc::new(app);
-    let server = Server::new(app.clone(), client, allow_private, &selected);
+    let server = Server::new(app.clone(), client, allow_private, files, &selected);
     match server.serve(rmcp::transport::stdio()).await {
         Ok(running) => {
             tracing::info!("clerkctl mcp: serving {tools} tools on stdio");

@@ -368,7 +368,7 @@ pub struct BulkInvitations {
     /// Give rows or file, not both.
     pub rows: Option<Vec<Object>>,
     /// A file of rows instead: CSV with a header of Clerk field names (email_address,role) or
-    /// ndjson (.ndjson, .jsonl), on the machine this server runs on.
+    /// ndjson (.ndjson, .jsonl), inside the server's files directory (--files-dir).
     pub file: Option<String>,
     /// The role of rows that name none, e.g. org:member.
     pub role: Option<String>,
@@ -378,8 +378,9 @@ pub struct BulkInvitations {
     /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
     /// them).
     pub ignore_hourly_limits: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows].
+    /// Where each row's outcome is recorded, inside the server's files directory [default:
+    /// FILE.journal beside the file, or a journal under the state directory named after the
+    /// rows].
     pub journal: Option<String>,
     /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
     #[schemars(range(min = 1, max = 3600))]
@@ -394,7 +395,7 @@ pub struct BulkAppInvitations {
     /// Give rows or file, not both.
     pub rows: Option<Vec<Object>>,
     /// A file of rows instead: CSV with a header of Clerk field names (email_address) or
-    /// ndjson (.ndjson, .jsonl), on the machine this server runs on.
+    /// ndjson (.ndjson, .jsonl), inside the server's files directory (--files-dir).
     pub file: Option<String>,
     /// true: answer the requests the job would send, and send nothing. Show this plan to the
     /// person before the real run.
@@ -402,8 +403,9 @@ pub struct BulkAppInvitations {
     /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
     /// them).
     pub ignore_hourly_limits: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows].
+    /// Where each row's outcome is recorded, inside the server's files directory [default:
+    /// FILE.journal beside the file, or a journal under the state directory named after the
+    /// rows].
     pub journal: Option<String>,
     /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
     #[schemars(range(min = 1, max = 3600))]
@@ -419,13 +421,15 @@ pub struct ImportUsers {
     /// file, not both.
     pub rows: Option<Vec<Object>>,
     /// A file of rows instead: CSV with a header of Clerk field names
-    /// (email_address,first_name,external_id) or ndjson, on the machine this server runs on.
+    /// (email_address,first_name,external_id) or ndjson, inside the server's files directory
+    /// (--files-dir).
     pub file: Option<String>,
     /// true: answer the requests the job would send, and send nothing. Show this plan to the
     /// person before the real run.
     pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows].
+    /// Where each row's outcome is recorded, inside the server's files directory [default:
+    /// FILE.journal beside the file, or a journal under the state directory named after the
+    /// rows].
     pub journal: Option<String>,
     /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
     #[schemars(range(min = 1, max = 3600))]
@@ -440,16 +444,17 @@ pub struct BulkMembers {
     /// The members to add, one object each: {"user_id": "user_2xhF...", "role": "org:member"}.
     /// A user who is already a member is skipped. Give rows or file, not both.
     pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header (user_id,role) or ndjson, on the machine this
-    /// server runs on.
+    /// A file of rows instead: CSV with a header (user_id,role) or ndjson, inside the server's
+    /// files directory (--files-dir).
     pub file: Option<String>,
     /// The role of rows that name none, e.g. org:member.
     pub role: Option<String>,
     /// true: answer the requests the job would send, and send nothing. Show this plan to the
     /// person before the real run.
     pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows].
+    /// Where each row's outcome is recorded, inside the server's files directory [default:
+    /// FILE.journal beside the file, or a journal under the state directory named after the
+    /// rows].
     pub journal: Option<String>,
     /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
     #[schemars(range(min = 1, max = 3600))]
@@ -558,8 +563,9 @@ pub enum ExportFormat {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportUsers {
-    /// The file to write, on the machine this server runs on (relative paths are from the
-    /// server's working directory). It must not exist yet.
+    /// The file to write: a name inside the server's files directory (--files-dir, by default
+    /// ~/.local/state/clerkctl/files), where relative names are put; paths leading outside it
+    /// are refused. It must not exist yet.
     pub out: String,
     /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
     /// format that contradicts the extension is refused.
@@ -574,8 +580,9 @@ pub struct ExportUsers {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportOrganizations {
-    /// The file to write, on the machine this server runs on (relative paths are from the
-    /// server's working directory). It must not exist yet.
+    /// The file to write: a name inside the server's files directory (--files-dir, by default
+    /// ~/.local/state/clerkctl/files), where relative names are put; paths leading outside it
+    /// are refused. It must not exist yet.
     pub out: String,
     /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
     /// format that contradicts the extension is refused.
@@ -592,8 +599,9 @@ pub struct ExportOrganizations {
 pub struct ExportMembers {
     /// The organization: an ID like org_2xhF..., a slug, or its exact name.
     pub organization_id: String,
-    /// The file to write, on the machine this server runs on (relative paths are from the
-    /// server's working directory). It must not exist yet.
+    /// The file to write: a name inside the server's files directory (--files-dir, by default
+    /// ~/.local/state/clerkctl/files), where relative names are put; paths leading outside it
+    /// are refused. It must not exist yet.
     pub out: String,
     /// ndjson or csv; by default the file's extension decides (.csv, .ndjson), else ndjson. A
     /// format that contradicts the extension is refused.
@@ -616,10 +624,11 @@ pub struct UsersMatching {
     /// match. Without it, nothing is changed and the answer says how many match (see them
     /// first with dry_run).
     pub expect_count: Option<u64>,
-    /// Where to back up the matched users first (a new ndjson file, on the machine this server
-    /// runs on); by default under the state directory.
+    /// Where to back up the matched users first (a new ndjson file inside the server's files
+    /// directory, --files-dir); by default under the state directory.
     pub backup: Option<String>,
-    /// The job's journal: calling again with the same journal carries on [default: beside the
+    /// The job's journal, inside the server's files directory: calling again with the same
+    /// journal carries on [default: beside the
     /// backup].
     pub journal: Option<String>,
     /// true: answer the matching users' IDs and change nothing.
@@ -693,6 +702,13 @@ pub struct JwtTemplateId {
 pub struct GetJwks {
     /// Also answer the signing key as PEM (what CLERK_JWT_KEY takes), under "pem".
     pub pem: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetStatus {
+    /// Also count the instance's users and organizations (two more reads) [default: true].
+    pub counts: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

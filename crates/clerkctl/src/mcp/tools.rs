@@ -12,7 +12,6 @@
 //! where the call reaches people outside the instance (invitations email the address).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,6 +60,9 @@ pub struct Server {
     app: Arc<App>,
     client: Result<Client, Value>,
     allow_private: bool,
+    /// The one directory tools read and write files in: every parameter naming a file goes
+    /// through `files.resolve`.
+    files: crate::confine::FilesDir,
     /// Clerk's hourly invitation limits, counted across calls.
     hourly: Arc<bulk::HourlyBook>,
     tool_router: ToolRouter<Server>,
@@ -79,6 +81,7 @@ impl Server {
         app: Arc<App>,
         client: Result<Client, Value>,
         allow_private: bool,
+        files: crate::confine::FilesDir,
         selected: &BTreeSet<String>,
     ) -> Server {
         let mut tool_router = Self::tool_router();
@@ -94,6 +97,7 @@ impl Server {
             app,
             client,
             allow_private,
+            files,
             hourly: Arc::default(),
             tool_router,
         }
@@ -128,9 +132,13 @@ impl Server {
         &self,
         op: CliResult<ops::Read<A>>,
         fields: &Option<Vec<String>>,
-    ) -> ToolResult {
+    ) -> ToolResult
+    where
+        A::Output: 'static,
+    {
         let r = async {
             let op = op?;
+            check_fields::<A::Output>(fields)?;
             let v = op
                 .request(self.client()?)
                 .send_json()
@@ -237,7 +245,7 @@ impl Server {
         let filter = self.user_filters(filter).await?;
         let client = self.client()?;
         let backup = match p.backup {
-            Some(b) => Some(PathBuf::from(b)),
+            Some(b) => Some(self.files.resolve("backup", &b)?),
             None => {
                 let dir = crate::app::state_dir().ok_or_else(|| {
                     usage("no state directory (HOME and XDG_STATE_HOME are unset): pass backup")
@@ -260,7 +268,10 @@ impl Server {
             delete,
             expect_count: p.expect_count,
             backup,
-            journal: p.journal.map(PathBuf::from),
+            journal: p
+                .journal
+                .map(|j| self.files.resolve("journal", &j))
+                .transpose()?,
             dry_run: p.dry_run.unwrap_or(false) || self.app.global.dry_run,
         };
         let confirm = |_: &ops::Change, n: u64| match p.expect_count {
@@ -298,6 +309,7 @@ impl Server {
             let op = op?;
             let client = self.client()?;
             let Page { page, fields } = page;
+            check_fields::<T>(&fields)?;
             let req = op.request(client, &page.checked()?);
             let fail = |error| {
                 Failure::Fail(Fail::Clerk {
@@ -354,6 +366,17 @@ impl Page {
     }
 }
 
+/// `fields` checked as the command line checks `--fields`: an unknown field of a known object
+/// is refused before anything is sent, naming the valid fields and the nearest.
+fn check_fields<T: 'static>(fields: &Option<Vec<String>>) -> CliResult<()> {
+    match (fields, crate::fields::shape_of::<T>()) {
+        (Some(f), Some((what, shape))) if !f.is_empty() => {
+            crate::fields::check_as("fields", what, shape, f)
+        }
+        _ => Ok(()),
+    }
+}
+
 fn keep(v: Value, fields: &Option<Vec<String>>) -> Value {
     match fields {
         Some(f) if !f.is_empty() => crate::output::project(&v, f),
@@ -398,7 +421,7 @@ impl Server {
                 (rows, Vec::new(), journal)
             }
             (None, Some(file)) => {
-                let path = PathBuf::from(file);
+                let path = self.files.resolve("file", &file)?;
                 let format = rows::format_of(&path, None)?;
                 let (rows, bad) = rows::read(&path, format, job.cell(), &job.shape())?;
                 (rows, bad, bulk::journal::default_path(&path))
@@ -419,7 +442,10 @@ impl Server {
         let input = Input {
             rows,
             bad,
-            journal: call.journal.map_or(default_journal, PathBuf::from),
+            journal: match call.journal {
+                Some(j) => self.files.resolve("journal", &j)?,
+                None => default_journal,
+            },
         };
         let interrupt = async move {
             tokio::time::sleep(budget).await;
@@ -512,7 +538,7 @@ impl Server {
         format: Option<ExportFormat>,
         include_private: Option<bool>,
     ) -> Answer {
-        let path = PathBuf::from(out);
+        let path = self.files.resolve("out", out)?;
         if include_private == Some(true) && !self.allow_private {
             return Err(usage(
                 "private_metadata cannot be exported: this server was started without --allow-private-metadata",
@@ -1312,6 +1338,24 @@ impl Server {
     }
 
     #[tool(
+        description = "Which Clerk instance this server's key belongs to and whether the key works: {\"instance_id\", \"environment_type\" (development or production), \"api_url\", \"key\" (its last four characters only), \"key_works\", \"users\", \"organizations\" (counts, unless counts is false), \"read_only\"}; when Clerk refuses the key, key_works is false and \"error\" says why. Call it first to tell the person which instance (and whether production) the other tools act on.",
+        annotations(
+            title = "Get the status",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_status(&self, Parameters(p): Parameters<GetStatus>) -> ToolResult {
+        let r = async {
+            let client = self.client()?;
+            let counts = p.counts.unwrap_or(true);
+            Ok(crate::status::gather(&self.app, client, counts).await?.json)
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
         description = "Check a webhook delivery (its body and svix-* headers) against the server's CLERK_WEBHOOK_SIGNING_SECRET, as Svix does, and say why it fails: bad_signature, timestamp (too old or too new), malformed_header or secret_format. Answers {\"verified\": true, \"type\", ...} or a tool error.",
         annotations(
             title = "Verify a webhook delivery",
@@ -1658,7 +1702,7 @@ impl Server {
 #[tool_handler(
     router = self.tool_router,
     name = "clerkctl",
-    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users, and update_users_metadata_bulk, update_organizations_metadata_bulk, update_members_metadata_bulk for metadata): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata."
+    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users, and update_users_metadata_bulk, update_organizations_metadata_bulk, update_members_metadata_bulk for metadata): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata. Files (export out, bulk file, journal, backup) are names inside the server's files directory (--files-dir, by default ~/.local/state/clerkctl/files): pass a relative name like \"users.ndjson\"; paths leading outside it are refused."
 )]
 impl rmcp::ServerHandler for Server {
     /// Every tool call, logged at debug with its arguments masked (the MCP library's own dumps

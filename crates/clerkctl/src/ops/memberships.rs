@@ -116,6 +116,38 @@ pub struct MemberFilters {
 }
 
 impl MemberFilters {
+    /// Whether no filter is given.
+    pub fn is_empty(&self) -> bool {
+        let f = self;
+        [
+            &f.role,
+            &f.user_id,
+            &f.email_address,
+            &f.phone_number,
+            &f.username,
+            &f.web3_wallet,
+        ]
+        .iter()
+        .all(|v| v.is_empty())
+            && [
+                &f.query,
+                &f.email_address_query,
+                &f.phone_number_query,
+                &f.username_query,
+                &f.name_query,
+            ]
+            .iter()
+            .all(|v| v.is_none())
+            && [
+                f.last_active_at_before,
+                f.last_active_at_after,
+                f.created_at_before,
+                f.created_at_after,
+            ]
+            .iter()
+            .all(Option::is_none)
+    }
+
     fn checked(&self) -> CliResult<MemberFilters> {
         Ok(MemberFilters {
             role: check::roles(&self.role)?,
@@ -175,6 +207,8 @@ pub const ROW_NEEDS: &[&[&str]] = &[&["user_id"]];
 /// Columns of `members export` that are Clerk's: accepted, and left out of the request.
 pub const ROW_DROPPED: &[&str] = &[
     "id",
+    "organization_id",
+    "organization_slug",
     "identifier",
     "first_name",
     "last_name",
@@ -197,6 +231,124 @@ pub fn row_from_export(row: &mut Object) {
         row.insert("user_id".into(), serde_json::Value::String(id));
     }
     row.retain(|k, _| ROW_FIELDS.contains(&k.as_str()));
+}
+
+/// The fields a `members import` file may give: a members row, plus where the membership was
+/// in the instance the file came from (its organization, its user's identifier), which the
+/// import maps to this instance's organization and user.
+pub const IMPORT_ROW_FIELDS: &[&str] = &[
+    "user_id",
+    "role",
+    "public_metadata",
+    "private_metadata",
+    "organization_id",
+    "organization_slug",
+    "identifier",
+];
+
+/// A `members import` file names the user by ID (of the instance it came from) or identifier.
+pub const IMPORT_ROW_NEEDS: &[&[&str]] = &[&["user_id", "identifier"]];
+
+/// Columns of `members export` that are Clerk's: accepted, and left out.
+pub const IMPORT_ROW_DROPPED: &[&str] =
+    &["id", "first_name", "last_name", "created_at", "updated_at"];
+
+/// Turns Clerk's membership object (an ndjson `members export`) into a `members import` row:
+/// its organization's ID and slug, its user's ID and identifier, role and metadata.
+pub fn import_row_from_export(row: &mut Object) {
+    if row.get("object").and_then(serde_json::Value::as_str) != Some("organization_membership") {
+        return;
+    }
+    let pick = |row: &Object, object: &str, field: &str| {
+        row.get(object)
+            .and_then(|o| o.get(field))
+            .and_then(serde_json::Value::as_str)
+            .map(|s| serde_json::Value::String(s.to_owned()))
+    };
+    for (object, field, into) in [
+        ("organization", "id", "organization_id"),
+        ("organization", "slug", "organization_slug"),
+        ("public_user_data", "user_id", "user_id"),
+        ("public_user_data", "identifier", "identifier"),
+    ] {
+        if let Some(v) = pick(row, object, field) {
+            row.insert(into.into(), v);
+        }
+    }
+    row.retain(|k, v| IMPORT_ROW_FIELDS.contains(&k.as_str()) && !v.is_null());
+}
+
+/// Checks a `members import` row once its organization and user are this instance's:
+/// answers its key, the organization and the user: one membership of each user in each
+/// organization.
+pub fn prepare_import_row(row: &mut Object) -> Result<String, String> {
+    row_role(row, None)?;
+    let org = row_reason(check::org_id(&row_text(row, "organization_id")))?;
+    let user = row_reason(check::user_id(&row_text(row, "user_id")))?;
+    Ok(format!("{org}:{user}"))
+}
+
+/// A `members import` row split into its organization and the add-member body.
+pub fn import_row_parts(row: &Object) -> CliResult<(OrganizationId, Object)> {
+    let org = check::org_id(&row_text(row, "organization_id"))?;
+    let mut body = row.clone();
+    body.retain(|k, _| ROW_FIELDS.contains(&k.as_str()));
+    Ok((org, body))
+}
+
+/// Whether `found` (an existing membership) already has what a members row gives: its role,
+/// and each metadata key it sets.
+pub fn matches_row(found: &OrganizationMembership, row: &Object) -> bool {
+    let holds = |have: Option<&serde_json::Map<String, serde_json::Value>>, field: &str| match row
+        .get(field)
+        .and_then(serde_json::Value::as_object)
+    {
+        None => true,
+        Some(want) => want
+            .iter()
+            .all(|(k, v)| have.and_then(|h| h.get(k)) == Some(v)),
+    };
+    found.role == row_text(row, "role")
+        && holds(Some(&found.public_metadata), "public_metadata")
+        && holds(found.private_metadata.as_ref(), "private_metadata")
+}
+
+/// A role change and a metadata merge, each if needed (see [`complete_row`]).
+pub type Completion = (
+    Option<Write<UpdateMember>>,
+    Option<Write<UpdateMemberMetadata>>,
+);
+
+/// The changes that give an existing membership what a members row says (its role, a merge
+/// of its metadata): how `members import` completes a membership that was there already,
+/// such as the admin membership Clerk gives an organization's creator.
+pub fn complete_row(
+    org: &OrganizationId,
+    found: &OrganizationMembership,
+    row: &Object,
+) -> CliResult<Completion> {
+    let user = row_text(row, "user_id");
+    let role = row_text(row, "role");
+    let update = (found.role != role)
+        .then(|| update(org.as_str(), &user, &role))
+        .transpose()?;
+    let object = |f: &str| row.get(f).and_then(serde_json::Value::as_object).cloned();
+    let merge = Metadata {
+        organization_id: org.to_string(),
+        user_id: user.clone(),
+        public_metadata: object("public_metadata").filter(|m| !m.is_empty()),
+        private_metadata: object("private_metadata").filter(|m| !m.is_empty()),
+    };
+    let merge = (!merge.is_empty()).then(|| metadata(merge)).transpose()?;
+    Ok((update, merge))
+}
+
+/// `members export` without an organization: every membership of the instance
+/// (`GET /organization_memberships`, which takes no filters).
+pub fn export_all() -> Listing<OrganizationMembership> {
+    Listing::new("export", Subject::Membership, |c| {
+        c.all_memberships().limit(500)
+    })
 }
 
 /// The read that finds a user's membership of an organization (to tell whether an add would

@@ -13,6 +13,7 @@
 //! (serde and JSON Schema) alike, under Clerk's query parameter names.
 
 pub mod check;
+pub mod instance;
 pub mod invitations;
 pub mod jwt_templates;
 pub mod memberships;
@@ -56,6 +57,19 @@ fn row_text(row: &Object, field: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Makes a bulk row's time `field` RFC 3339 (what Clerk's creates take) when it holds Unix
+/// milliseconds (Clerk's objects) or any time [`time::Time`] reads (an export's ISO 8601).
+fn row_time_iso(row: &mut Object, field: &str) {
+    let ms = match row.get(field) {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse::<time::Time>().ok().map(time::Time::millis),
+        _ => None,
+    };
+    if let Some(iso) = ms.and_then(time::iso) {
+        row.insert(field.into(), Value::String(iso));
+    }
 }
 
 /// A check's refusal as a bulk row's reason.

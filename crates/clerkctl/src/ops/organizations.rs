@@ -239,6 +239,92 @@ pub fn delete(organization_id: &str) -> CliResult<Write<One<DeletedObject>>> {
     Ok(Write::new(change, move |c| c.organizations().delete(&id)))
 }
 
+/// The fields an organizations file may give (`orgs import`): Clerk's create-organization
+/// fields. `created_by` names a user of the instance the file came from; the import maps it.
+pub const ROW_FIELDS: &[&str] = &[
+    "name",
+    "slug",
+    "created_by",
+    "max_allowed_memberships",
+    "public_metadata",
+    "private_metadata",
+    "created_at",
+    "role_set_key",
+];
+
+/// An organizations file needs a name column.
+pub const ROW_NEEDS: &[&[&str]] = &[&["name"]];
+
+/// Columns of `orgs export` that are Clerk's to set: accepted, and left out of the request.
+pub const ROW_DROPPED: &[&str] = &["id", "members_count", "updated_at"];
+
+/// How a CSV column of an organizations file is read.
+pub fn row_cell(field: &str) -> super::Cell {
+    match field {
+        "public_metadata" | "private_metadata" => super::Cell::Object,
+        "max_allowed_memberships" => super::Cell::Int,
+        _ => super::Cell::Text,
+    }
+}
+
+/// Turns a row of `orgs export` (CSV, or Clerk's organization object in ndjson) into a
+/// create-organization row: `created_at` as RFC 3339 (Clerk's create takes that, its objects
+/// hold milliseconds).
+pub fn row_from_export(row: &mut Object) {
+    if row.get("object").and_then(serde_json::Value::as_str) == Some("organization") {
+        // Clerk's whole object: only what a create takes (and the ID, dropped later).
+        row.retain(|k, _| ROW_FIELDS.contains(&k.as_str()) || k == "id");
+        row.retain(|_, v| !v.is_null());
+    }
+    super::row_time_iso(row, "created_at");
+}
+
+/// Checks a bulk row (a name, a slug if given); answers its key, what identifies the
+/// organization so that a row is never created twice: its slug, else its name.
+pub fn prepare_row(row: &mut Object) -> Result<String, String> {
+    let name = super::row_text(row, "name");
+    if name.trim().is_empty() {
+        return Err("no name".into());
+    }
+    let slug = super::row_text(row, "slug");
+    if !slug.is_empty() {
+        super::row_reason(check::slug(&slug))?;
+        return Ok(format!("slug:{slug}"));
+    }
+    Ok(format!("name:{name}"))
+}
+
+/// The create of one prepared row, the row as its body.
+pub fn create_row(row: &Object) -> CliResult<Write<CreateOrganization>> {
+    let body = row.clone();
+    let change = Change::new("create an organization", Subject::Organization, None);
+    let name = super::row_text(row, "name");
+    Ok(Write::new(change, move |c| {
+        c.organizations().create(name.clone()).body(&body)
+    }))
+}
+
+/// The lookup for the organization a prepared row may have made already: by its slug (Clerk's
+/// get takes one), else by its exact name among those a name search finds.
+pub enum RowLookup {
+    Slug(Read<One<Organization>>),
+    Name(String, Listing<Organization>),
+}
+
+/// See [`RowLookup`].
+pub fn find_row(row: &Object) -> CliResult<RowLookup> {
+    let slug = super::row_text(row, "slug");
+    if !slug.is_empty() {
+        return get(&slug, false).map(RowLookup::Slug);
+    }
+    let name = super::row_text(row, "name");
+    let search = list(&OrganizationFilters {
+        query: Some(name.clone()),
+        ..OrganizationFilters::default()
+    })?;
+    Ok(RowLookup::Name(name, search))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use crate::support::config;
 const ROWS: usize = 1000;
 
 /// Every fault, on a fifth of the requests, including answers dropped after the write.
-fn faulty() -> Config {
+pub(crate) fn faulty() -> Config {
     Config {
         faults: Faults {
             rate: 0.2,
@@ -28,7 +28,7 @@ fn faulty() -> Config {
     }
 }
 
-const FAST: &[&str] = &["--rate", "off", "--no-hourly-limits", "-o", "json"];
+pub(crate) const FAST: &[&str] = &["--rate", "off", "--no-hourly-limits", "-o", "json"];
 
 fn org(server: &Server, name: &str) -> String {
     let client = server.client();
@@ -300,7 +300,7 @@ fn members_add_bulk_under_faults() {
 /// of its `rows` are journaled as created, whenever that is, checks with `done_so_far` that it
 /// stopped short, then runs it again to the end and answers that run's summary, which must
 /// report the first run's rows as already done.
-fn kill_then_resume(
+pub(crate) fn kill_then_resume(
     server: &Server,
     args: &[&str],
     concurrency: &str,

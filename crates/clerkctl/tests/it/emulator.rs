@@ -641,3 +641,34 @@ fn demo_starts_with_the_demo_company_and_only_into_empty_state() {
         6
     );
 }
+
+/// The emulator as a server: any key is refused off loopback, keys come from the environment
+/// or a file (out of `ps`), only they are accepted, and one data file has one emulator.
+#[test]
+fn keys_stay_out_of_ps_any_key_is_refused_off_loopback_and_data_is_locked() {
+    refused(&["--host", "0.0.0.0"], "--insecure-any-key");
+    refused(
+        &["--secret-key-env", "CLERKCTL_TEST_UNSET_SECRET"],
+        "not set",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, "sk_test_from_a_file\n").unwrap();
+    let data = dir.path().join("one.db");
+    let emu = start_with(&[
+        "--secret-key-file".to_owned(),
+        key_file.display().to_string(),
+        "--data".to_owned(),
+        data.display().to_string(),
+    ]);
+    let status = |key: &str| call_as(&emu.addr, key, "GET", "/users/count", None).0;
+    assert_eq!(status("sk_test_from_a_file"), 200);
+    assert_eq!(status("sk_test_cli"), 401, "any other key is refused");
+    let cmdline = std::fs::read_to_string(format!("/proc/{}/cmdline", emu.child.id())).unwrap();
+    assert!(
+        !cmdline.contains("sk_test_from_a_file"),
+        "the key is not in ps"
+    );
+    // A second emulator on the same data file refuses to start, naming the file.
+    refused(&["--data", data.to_str().unwrap()], "one.db");
+}

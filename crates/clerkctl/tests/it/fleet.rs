@@ -229,3 +229,156 @@ fn under_faults_and_reruns_every_match_is_deleted_once_and_nothing_else() {
     assert_eq!(ids.len(), deletes.len(), "no user deleted twice");
     assert!(ids.iter().all(|id| id.starts_with("user_gone")), "{ids:?}");
 }
+
+/// `users VERB-matching` killed (SIGKILL) once a third of its matches are journaled, then run
+/// again: every match changed, each by one request, and nothing that did not match.
+fn killed_half_way_then_rerun(verb: &str) {
+    use std::io::BufRead;
+    const MATCHING: usize = 150;
+    let server = crate::server::Server::start(Config {
+        latency: std::time::Duration::from_millis(2),
+        ..config()
+    });
+    let mut users = Vec::new();
+    for i in 0..MATCHING {
+        users.push(
+            json!({"id": format!("user_gone{i}"), "email_address": [format!("u{i}@fleet.test")]}),
+        );
+    }
+    for i in 0..20 {
+        users.push(
+            json!({"id": format!("user_keep{i}"), "email_address": [format!("u{i}@keep.test")]}),
+        );
+    }
+    let seed: clerk_emulator::seed::Seed = serde_json::from_value(json!({"users": users})).unwrap();
+    server.emulator.engine().load_seed(seed, "test").unwrap();
+    let backup = server.home.path().join("gone.ndjson");
+    let journal = server.home.path().join("gone.ndjson.fleet-journal");
+    let args = |expect: usize| -> Vec<String> {
+        [
+            "users",
+            &format!("{verb}-matching"),
+            "--email-domain",
+            "fleet.test",
+            "--expect-count",
+            &expect.to_string(),
+            "--yes",
+            "--backup",
+            backup.to_str().unwrap(),
+            "--rate",
+            "off",
+            "-o",
+            "json",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let client = server.client();
+    let banned = || {
+        server.block_on(async {
+            client
+                .users()
+                .list()
+                .banned(true)
+                .count()
+                .send()
+                .await
+                .unwrap()
+        }) as usize
+    };
+    let left = || {
+        if verb == "delete" {
+            server.emulator.engine().counts()[0] - 20
+        } else {
+            MATCHING - banned()
+        }
+    };
+    let mut child = server
+        .cmd()
+        .args(args(MATCHING))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed (SIGKILL) once a third of the users are journaled, whenever that is.
+    loop {
+        let done = std::fs::File::open(&journal)
+            .map(|f| std::io::BufReader::new(f).lines().count())
+            .unwrap_or(0);
+        if done >= MATCHING / 3 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "ended before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let remaining = left();
+    assert!(
+        remaining > 0 && remaining < MATCHING,
+        "killed half-way: {remaining} left"
+    );
+
+    let args = args(remaining);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = server.run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = crate::server::json(&out);
+    assert_eq!(summary["done"], remaining as u64, "{summary}");
+    assert_eq!(left(), 0, "every match changed");
+    let (users, banned_now) = (server.emulator.engine().counts()[0], banned());
+    if verb == "delete" {
+        assert_eq!(
+            (users, banned_now),
+            (20, 0),
+            "the users that did not match are kept"
+        );
+    } else {
+        assert_eq!(
+            (users, banned_now),
+            (MATCHING + 20, MATCHING),
+            "only the matches banned"
+        );
+    }
+    // Each user deleted by one answered request, across both runs; none that did not match.
+    let audit = server.home.path().join("state/clerkctl/audit.jsonl");
+    let mut ids: Vec<String> = crate::support::read_jsonl(&audit)
+        .into_iter()
+        .filter(|r| {
+            r["status"] == 200
+                && if verb == "delete" {
+                    r["method"] == "DELETE"
+                } else {
+                    r["path"].as_str().unwrap().ends_with("/ban")
+                }
+        })
+        .map(|r| r["resource_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let all = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "no user changed twice");
+    assert!(
+        ids.len() >= remaining,
+        "the rerun's deletes are audited: {ids:?}"
+    );
+    assert!(ids.iter().all(|id| id.starts_with("user_gone")), "{ids:?}");
+}
+
+#[test]
+fn a_delete_matching_killed_half_way_deletes_the_rest_on_a_rerun_and_nothing_else() {
+    killed_half_way_then_rerun("delete");
+}
+
+#[test]
+fn a_ban_matching_killed_half_way_bans_the_rest_on_a_rerun_and_nothing_else() {
+    killed_half_way_then_rerun("ban");
+}

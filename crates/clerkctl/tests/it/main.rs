@@ -4,6 +4,7 @@
 mod agent;
 mod attacks;
 mod bulk;
+mod copy;
 mod emulator;
 mod exit_codes;
 mod fleet;

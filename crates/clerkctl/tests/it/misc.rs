@@ -1,6 +1,6 @@
-//! `clerkctl api`, `completions`, `reset` and `--local`.
+//! `clerkctl api`, `completions`, `reset`, `status` and `--local`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{Cli, Emu, ids};
 
@@ -227,4 +227,50 @@ fn local_keeps_its_state_under_xdg_data_home_by_default() {
         .json()["total_count"],
         0
     );
+}
+
+#[test]
+fn status_names_the_instance_and_whether_the_key_works() {
+    let emu = crate::support::Emu::with(clerk_emulator::Config {
+        secret_keys: vec![crate::support::KEY.to_owned()],
+        ..crate::support::config()
+    });
+    emu.seed(crate::support::company());
+    let cli = Cli::new(&emu);
+    let run = cli.run(&["status", "-o", "json"]).ok();
+    let s = run.json();
+    assert_eq!(s["key_works"], true, "{s}");
+    assert_eq!(s["environment_type"], "development");
+    assert!(s["instance_id"].as_str().unwrap().starts_with("ins_"));
+    assert_eq!(
+        (s["users"].as_u64(), s["organizations"].as_u64()),
+        (Some(5), Some(2))
+    );
+    assert_eq!(s["read_only"], false);
+    assert_eq!(
+        s["api_url"],
+        format!("{}/v1", emu.url.trim_end_matches('/'))
+    );
+    let key = crate::support::KEY;
+    assert_eq!(s["key"], format!("sk_test_…{}", &key[key.len() - 4..]));
+    assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
+    let ro = cli
+        .run(&["--read-only", "status", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(ro["read_only"], true);
+    // On a terminal: a short table.
+    let table = cli.run_tty("", &["status"], "").ok();
+    assert!(table.stdout.contains("development"), "{}", table.stdout);
+    assert!(table.stdout.contains("(works)"), "{}", table.stdout);
+
+    // A key Clerk refuses: the status says so, and the exit code is 3 with a hint.
+    let wrong = Cli::at(&emu.url, Some("sk_test_notTheRightKey9876"));
+    let run = wrong.run(&["status", "-o", "json"]).code(3);
+    let s: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(s["key_works"], false, "{s}");
+    assert!(s["error"].as_str().is_some_and(|e| !e.is_empty()), "{s}");
+    assert!(s["users"].is_null());
+    assert!(!run.stdout.contains("notTheRightKey"), "{}", run.stdout);
+    assert!(run.error()["hint"].is_string(), "{}", run.stderr);
 }

@@ -332,3 +332,61 @@ fn members_exports_are_accepted_by_members_add_bulk() {
         );
     }
 }
+
+/// Names and metadata that a spreadsheet would run as formulas are written as text (a leading
+/// `'`), and importing the export gives back exactly what was there.
+#[test]
+fn csv_exports_never_carry_a_formula_and_still_round_trip() {
+    let source = Emu::new();
+    let mut seed = crate::support::company();
+    let hostile = [
+        ("=cmd|' /c calc'!A1", "+1+1"),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"),
+        ("\tTabbed", "'=already quoted"),
+    ];
+    for (i, (first, last)) in hostile.iter().enumerate() {
+        seed["users"][i]["first_name"] = serde_json::json!(first);
+        seed["users"][i]["last_name"] = serde_json::json!(last);
+    }
+    seed["users"][3]["external_id"] = serde_json::json!("=HYPERLINK(\"http://evil.example\")");
+    source.seed(seed);
+    let want = users_of(&source);
+    let cli = Cli::new(&source);
+    let file = cli.dir().join("users.csv");
+    cli.run(&[
+        "users",
+        "export",
+        "--out",
+        file.to_str().unwrap(),
+        "--include-private-metadata",
+    ])
+    .ok();
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let mut cells = 0;
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            cells += 1;
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula reached the CSV: {cell:?}"
+            );
+        }
+    }
+    assert!(cells > 20);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("'=cmd|"), "{text}");
+    assert!(text.contains("''=already quoted"), "{text}");
+
+    let target = Emu::new();
+    let into = Cli::new(&target);
+    into.run(&[
+        "users",
+        "import",
+        "--file",
+        file.to_str().unwrap(),
+        "--rate",
+        "off",
+    ])
+    .ok();
+    assert_eq!(users_of(&target), want, "the same names and metadata");
+}

@@ -490,3 +490,53 @@ fn control_characters_in_data_are_shown_escaped() {
     assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
     assert!(run.stdout.contains("\\u{1b}]0;x\\u{7}"), "{:?}", run.stdout);
 }
+
+#[test]
+fn a_retry_warning_during_an_export_is_a_plain_line_above_its_progress() {
+    use clerk_emulator::config::{FaultKind, Faults};
+    let emu = Emu::with(Config {
+        faults: Faults {
+            rate: 0.5,
+            kinds: vec![FaultKind::Unavailable],
+            retry_after_secs: 0,
+            seed: Some(11),
+        },
+        latency: std::time::Duration::from_millis(60),
+        ..config()
+    });
+    let users: Vec<serde_json::Value> = (0..1500)
+        .map(|i| serde_json::json!({"email_address": [format!("u{i}@example.com")]}))
+        .collect();
+    emu.seed(serde_json::json!({"users": users}));
+    let cli = Cli::new(&emu).env("NO_COLOR", "1");
+    let out = cli.dir().join("users.ndjson");
+    let run = cli
+        .run_tty("", &["users", "export", "--out", out.to_str().unwrap()], "")
+        .ok();
+    let csi = regex::Regex::new("\x1b\\[[0-9;?]*[A-Za-z]").unwrap();
+    let shown = csi.replace_all(&run.stdout, "").into_owned();
+    let warnings: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("retrying in"))
+        // What the terminal shows of the line: the text after its last carriage return.
+        .map(|l| l.rsplit('\r').next().unwrap_or(l))
+        .collect();
+    assert!(!warnings.is_empty(), "a fault was retried: {shown:?}");
+    assert!(
+        shown
+            .find(" users  ")
+            .is_some_and(|p| Some(p) < shown.find("retrying in")),
+        "the progress was on the terminal when the warning came: {shown:?}"
+    );
+    for w in warnings {
+        assert!(
+            w.starts_with("clerkctl: warning: Clerk answered 503; retrying in "),
+            "a plain line of its own, not drawn through the progress: {w:?}"
+        );
+    }
+    assert_eq!(
+        crate::support::read_jsonl(&out).len(),
+        1500,
+        "every user once"
+    );
+}

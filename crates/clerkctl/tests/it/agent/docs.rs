@@ -202,8 +202,9 @@ struct Outcome {
     stderr: String,
 }
 
-/// Input files the bulk examples name, in the working directory.
-fn bulk_fixtures(instance: &Instance) {
+/// Input files the bulk examples name, in the working directory; not those the command
+/// writes (`--out FILE`), which it creates new.
+fn bulk_fixtures(instance: &Instance, command: &str) {
     let work = instance.path("work");
     let ada = &instance.ids.ada;
     for (name, text) in [
@@ -224,14 +225,37 @@ fn bulk_fixtures(instance: &Instance) {
             "plans.csv",
             format!("user_id,public_metadata\n{ada},\"{{\"\"plan\"\": \"\"pro\"\"}}\"\n"),
         ),
+        // Another instance's exports, for the copy examples: a user, an organization she
+        // created, and a membership of a user found here by identifier in one found by slug.
+        (
+            "users.ndjson",
+            r#"{"object": "user", "id": "user_old1", "first_name": "Copied", "email_addresses": [{"id": "idn_old1", "email_address": "copied@example.com"}]}
+"#
+            .to_owned(),
+        ),
+        (
+            "orgs.ndjson",
+            r#"{"object": "organization", "id": "org_old1", "name": "Copied Org", "slug": "copied-org", "created_by": "user_old1", "public_metadata": {"plan": "pro"}}
+"#
+            .to_owned(),
+        ),
+        (
+            "members.ndjson",
+            r#"{"object": "organization_membership", "id": "orgmem_old1", "role": "org:member", "organization": {"id": "org_old2", "slug": "initech"}, "public_user_data": {"user_id": "user_old2", "identifier": "ada@example.com"}}
+"#
+            .to_owned(),
+        ),
     ] {
+        if command.contains(&format!("--out {name}")) {
+            continue;
+        }
         std::fs::write(work.join(name), text).unwrap();
     }
 }
 
 fn run(doc: &DocCommand) -> Outcome {
     let instance = Instance::start();
-    bulk_fixtures(&instance);
+    bulk_fixtures(&instance, &doc.text);
     let mut line = fill(&doc.text, &instance.ids, &instance.url);
     if doc.long_running {
         // The shell becomes the emulator, so stopping it stops the emulator.

@@ -138,6 +138,7 @@ const TOOLS: &[Annotated] = &[
     ("list_jwt_templates", true, None, None, false),
     ("get_jwt_template", true, None, None, false),
     ("get_jwks", true, None, None, false),
+    ("get_status", true, None, None, false),
     ("verify_webhook", true, None, None, false),
 ];
 
@@ -549,6 +550,40 @@ async fn calls_every_tool_against_the_emulator() {
             .as_str()
             .unwrap()
             .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    // fields are checked as --fields is: an unknown field of a known object is a tool error
+    // naming the valid fields and the nearest, before anything is sent.
+    let e = s
+        .err("list_users", json!({"fields": ["id", "emial"]}))
+        .await;
+    let m = e["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("fields:") && m.contains("\"emial\"") && m.contains("email_addresses"),
+        "{e}"
+    );
+    assert!(m.contains("did you mean"), "{e}");
+    assert_eq!(e["exit_code"], 2, "{e}");
+    let e = s
+        .err(
+            "get_organization",
+            json!({"organization": "initech", "fields": ["nmae"]}),
+        )
+        .await;
+    assert!(e["message"].as_str().unwrap().contains("\"name\""), "{e}");
+    // Inside metadata every name is the instance's own.
+    ok!(
+        "list_users",
+        json!({"fields": ["id", "public_metadata.anything"]})
+    );
+    let status = ok!("get_status", json!({}));
+    assert_eq!(status["key_works"], true, "{status}");
+    assert_eq!(status["environment_type"], "development");
+    assert!(status["instance_id"].as_str().unwrap().starts_with("ins_"));
+    assert!(status["users"].as_u64().unwrap() > 0);
+    let quick = ok!("get_status", json!({"counts": false}));
+    assert!(
+        quick["users"].is_null() && quick["key_works"] == true,
+        "{quick}"
     );
     assert_eq!(ok!("list_jwt_templates", json!({}))["total_count"], 0);
     called.insert("get_jwt_template".to_owned());
@@ -1209,7 +1244,13 @@ fn exits_quietly_when_the_client_hangs_up_at_once() {
 async fn bulk_tools_plan_run_resume_and_export() {
     let instance = Instance::start();
     let ids = instance.ids.clone();
-    let s = Session::start(&instance, &["mcp", "--rate", "off"], &[]).await;
+    let files = instance.path("work").display().to_string();
+    let s = Session::start(
+        &instance,
+        &["mcp", "--rate", "off", "--files-dir", &files],
+        &[],
+    )
+    .await;
     let mut called = BTreeSet::new();
     macro_rules! ok {
         ($name:expr, $args:expr) => {{

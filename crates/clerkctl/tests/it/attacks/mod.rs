@@ -11,6 +11,7 @@ use crate::support::Cli;
 mod files;
 mod input;
 mod journals;
+mod mcp_files;
 mod network;
 mod redaction;
 mod skill;
