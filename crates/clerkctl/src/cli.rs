@@ -377,6 +377,32 @@ pub struct BulkArgs {
     pub no_hourly_limits: bool,
 }
 
+/// A metadata job's input: rows from a file, or names on the command line with the metadata
+/// as flags.
+#[derive(Debug, Args, Clone)]
+pub struct MetadataBulkArgs {
+    /// The rows instead of names: CSV with a header (the ID column, then public_metadata,
+    /// private_metadata as JSON objects) or ndjson; - reads stdin (pass --journal too).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The file's format [default: from its extension, csv or ndjson/jsonl/json].
+    #[arg(long, value_enum, requires = "file")]
+    pub format: Option<FileFormat>,
+    /// Where each row's outcome is recorded, so a second run carries on where this one
+    /// stopped [default: FILE.journal beside the input; for names, a journal under the state
+    /// directory named after the names and the metadata].
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub metadata: MetadataArgs,
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+    /// Requests in flight at once [default: as many as the pace and the observed round trip
+    /// need, at most 32, fewer after a 429].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: Option<u32>,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
     /// ndjson (Clerk's objects, one a line) or csv (the main fields, ISO 8601 times, metadata
@@ -626,6 +652,32 @@ Examples:
         #[command(flatten)]
         pacing: PacingArgs,
     },
+    /// Merge metadata into many users' (deep; null deletes a key), from a file or for the
+    /// users named; journaled, paced and resumable.
+    #[command(
+        after_help = "Each user gets one PATCH /users/{id}/metadata: a deep merge, as
+`users update-metadata` does (keys given replace those stored, null removes a key, other
+keys stay); nothing is replaced whole. Columns: user_id (required; an `id` column or a
+`users export` line works too), public_metadata, private_metadata, unsafe_metadata (JSON
+objects). A flag gives its metadata to every row that has none of that kind. One bad row
+stops the job before anything is sent. A rerun with the same journal skips the rows done.
+
+Examples:
+  clerkctl users update-metadata-bulk ada@example.com grace@example.com --public-metadata '{\"plan\": \"pro\"}' --dry-run
+  clerkctl users update-metadata-bulk user_2xhFjEI5X2qWRvtV13BzSj8H6Dk user_2yKc8qf1rKkS2Lx0d3Vf8nq9ZtA --private-metadata '{\"tier\": 2}'
+  clerkctl users update-metadata-bulk --file plans.csv
+  clerkctl users export --email-address-query @acme.test | clerkctl users update-metadata-bulk --file - --journal acme.journal --public-metadata '{\"company\": \"acme\"}'"
+    )]
+    UpdateMetadataBulk {
+        /// The users: IDs (user_...), email addresses, phone numbers or usernames; or --file.
+        #[arg(value_name = "USER", conflicts_with = "file")]
+        users: Vec<String>,
+        /// Unsafe metadata for every row that has none: a JSON object, @FILE, or -.
+        #[arg(long = "unsafe-metadata", value_name = "JSON")]
+        unsafe_metadata: Option<JsonArg>,
+        #[command(flatten)]
+        bulk: MetadataBulkArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -760,8 +812,9 @@ pub enum OrgsCmd {
         /// A slug for its URLs (lowercase letters, digits, dashes); Clerk makes one if left out.
         #[arg(long)]
         slug: Option<String>,
-        /// The user who becomes its first admin.
-        #[arg(long, value_name = "USER_ID")]
+        /// The user who becomes its first admin: an ID (user_...), an email address or a
+        /// username.
+        #[arg(long, value_name = "USER")]
         created_by: Option<String>,
         /// How many members (plus pending invitations) it may have; 0 for no limit.
         #[arg(long, value_name = "N")]
@@ -824,6 +877,26 @@ pub enum OrgsCmd {
         filter: OrganizationFilters,
         #[command(flatten)]
         export: ExportArgs,
+    },
+    /// Merge metadata into many organizations' (deep; null deletes a key), from a file or for
+    /// the organizations named; journaled, paced and resumable.
+    #[command(
+        after_help = "Each organization gets one PATCH /organizations/{id}/metadata: a deep merge,
+as `orgs update-metadata` does (keys given replace those stored, null removes a key, other
+keys stay). Columns: organization_id (required; an `id` column or an `orgs export` line works
+too), public_metadata, private_metadata (JSON objects). A flag gives its metadata to every row
+that has none of that kind. One bad row stops the job before anything is sent.
+
+Examples:
+  clerkctl orgs update-metadata-bulk acme globex --public-metadata '{\"plan\": \"enterprise\"}' --dry-run
+  clerkctl orgs update-metadata-bulk --file org-plans.ndjson"
+    )]
+    UpdateMetadataBulk {
+        /// The organizations: IDs (org_...), slugs or exact names; or --file.
+        #[arg(value_name = "ORGANIZATION", conflicts_with = "file")]
+        organizations: Vec<String>,
+        #[command(flatten)]
+        bulk: MetadataBulkArgs,
     },
     /// Create organizations from a file (such as another instance's `orgs export`), skipping
     /// those whose slug is taken; resumable.
@@ -937,6 +1010,31 @@ Examples:
         role: Option<String>,
         #[command(flatten)]
         bulk: BulkArgs,
+    },
+    /// Merge metadata into many members' memberships (deep; null deletes a key), from a file
+    /// or for the users named; journaled, paced and resumable.
+    #[command(
+        after_help = "Membership metadata belongs to a user's place in one organization (a team, a
+seat); a user's own metadata is `users update-metadata-bulk`. Each member gets one
+PATCH /organizations/{id}/memberships/{user_id}/metadata: a deep merge, as
+`members update-metadata` does. Columns: user_id (required; a `members export` line works
+too), public_metadata, private_metadata (JSON objects). A flag gives its metadata to every row
+that has none of that kind. One bad row stops the job before anything is sent.
+
+Examples:
+  clerkctl members update-metadata-bulk acme ada@example.com grace@example.com --public-metadata '{\"team\": \"ops\"}' --dry-run
+  clerkctl members export acme | clerkctl members update-metadata-bulk acme --file - --journal acme-team.journal --public-metadata '{\"team\": \"ops\"}'
+  clerkctl members update-metadata-bulk org_2xhFjEI5X2qWRvtV13BzSj8H6Dk --file teams.csv"
+    )]
+    UpdateMetadataBulk {
+        /// The organization: an ID (org_...), a slug or its exact name.
+        organization: String,
+        /// The members: user IDs (user_...), email addresses, phone numbers or usernames; or
+        /// --file.
+        #[arg(value_name = "USER", conflicts_with = "file")]
+        users: Vec<String>,
+        #[command(flatten)]
+        bulk: MetadataBulkArgs,
     },
     /// Recreate memberships from a members export (such as another instance's), with their
     /// roles and metadata; resumable.

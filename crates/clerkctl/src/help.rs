@@ -34,11 +34,13 @@ Tools:
   users            list_users get_user get_user_count list_user_memberships
                    create_user update_user update_user_metadata delete_user ban_user
                    unban_user lock_user unlock_user delete_users_matching
-                   ban_users_matching import_users export_users
+                   ban_users_matching import_users update_users_metadata_bulk
+                   export_users
   organizations    list_organizations get_organization create_organization
-                   update_organization delete_organization export_organizations
+                   update_organization delete_organization
+                   update_organizations_metadata_bulk export_organizations
   members          list_members add_member update_member remove_member
-                   add_members_bulk export_members
+                   add_members_bulk update_members_metadata_bulk export_members
   invitations      list_invitations get_invitation create_invitation revoke_invitation
                    create_invitations_bulk (organization invitations)
   app_invitations  list_app_invitations create_app_invitation revoke_app_invitation

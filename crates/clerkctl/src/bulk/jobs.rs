@@ -9,6 +9,7 @@ use clerk_api::{ApiError, Client, PreparedRequest, RetryPolicy};
 
 use super::rows::{Cell, Shape};
 use crate::fail::{CliResult, Fail, Subject};
+use crate::ops::metadata::{self, Target};
 use crate::ops::{self, Change, Object};
 use crate::ops::{invitations, memberships, organization_invitations, organizations, users};
 
@@ -31,6 +32,12 @@ pub enum Job {
         org: OrganizationId,
         role: Option<String>,
     },
+    /// `users|orgs|members update-metadata-bulk`: a metadata merge per row.
+    Metadata {
+        target: Target,
+        /// The metadata of rows that give none (the command's flags).
+        defaults: Object,
+    },
     /// `orgs import`.
     Organizations,
     /// `members import`: rows whose organization and user are this instance's already
@@ -51,6 +58,11 @@ impl Job {
             Job::Invitations => "app-invitations bulk",
             Job::Users => "users import",
             Job::Members { .. } => "members add-bulk",
+            Job::Metadata { target, .. } => match target {
+                Target::Users => "users update-metadata-bulk",
+                Target::Organizations => "orgs update-metadata-bulk",
+                Target::Members(_) => "members update-metadata-bulk",
+            },
             Job::Organizations => "orgs import",
             Job::Memberships => "members import",
         }
@@ -64,8 +76,17 @@ impl Job {
     /// What the job acts on (the organization), for the journal.
     pub fn target(&self) -> &str {
         match self {
-            Job::OrganizationInvitations { org, .. } | Job::Members { org, .. } => org.as_str(),
-            Job::Invitations | Job::Users | Job::Organizations | Job::Memberships => "",
+            Job::OrganizationInvitations { org, .. }
+            | Job::Members { org, .. }
+            | Job::Metadata {
+                target: Target::Members(org),
+                ..
+            } => org.as_str(),
+            Job::Invitations
+            | Job::Users
+            | Job::Organizations
+            | Job::Memberships
+            | Job::Metadata { .. } => "",
         }
     }
 
@@ -75,14 +96,38 @@ impl Job {
             Job::Users => "users",
             Job::Members { .. } | Job::Memberships => "memberships",
             Job::Organizations => "organizations",
+            Job::Metadata { target, .. } => match target {
+                Target::Users => "users",
+                Target::Organizations => "organizations",
+                Target::Members(_) => "memberships",
+            },
         }
+    }
+
+    /// What a done row did: created its object, or updated it.
+    pub fn done_word(&self) -> &'static str {
+        match self {
+            Job::Metadata { .. } => "updated",
+            _ => "created",
+        }
+    }
+
+    /// Whether one bad row stops the whole job before anything is sent. Metadata files are
+    /// all or nothing: a row that cannot be read most often means the file is not what its
+    /// author thinks, and a half-applied metadata change is hard to see and to undo.
+    pub fn all_or_nothing(&self) -> bool {
+        matches!(self, Job::Metadata { .. })
     }
 
     /// Rows per request.
     pub fn batch(&self) -> usize {
         match self {
             Job::OrganizationInvitations { .. } | Job::Invitations => BULK_SIZE,
-            Job::Users | Job::Members { .. } | Job::Organizations | Job::Memberships => 1,
+            Job::Users
+            | Job::Members { .. }
+            | Job::Organizations
+            | Job::Memberships
+            | Job::Metadata { .. } => 1,
         }
     }
 
@@ -96,7 +141,11 @@ impl Job {
                 bulk: 25,
                 single: 100,
             }),
-            Job::Users | Job::Members { .. } | Job::Organizations | Job::Memberships => None,
+            Job::Users
+            | Job::Members { .. }
+            | Job::Organizations
+            | Job::Memberships
+            | Job::Metadata { .. } => None,
         }
     }
 
@@ -108,6 +157,7 @@ impl Job {
             Job::Users => users::row_cell,
             Job::Members { .. } | Job::Memberships => memberships::row_cell,
             Job::Organizations => organizations::row_cell,
+            Job::Metadata { .. } => metadata::row_cell,
         }
     }
 
@@ -138,6 +188,16 @@ impl Job {
                 needs: memberships::ROW_NEEDS,
                 dropped: memberships::ROW_DROPPED,
                 from_export: memberships::row_from_export,
+            },
+            Job::Metadata { target, .. } => Shape {
+                known: target.fields(),
+                needs: target.needs(),
+                dropped: metadata::ROW_DROPPED,
+                from_export: match target {
+                    Target::Users => metadata::user_row_from_export,
+                    Target::Organizations => metadata::org_row_from_export,
+                    Target::Members(_) => metadata::member_row_from_export,
+                },
             },
             Job::Organizations => Shape {
                 known: organizations::ROW_FIELDS,
@@ -174,6 +234,7 @@ impl Job {
             Job::Invitations => invitations::prepare_row(body),
             Job::Users => users::prepare_row(body),
             Job::Members { role, .. } => memberships::prepare_row(body, role.as_deref()),
+            Job::Metadata { target, defaults } => target.prepare_row(body, defaults),
             Job::Organizations => organizations::prepare_row(body),
             Job::Memberships => memberships::prepare_import_row(body),
         }
@@ -190,6 +251,11 @@ impl Job {
             Job::Invitations => invitations::create_row(row)?.request(c).prepare(),
             Job::Users => users::create_row(row)?.request(c).prepare(),
             Job::Members { org, .. } => memberships::create_row(org, row)?.request(c).prepare(),
+            Job::Metadata { target, .. } => match metadata::update_row(target, row)? {
+                metadata::Update::User(w) => w.request(c).prepare(),
+                metadata::Update::Organization(w) => w.request(c).prepare(),
+                metadata::Update::Member(w) => w.request(c).prepare(),
+            },
             Job::Organizations => organizations::create_row(row)?.request(c).prepare(),
             Job::Memberships => {
                 let (org, body) = memberships::import_row_parts(row)?;
@@ -233,6 +299,20 @@ impl Job {
             Job::Members { org, .. } => {
                 let op = memberships::create_row(org, row).map_err(invalid)?;
                 op.request(c).retry(once).send().await?.id.to_string()
+            }
+            Job::Metadata { target, .. } => {
+                // The answer's object is not read: its ID is the row's.
+                match metadata::update_row(target, row).map_err(invalid)? {
+                    metadata::Update::User(w) => w.request(c).retry(once).send_json().await?,
+                    metadata::Update::Organization(w) => {
+                        w.request(c).retry(once).send_json().await?
+                    }
+                    metadata::Update::Member(w) => w.request(c).retry(once).send_json().await?,
+                };
+                row.get(target.id_field())
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
             }
             Job::Organizations => {
                 let op = organizations::create_row(row).map_err(invalid)?;
@@ -318,6 +398,9 @@ impl Job {
                 let found = lookup.request(c, &page).send().await?;
                 Ok(found.data.first().map(|m| (m.id.to_string(), m.created_at)))
             }
+            // A merge sent twice leaves what one leaves: a row whose answer was lost is sent
+            // again rather than looked up.
+            Job::Metadata { .. } => Ok(None),
             Job::Organizations => super::copy::find_org(c, row).await,
             Job::Memberships => super::copy::find_member(c, row).await,
         }

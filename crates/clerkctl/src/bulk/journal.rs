@@ -233,6 +233,44 @@ pub fn default_path(input: &Path) -> PathBuf {
     input.with_file_name(name)
 }
 
+/// The journal of a job whose rows were given inline (an MCP call's rows, names on the command
+/// line): under the state directory, named after the job and its rows, so that the same job
+/// with the same rows finds the same journal.
+pub fn for_rows(
+    job: &super::jobs::Job,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+) -> CliResult<PathBuf> {
+    let slug = job.name().replace(' ', "-");
+    let name = format!("{slug}-{}.journal", rows_digest(job, rows));
+    let dir = crate::app::state_dir().ok_or_else(|| {
+        usage("no state directory (HOME and XDG_STATE_HOME are unset): pass a journal file")
+    })?;
+    Ok(dir.join("clerkctl").join("jobs").join(name))
+}
+
+/// A stable name for a job given inline: the same job and rows find the same journal.
+fn rows_digest(
+    job: &super::jobs::Job,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+) -> String {
+    // FNV-1a, 64 bits: stable across builds and platforms, which std's hashers are not.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(job.name().as_bytes());
+    eat(job.target().as_bytes());
+    for row in rows {
+        eat(serde_json::to_string(row).unwrap_or_default().as_bytes());
+    }
+    format!("{h:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

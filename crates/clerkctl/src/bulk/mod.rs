@@ -601,6 +601,9 @@ pub async fn execute(
     } = input;
     // Refusals of the whole job come first: nothing sent, no journal.
     job.check_rows(&rows)?;
+    if job.all_or_nothing() {
+        refuse_bad_rows(job, &rows, &bad)?;
+    }
     // Check each row, drop repeats of a key, and see what an earlier run already did.
     let mut tally = Tally::default();
     for b in &bad {
@@ -752,7 +755,7 @@ pub async fn execute(
     };
     let done =
         tally.created + tally.already_done + tally.skipped.len() as u64 + tally.failed.len() as u64;
-    let summary = json!({
+    let mut summary = json!({
         "job": job.name(),
         "target": if job.target().is_empty() { Value::Null } else { json!(job.target()) },
         "status": status,
@@ -772,10 +775,26 @@ pub async fn execute(
         "rate_limited": stats.rate_limited - before.rate_limited,
         "elapsed_ms": started.elapsed().as_millis() as u64,
     });
+    if total_rows > 0 && tally.already_done == total_rows {
+        let note = format!(
+            "every row was done by an earlier run recorded in {}; nothing was sent. To send them again, pass another journal file (or delete this one)",
+            journal_path.display()
+        );
+        if options.talk {
+            err.say(format_args!("{note}"));
+        }
+        summary["note"] = json!(note);
+    }
+    if job.done_word() != "created"
+        && let Some(s) = summary.as_object_mut()
+        && let Some(n) = s.remove("created")
+    {
+        s.insert(job.done_word().into(), n);
+    }
     let outcome = json!({
         "status": summary["status"],
         "rows": summary["rows"],
-        "created": summary["created"],
+        job.done_word(): summary[job.done_word()],
         "skipped": summary["skipped"],
         "failed": summary["failed"],
         "journal": summary["journal"],
@@ -783,6 +802,60 @@ pub async fn execute(
     });
     app.audit_job(job.name(), &job.change(), &outcome)?;
     Ok(Report::Summary(summary))
+}
+
+/// Refuses a job whose rows are not all good, before anything is opened or sent: every bad
+/// row is named with its line, and an object named by two rows with different contents is one
+/// of them (the order two requests for one object arrive in is not the order of the file).
+fn refuse_bad_rows(job: &Job, rows: &[rows::Row], bad: &[rows::BadRow]) -> CliResult<()> {
+    let mut reasons: Vec<String> = bad
+        .iter()
+        .map(|b| format!("line {}: {}", b.line, b.reason))
+        .collect();
+    let mut seen: HashMap<String, (usize, String)> = HashMap::new();
+    for row in rows {
+        let mut body = row.body.clone();
+        match job.prepare(&mut body) {
+            Err(reason) => reasons.push(format!("line {}: {reason}", row.line)),
+            Ok(key) => {
+                let object = crate::ops::metadata::Target::id_of_key(&key).to_owned();
+                match seen.get(&object) {
+                    Some((line, first)) if *first != key => reasons.push(format!(
+                        "line {}: {object} is on line {line} too, with other metadata: give one row per {}",
+                        row.line,
+                        job.noun().trim_end_matches('s')
+                    )),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(object, (row.line, key));
+                    }
+                }
+            }
+        }
+    }
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    reasons.sort_by_key(|r| {
+        r.trim_start_matches("line ")
+            .split(':')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(usize::MAX)
+    });
+    const SHOWN: usize = 20;
+    let more = reasons.len().saturating_sub(SHOWN);
+    let mut text = format!(
+        "{}: {} bad, nothing was sent; fix {} and run it again:\n  {}",
+        job.name(),
+        crate::term::count(reasons.len() as u64, "row is", "rows are"),
+        if reasons.len() == 1 { "it" } else { "them" },
+        reasons[..reasons.len().min(SHOWN)].join("\n  ")
+    );
+    if more > 0 {
+        text.push_str(&format!("\n  and {more} more"));
+    }
+    Err(crate::fail::usage(text))
 }
 
 /// Sends every batch, keeping as many in flight as `fixed` says or, by default, as the pace and

@@ -207,6 +207,16 @@ pub fn read(
                 .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?,
         )
     };
+    parse(input, format, cell, shape)
+}
+
+/// Reads every row of `input`, as [`read`] does.
+pub fn parse(
+    input: Box<dyn Read>,
+    format: FileFormat,
+    cell: fn(&str) -> Cell,
+    shape: &Shape,
+) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
     let (mut rows, bad) = match format {
         FileFormat::Ndjson => read_ndjson(input)?,
         FileFormat::Csv => read_csv(input, cell, shape)?,

@@ -6,12 +6,14 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use super::args::{at_most_one_stdin, opt_object};
 use crate::app::App;
 use crate::bulk::export::{What, first_page};
 use crate::bulk::jobs::Job;
 use crate::bulk::{self, Input, Options, Report, journal, rows};
-use crate::cli::{BulkArgs, ExportArgs, Format};
+use crate::cli::{BulkArgs, ExportArgs, Format, MetadataBulkArgs};
 use crate::fail::{CliResult, Fail, exit};
+use crate::ops::{self, metadata::Target};
 use crate::term::count;
 
 /// Runs a bulk job from the command line: Ctrl-C stops it after the requests in flight, a
@@ -83,9 +85,142 @@ async fn run_rows(
             .clone()
             .unwrap_or_else(|| journal::default_path(&args.file)),
     };
+    carry(
+        app,
+        &client,
+        &job,
+        input,
+        args.concurrency,
+        !args.no_hourly_limits,
+    )
+    .await
+}
+
+/// `users|orgs|members update-metadata-bulk`: rows from `--file`, or one for each name given
+/// with the flags' metadata. `resolve` answers the target and the names' IDs; it runs after
+/// the input is read, so that with `--local` a `members export ... |` feeding this command
+/// finishes with the local state before this one opens it.
+pub async fn metadata(
+    app: &mut App,
+    args: &MetadataBulkArgs,
+    unsafe_metadata: Option<&String>,
+    resolve: impl AsyncFnOnce(&mut App) -> CliResult<(Target, Vec<String>)>,
+) -> CliResult {
+    let dash = "-".to_owned();
+    at_most_one_stdin([
+        (
+            "--file",
+            args.file
+                .as_ref()
+                .filter(|f| f.as_os_str() == "-")
+                .map(|_| &dash),
+        ),
+        ("--public-metadata", args.metadata.public_metadata.as_ref()),
+        (
+            "--private-metadata",
+            args.metadata.private_metadata.as_ref(),
+        ),
+        ("--unsafe-metadata", unsafe_metadata),
+    ])?;
+    let public = opt_object("--public-metadata", &args.metadata.public_metadata)?;
+    let private = opt_object("--private-metadata", &args.metadata.private_metadata)?;
+    let unsafe_ = opt_object("--unsafe-metadata", &unsafe_metadata.cloned())?;
+    let text = match &args.file {
+        Some(file) => {
+            let format = rows::format_of(file, args.format)?;
+            if file.as_os_str() == "-" && args.journal.is_none() {
+                return Err(crate::fail::usage(
+                    "--file - reads the rows from stdin: pass --journal FILE too, so that a rerun can carry on where this one stopped",
+                ));
+            }
+            let text = if file.as_os_str() == "-" {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                    .map_err(|e| crate::fail::usage(format!("cannot read stdin: {e}")))?;
+                t
+            } else {
+                std::fs::read_to_string(file).map_err(|e| {
+                    crate::fail::usage(format!("cannot read {}: {e}", file.display()))
+                })?
+            };
+            Some((file, format, text))
+        }
+        None => None,
+    };
+    app.set_rate(args.pacing.rate);
+    let (target, ids) = resolve(app).await?;
+    let defaults = ops::metadata::defaults(&target, public, private, unsafe_)?;
+    let (job, input) = match text {
+        Some((file, format, text)) => {
+            let job = Job::Metadata { target, defaults };
+            app.guard(job.name(), &job.change())?;
+            let (rows, bad) = rows::parse(
+                Box::new(std::io::Cursor::new(text.into_bytes())),
+                format,
+                job.cell(),
+                &job.shape(),
+            )?;
+            let journal = args
+                .journal
+                .clone()
+                .unwrap_or_else(|| journal::default_path(file));
+            (job, Input { rows, bad, journal })
+        }
+        None => {
+            if defaults.is_empty() {
+                return Err(ops::nothing_to_change(
+                    "--public-metadata, --private-metadata (users: --unsafe-metadata), or --file",
+                ));
+            }
+            // The metadata goes into each row, so that the journal's name covers it.
+            let bodies: Vec<ops::Object> = ops::metadata::rows_of_ids(&target, &ids)
+                .into_iter()
+                .map(|mut row| {
+                    row.extend(defaults.clone());
+                    row
+                })
+                .collect();
+            let job = Job::Metadata {
+                target,
+                defaults: ops::Object::new(),
+            };
+            app.guard(job.name(), &job.change())?;
+            let journal = match &args.journal {
+                Some(j) => j.clone(),
+                None => journal::for_rows(&job, &bodies)?,
+            };
+            let rows = bodies
+                .into_iter()
+                .enumerate()
+                .map(|(i, body)| rows::Row { line: i + 1, body })
+                .collect();
+            (
+                job,
+                Input {
+                    rows,
+                    bad: Vec::new(),
+                    journal,
+                },
+            )
+        }
+    };
+    let client = app.client().await?;
+    carry(app, &client, &job, input, args.concurrency, true).await
+}
+
+/// Runs a job read from the command line to its end (or Ctrl-C) and prints its plan or
+/// summary.
+async fn carry(
+    app: &mut App,
+    client: &clerk_api::Client,
+    job: &Job,
+    input: Input,
+    concurrency: Option<u32>,
+    hourly_limits: bool,
+) -> CliResult {
     let options = Options {
-        concurrency: args.concurrency,
-        hourly_limits: !args.no_hourly_limits,
+        concurrency,
+        hourly_limits,
         wait_for_hourly: true,
         talk: true,
         dry_run: app.global.dry_run,
@@ -103,7 +238,7 @@ async fn run_rows(
         });
         None
     };
-    let report = bulk::execute(app, &client, &job, input, &options, interrupt).await?;
+    let report = bulk::execute(app, client, job, input, &options, interrupt).await?;
     match &report {
         Report::Plan {
             requests,
@@ -132,7 +267,7 @@ async fn run_rows(
                 ));
             }
         }
-        Report::Summary(summary) => print_summary(app, &job, summary)?,
+        Report::Summary(summary) => print_summary(app, job, summary)?,
     }
     match report.exit_code() {
         exit::OK => Ok(()),
@@ -152,10 +287,15 @@ fn print_summary(app: &mut App, job: &Job, s: &Value) -> CliResult {
     let n = |key: &str| s[key].as_u64().unwrap_or(0);
     let noun = job.noun();
     let mut text = format!(
-        "{}{target}: {}: {} created, {} skipped, {} failed",
+        "{}{target}: {}: {} {}, {} skipped, {} failed",
         job.name(),
         count(n("rows"), "row", "rows"),
-        count(n("created"), noun.strip_suffix('s').unwrap_or(noun), noun),
+        count(
+            n(job.done_word()),
+            noun.strip_suffix('s').unwrap_or(noun),
+            noun
+        ),
+        job.done_word(),
         n("skipped"),
         n("failed")
     );

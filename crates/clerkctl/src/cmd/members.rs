@@ -1,7 +1,7 @@
 //! `clerkctl members ...`
 
 use super::orgs::metadata_args;
-use super::{change, find_org, find_user, list, names_in};
+use super::{change, find_org, find_user, find_users, list, names_in};
 use crate::app::App;
 use crate::cli::MembersCmd;
 use crate::fail::CliResult;
@@ -135,6 +135,26 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             let role = role.as_deref().map(ops::check::role).transpose()?;
             let org = ops::check::org_id(&find_org(app, &organization_id).await?)?;
             super::bulk::run(app, crate::bulk::jobs::Job::Members { org, role }, &bulk).await
+        }
+        MembersCmd::UpdateMetadataBulk {
+            organization,
+            users: given,
+            bulk,
+        } => {
+            ops::names::org(&organization)?;
+            for g in &given {
+                ops::names::user(g)?;
+            }
+            let resolve = async move |app: &mut App| {
+                let org = ops::check::org_id(&find_org(app, &organization).await?)?;
+                let ids = if given.is_empty() {
+                    Vec::new()
+                } else {
+                    find_users(app, &given).await?
+                };
+                Ok((ops::metadata::Target::Members(org), ids))
+            };
+            super::bulk::metadata(app, &bulk, None, resolve).await
         }
         MembersCmd::Import {
             organization,

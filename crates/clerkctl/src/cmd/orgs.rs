@@ -48,6 +48,11 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             metadata,
         } => {
             let (public_metadata, private_metadata) = metadata_args(&metadata)?;
+            // The creator may be named by email or username, as users are elsewhere.
+            let created_by = match created_by {
+                Some(u) => Some(super::find_user(app, &u).await?),
+                None => None,
+            };
             let op = organizations::create(organizations::Create {
                 name,
                 slug,
@@ -112,6 +117,25 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             let filter = org_filters(app, filter).await?;
             let what = crate::bulk::export::What::Organizations(organizations::export(&filter)?);
             super::bulk::export(app, what, &export).await
+        }
+        OrgsCmd::UpdateMetadataBulk {
+            organizations: given,
+            bulk,
+        } => {
+            for g in &given {
+                crate::ops::names::org(g)?;
+            }
+            let resolve = async move |app: &mut App| {
+                let mut ids: Vec<String> = Vec::new();
+                for g in &given {
+                    let id = find_org(app, g).await?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                Ok((crate::ops::metadata::Target::Organizations, ids))
+            };
+            super::bulk::metadata(app, &bulk, None, resolve).await
         }
     }
 }

@@ -63,6 +63,24 @@ pub async fn run(app: &mut App, cmd: UsersCmd) -> CliResult {
             };
             super::bulk::migrate(app, &bulk, source, &extra).await
         }
+        UsersCmd::UpdateMetadataBulk {
+            users: given,
+            unsafe_metadata,
+            bulk,
+        } => {
+            for g in &given {
+                ops::names::user(g)?;
+            }
+            let resolve = async move |app: &mut App| {
+                let ids = if given.is_empty() {
+                    Vec::new()
+                } else {
+                    find_users(app, &given).await?
+                };
+                Ok((ops::metadata::Target::Users, ids))
+            };
+            super::bulk::metadata(app, &bulk, unsafe_metadata.as_ref(), resolve).await
+        }
         UsersCmd::VerifyPassword { user, .. } => verify_password(app, &user).await,
         UsersCmd::VerifyPasswords {
             file,

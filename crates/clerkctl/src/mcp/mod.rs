@@ -46,6 +46,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "lock_user",
             "unlock_user",
             "import_users",
+            "update_users_metadata_bulk",
             "export_users",
         ],
     ),
@@ -58,6 +59,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "create_organization",
             "update_organization",
             "delete_organization",
+            "update_organizations_metadata_bulk",
             "export_organizations",
         ],
     ),
@@ -70,6 +72,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "update_member",
             "remove_member",
             "add_members_bulk",
+            "update_members_metadata_bulk",
             "export_members",
         ],
     ),
@@ -288,7 +291,7 @@ mod tests {
                 "list_users"
             ]
         );
-        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 7);
+        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 8);
         assert!(only(&["delete_user"], true).is_err());
         assert!(only(&["nope"], false).is_err());
     }

@@ -159,7 +159,8 @@ pub struct CreateOrganization {
     pub name: String,
     /// A unique slug: lowercase letters, digits and -. Clerk makes one from the name if left out.
     pub slug: Option<String>,
-    /// The user (user_...) who becomes its first admin.
+    /// The user who becomes its first admin: an ID like user_2xhF..., an email address or a
+    /// username.
     pub created_by: Option<String>,
     /// The most members it may have (pending invitations count too); 0 means no limit.
     pub max_allowed_memberships: Option<i64>,
@@ -454,6 +455,95 @@ pub struct BulkMembers {
     /// Where each row's outcome is recorded, inside the server's files directory [default:
     /// FILE.journal beside the file, or a journal under the state directory named after the
     /// rows].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsersMetadataBulk {
+    /// The users, each given the metadata below: IDs like user_2xhF..., email addresses or
+    /// usernames. Give user_ids, rows or file, one of them.
+    pub user_ids: Option<Vec<String>>,
+    /// One object per user instead: {"user_id": "user_2xhF...", "public_metadata": {...},
+    /// "private_metadata": {...}, "unsafe_metadata": {...}} (user IDs only).
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header (user_id,public_metadata,...; metadata cells
+    /// are JSON objects) or ndjson (a `users export` works), on the machine this server runs on.
+    pub file: Option<String>,
+    /// Merged into each user's public metadata (deep merge: a key set to null is removed,
+    /// other keys stay); with rows or file, for the rows that give none.
+    pub public_metadata: Option<Object>,
+    /// Merged into each user's private metadata, as public_metadata is.
+    pub private_metadata: Option<Object>,
+    /// Merged into each user's unsafe metadata, as public_metadata is.
+    pub unsafe_metadata: Option<Object>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows and the metadata].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationsMetadataBulk {
+    /// The organizations, each given the metadata below: IDs like org_2xhF..., slugs or exact
+    /// names. Give organization_ids, rows or file, one of them.
+    pub organization_ids: Option<Vec<String>>,
+    /// One object per organization instead: {"organization_id": "org_2xhF...",
+    /// "public_metadata": {...}, "private_metadata": {...}} (organization IDs only).
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header (organization_id,public_metadata,...) or
+    /// ndjson (an `orgs export` works), on the machine this server runs on.
+    pub file: Option<String>,
+    /// Merged into each organization's public metadata (deep merge: a key set to null is
+    /// removed, other keys stay); with rows or file, for the rows that give none.
+    pub public_metadata: Option<Object>,
+    /// Merged into each organization's private metadata, as public_metadata is.
+    pub private_metadata: Option<Object>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows and the metadata].
+    pub journal: Option<String>,
+    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+    #[schemars(range(min = 1, max = 3600))]
+    pub max_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembersMetadataBulk {
+    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
+    pub organization_id: String,
+    /// The members, each given the metadata below: user IDs like user_2xhF..., email
+    /// addresses or usernames. Give user_ids, rows or file, one of them.
+    pub user_ids: Option<Vec<String>>,
+    /// One object per member instead: {"user_id": "user_2xhF...", "public_metadata": {...},
+    /// "private_metadata": {...}} (user IDs only).
+    pub rows: Option<Vec<Object>>,
+    /// A file of rows instead: CSV with a header (user_id,public_metadata,...) or ndjson (a
+    /// `members export` works), on the machine this server runs on.
+    pub file: Option<String>,
+    /// Merged into each membership's public metadata (deep merge: a key set to null is
+    /// removed, other keys stay); with rows or file, for the rows that give none. A user's
+    /// own metadata is update_users_metadata_bulk's.
+    pub public_metadata: Option<Object>,
+    /// Merged into each membership's private metadata, as public_metadata is.
+    pub private_metadata: Option<Object>,
+    /// true: answer the requests the job would send, and send nothing. Show this plan to the
+    /// person before the real run.
+    pub dry_run: Option<bool>,
+    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+    /// journal under the state directory named after the rows and the metadata].
     pub journal: Option<String>,
     /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
     #[schemars(range(min = 1, max = 3600))]

@@ -401,26 +401,6 @@ struct BulkCall {
 /// Requests shown in a dry run's answer; the rest are counted.
 const PLAN_SHOWN: usize = 10;
 
-/// A stable name for a job given inline: the same job and rows find the same journal.
-fn rows_digest(job: &Job, rows: &[Object]) -> String {
-    // FNV-1a, 64 bits: stable across builds and platforms, which std's hashers are not.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
-    eat(job.name().as_bytes());
-    eat(job.target().as_bytes());
-    for row in rows {
-        eat(serde_json::to_string(row).unwrap_or_default().as_bytes());
-    }
-    format!("{h:016x}")
-}
-
 impl Server {
     /// Runs a bulk job for a tool: rows inline or from a file, the CLI's runner, journal and
     /// audit record; stops at the call's time limit or an hourly limit rather than waiting.
@@ -431,22 +411,14 @@ impl Server {
                 if rows.is_empty() {
                     return Err(usage("rows is empty: give at least one row").into());
                 }
-                let slug = job.name().replace(' ', "-");
-                let name = format!("{slug}-{}.journal", rows_digest(&job, &rows));
-                let dir = crate::app::state_dir().ok_or_else(|| {
-                    usage("no state directory (HOME and XDG_STATE_HOME are unset): pass journal")
-                })?;
+                let journal = bulk::journal::for_rows(&job, &rows)?;
                 let mut rows: Vec<Row> = rows
                     .into_iter()
                     .enumerate()
                     .map(|(i, body)| Row { line: i + 1, body })
                     .collect();
                 rows::shape_rows(&mut rows, &job.shape())?;
-                (
-                    rows,
-                    Vec::new(),
-                    dir.join("clerkctl").join("jobs").join(name),
-                )
+                (rows, Vec::new(), journal)
             }
             (None, Some(file)) => {
                 let path = self.files.resolve("file", &file)?;
@@ -509,6 +481,53 @@ impl Server {
                 Ok(summary)
             }
         }
+    }
+
+    /// Runs a metadata job for a tool: for the `names` given (resolved here, each row given
+    /// the metadata), or for rows or a file (the metadata for rows that give none).
+    async fn metadata_bulk(
+        &self,
+        target: ops::metadata::Target,
+        names: Option<Vec<String>>,
+        defaults: Object,
+        mut call: BulkCall,
+    ) -> Answer {
+        let Some(names) = names else {
+            return self.bulk(Job::Metadata { target, defaults }, call).await;
+        };
+        if call.rows.is_some() || call.file.is_some() {
+            return Err(usage("give names, rows or file, one of them").into());
+        }
+        if defaults.is_empty() {
+            return Err(nothing_to_change(
+                "public_metadata, private_metadata (users: unsafe_metadata)",
+            )
+            .into());
+        }
+        let mut ids: Vec<String> = Vec::new();
+        for n in &names {
+            let id = match target {
+                ops::metadata::Target::Organizations => self.org(n).await?,
+                _ => self.user(n).await?,
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        // The metadata goes into each row, so that the journal's name covers it.
+        let rows = ops::metadata::rows_of_ids(&target, &ids)
+            .into_iter()
+            .map(|mut row| {
+                row.extend(defaults.clone());
+                row
+            })
+            .collect();
+        call.rows = Some(rows);
+        let job = Job::Metadata {
+            target,
+            defaults: Object::new(),
+        };
+        self.bulk(job, call).await
     }
 
     /// Writes an export to a new file.
@@ -715,7 +734,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true; a user who was banned already is left alone and answered with \"changed\": false (so an undo must not unban them).",
+        description = "Ban a user: their sessions end and they cannot sign in until unbanned. Confirm with the person first. Answers the user, with banned true; a user who was banned already is left alone and answered with \"changed\": false (so an undo must not unban them). unban_user undoes it: read the user first (get_user, banned) so that an undo restores what was there.",
         annotations(
             title = "Ban a user",
             read_only_hint = false,
@@ -729,7 +748,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Lift a user's ban, so they can sign in again. Answers the user, with banned false.",
+        description = "Lift a user's ban, so they can sign in again; undoes ban_user. When undoing, unban only the users your ban changed: one answered \"changed\": false was banned before and stays banned. Answers the user, with banned false.",
         annotations(
             title = "Unban a user",
             read_only_hint = false,
@@ -744,7 +763,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true; a user who was locked already is left alone and answered with \"changed\": false.",
+        description = "Lock a user out of signing in (until unlocked, or until the instance's lockout period ends). Confirm with the person first. Answers the user, with locked true; a user who was locked already is left alone and answered with \"changed\": false (so an undo must not unlock them). unlock_user undoes it: read the user first (get_user, locked).",
         annotations(
             title = "Lock a user",
             read_only_hint = false,
@@ -758,7 +777,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Unlock a user, so they can sign in again. Answers the user, with locked false.",
+        description = "Unlock a user, so they can sign in again; undoes lock_user. When undoing, unlock only the users your lock changed: one answered \"changed\": false was locked before. Answers the user, with locked false.",
         annotations(
             title = "Unlock a user",
             read_only_hint = false,
@@ -819,14 +838,17 @@ impl Server {
         &self,
         Parameters(p): Parameters<CreateOrganization>,
     ) -> ToolResult {
-        let op = organizations::create(organizations::Create {
-            name: p.name,
-            slug: p.slug,
-            created_by: p.created_by,
-            max_allowed_memberships: p.max_allowed_memberships,
-            public_metadata: p.public_metadata,
-            private_metadata: p.private_metadata,
-        });
+        let op = async {
+            organizations::create(organizations::Create {
+                name: p.name,
+                slug: p.slug,
+                created_by: self.opt_user(p.created_by).await?,
+                max_allowed_memberships: p.max_allowed_memberships,
+                public_metadata: p.public_metadata,
+                private_metadata: p.private_metadata,
+            })
+        }
+        .await;
         self.write("mcp create_organization", op).await
     }
 
@@ -988,7 +1010,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Remove a member from an organization (the user stays in the instance). Confirm with the person first.",
+        description = "Remove a member from an organization (the user stays in the instance). Not undone as such: add_member puts the user back but the membership's metadata is lost, so read it first (list_members with user_id). Confirm with the person first.",
         annotations(
             title = "Remove a member",
             read_only_hint = false,
@@ -1077,7 +1099,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Revoke a pending organization invitation, so its link stops working. Confirm with the person first.",
+        description = "Revoke a pending organization invitation, so its link stops working. Cannot be undone (a new invitation sends a new email). Confirm with the person first.",
         annotations(
             title = "Revoke an organization invitation",
             read_only_hint = false,
@@ -1143,7 +1165,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Revoke an invitation to sign up to the application, so its link stops working. Confirm with the person first.",
+        description = "Revoke an invitation to sign up to the application, so its link stops working. Cannot be undone (a new invitation sends a new email). Confirm with the person first.",
         annotations(
             title = "Revoke an application invitation",
             read_only_hint = false,
@@ -1479,6 +1501,108 @@ impl Server {
     }
 
     #[tool(
+        description = "Merge metadata into many users' own metadata (public, private, unsafe): the users named in user_ids all get the same metadata, or rows/file give each its own. For metadata about a user's place in one organization (team, seat) use update_members_metadata_bulk. Each object gets one metadata merge (deep: keys given replace those stored, a key set to null is removed, other keys stay; nothing is replaced whole), paced to the instance's rate limit; one bad row stops the job before anything is sent; a journal records every row, so calling again with the same arguments carries on and sends nothing twice. Run it with dry_run first and show the person the plan; read the current metadata first (get_*) if the person may want it back. Answers a summary: updated, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Update many users' metadata",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn update_users_metadata_bulk(
+        &self,
+        Parameters(p): Parameters<UsersMetadataBulk>,
+    ) -> ToolResult {
+        let r = async {
+            let target = ops::metadata::Target::Users;
+            let defaults = ops::metadata::defaults(
+                &target,
+                p.public_metadata,
+                p.private_metadata,
+                p.unsafe_metadata,
+            )?;
+            let call = BulkCall {
+                rows: p.rows,
+                file: p.file,
+                journal: p.journal,
+                dry_run: p.dry_run,
+                max_seconds: p.max_seconds,
+                hourly_limits: true,
+            };
+            self.metadata_bulk(target, p.user_ids, defaults, call).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Merge metadata into many organizations' metadata (public, private): the organizations named in organization_ids all get the same metadata, or rows/file give each its own. Each object gets one metadata merge (deep: keys given replace those stored, a key set to null is removed, other keys stay; nothing is replaced whole), paced to the instance's rate limit; one bad row stops the job before anything is sent; a journal records every row, so calling again with the same arguments carries on and sends nothing twice. Run it with dry_run first and show the person the plan; read the current metadata first (get_*) if the person may want it back. Answers a summary: updated, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Update many organizations' metadata",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn update_organizations_metadata_bulk(
+        &self,
+        Parameters(p): Parameters<OrganizationsMetadataBulk>,
+    ) -> ToolResult {
+        let r = async {
+            let target = ops::metadata::Target::Organizations;
+            let defaults =
+                ops::metadata::defaults(&target, p.public_metadata, p.private_metadata, None)?;
+            let call = BulkCall {
+                rows: p.rows,
+                file: p.file,
+                journal: p.journal,
+                dry_run: p.dry_run,
+                max_seconds: p.max_seconds,
+                hourly_limits: true,
+            };
+            self.metadata_bulk(target, p.organization_ids, defaults, call)
+                .await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Merge metadata into many members' membership metadata (public, private) in one organization: metadata about the user's place in it (team, seat); a user's own metadata is update_users_metadata_bulk's. The members named in user_ids all get the same metadata, or rows/file give each its own. Each object gets one metadata merge (deep: keys given replace those stored, a key set to null is removed, other keys stay; nothing is replaced whole), paced to the instance's rate limit; one bad row stops the job before anything is sent; a journal records every row, so calling again with the same arguments carries on and sends nothing twice. Run it with dry_run first and show the person the plan; read the current metadata first (get_*) if the person may want it back. Answers a summary: updated, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Update many members' metadata",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn update_members_metadata_bulk(
+        &self,
+        Parameters(p): Parameters<MembersMetadataBulk>,
+    ) -> ToolResult {
+        let r = async {
+            let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
+            let target = ops::metadata::Target::Members(org);
+            let defaults =
+                ops::metadata::defaults(&target, p.public_metadata, p.private_metadata, None)?;
+            let call = BulkCall {
+                rows: p.rows,
+                file: p.file,
+                journal: p.journal,
+                dry_run: p.dry_run,
+                max_seconds: p.max_seconds,
+                hourly_limits: true,
+            };
+            self.metadata_bulk(target, p.user_ids, defaults, call).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
         description = "Delete every user matching the filters of list_users plus email_domain (exact domain), never_signed_in and inactive_since (never-signed-in users included). Call with dry_run first and show the person the count and the users; then call with expect_count set to that count (it refuses if the count differs). The users are written to a backup file first (a users import file); an organization's only admin is skipped unless include_sole_admins; a journal lets a second call carry on. Cannot be undone: confirm with the person first. Answers matched, done, failed, the backup's path.",
         annotations(
             title = "Delete the users matching filters",
@@ -1578,7 +1702,7 @@ impl Server {
 #[tool_handler(
     router = self.tool_router,
     name = "clerkctl",
-    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata. Files (export out, bulk file, journal, backup) are names inside the server's files directory (--files-dir, by default ~/.local/state/clerkctl/files): pass a relative name like \"users.ndjson\"; paths leading outside it are refused."
+    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users, and update_users_metadata_bulk, update_organizations_metadata_bulk, update_members_metadata_bulk for metadata): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata. Files (export out, bulk file, journal, backup) are names inside the server's files directory (--files-dir, by default ~/.local/state/clerkctl/files): pass a relative name like \"users.ndjson\"; paths leading outside it are refused."
 )]
 impl rmcp::ServerHandler for Server {
     /// Every tool call, logged at debug with its arguments masked (the MCP library's own dumps

@@ -17,6 +17,7 @@ pub mod instance;
 pub mod invitations;
 pub mod jwt_templates;
 pub mod memberships;
+pub mod metadata;
 pub mod names;
 pub mod organization_invitations;
 pub mod organizations;

@@ -492,6 +492,100 @@ fn a_members_add_bulk_killed_half_way_carries_on_and_adds_nobody_twice() {
 }
 
 #[test]
+fn a_metadata_job_killed_half_way_carries_on_and_sends_no_done_row_again() {
+    let server = Server::start(Config {
+        latency: Duration::from_millis(2),
+        ..faulty()
+    });
+    let client = server.client();
+    const USERS: usize = 300;
+    let ids: Vec<String> = server.block_on(async {
+        let mut ids = Vec::new();
+        for i in 0..USERS {
+            ids.push(
+                client
+                    .users()
+                    .create()
+                    .username(format!("meta_{i}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string(),
+            );
+        }
+        ids
+    });
+    let file = server.home.path().join("plans.csv");
+    let csv: String = std::iter::once("user_id,public_metadata\n".to_owned())
+        .chain(
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| format!("{id},\"{{\"\"n\"\": {i}}}\"\n")),
+        )
+        .collect();
+    write(&file, &csv);
+    let args = [
+        &[
+            "users",
+            "update-metadata-bulk",
+            "--file",
+            file.to_str().unwrap(),
+        ][..],
+        // No hourly limits to turn off: they are on invitation creates only.
+        &["--rate", "off", "-o", "json"],
+    ]
+    .concat();
+    let updated = || -> usize {
+        server.block_on(async {
+            let all: Vec<Value> = client
+                .users()
+                .list()
+                .limit(500)
+                .stream_as()
+                .try_collect()
+                .await
+                .unwrap();
+            all.iter()
+                .filter(|u| u["public_metadata"].get("n").is_some())
+                .count()
+        })
+    };
+    let journal = server.home.path().join("plans.csv.journal");
+    let summary = kill_then_resume(&server, &args, "1", &journal, USERS, updated);
+    assert_eq!(
+        summary["updated"].as_u64().unwrap() + summary["already_done"].as_u64().unwrap(),
+        USERS as u64,
+        "{summary}"
+    );
+    // Across both runs, each row was recorded done once: the second run sent none of the
+    // first run's done rows again.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let done: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["event"] == "created")
+        .map(|e| e["key"].as_str().unwrap().to_owned())
+        .collect();
+    exactly_once(&done, USERS);
+    // And every user holds its own row's metadata.
+    let all: Vec<Value> = server.block_on(async {
+        client
+            .users()
+            .list()
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap()
+    });
+    for u in &all {
+        let i = ids.iter().position(|id| u["id"] == id.as_str()).unwrap();
+        assert_eq!(u["public_metadata"]["n"], json!(i), "{u}");
+    }
+}
+
+#[test]
 fn an_export_under_faults_returns_every_user_once() {
     let server = Server::start(faulty());
     let client = server.client();

@@ -12,6 +12,7 @@ mod guards;
 mod input;
 mod invitations;
 mod members;
+mod metadata_bulk;
 mod misc;
 mod names;
 mod orgs;

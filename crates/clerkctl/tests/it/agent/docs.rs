@@ -171,11 +171,15 @@ fn fill(cmd: &str, ids: &Ids, url: &str) -> String {
     let needs_member = words.get(1) == Some(&"members")
         && matches!(
             words.get(2).copied(),
-            Some("update" | "remove" | "update-metadata")
+            Some("update" | "remove" | "update-metadata" | "update-metadata-bulk")
         )
-        || words
-            .windows(2)
-            .any(|w| w[0] == "members" && matches!(w[1], "update" | "remove" | "update-metadata"));
+        || words.windows(2).any(|w| {
+            w[0] == "members"
+                && matches!(
+                    w[1],
+                    "update" | "remove" | "update-metadata" | "update-metadata-bulk"
+                )
+        });
     let user = if needs_member { &ids.alan } else { &ids.ada };
     // The docs show the default port; tests running side by side each need a free one.
     let cmd = if words.get(1) == Some(&"emulator") && !words.contains(&"--port") {
@@ -217,6 +221,10 @@ fn bulk_fixtures(instance: &Instance, command: &str) {
             "email_address,first_name\nimported@example.com,Imported\n".to_owned(),
         ),
         ("members.csv", format!("user_id,role\n{ada},org:member\n")),
+        (
+            "plans.csv",
+            format!("user_id,public_metadata\n{ada},\"{{\"\"plan\"\": \"\"pro\"\"}}\"\n"),
+        ),
         // Another instance's exports, for the copy examples: a user, an organization she
         // created, and a membership of a user found here by identifier in one found by slug.
         (

@@ -91,6 +91,29 @@ const TOOLS: &[Annotated] = &[
     ),
     ("import_users", false, Some(false), Some(true), false),
     ("add_members_bulk", false, Some(false), Some(true), false),
+    // Metadata in bulk overwrites the keys it names, as update_user_metadata does; a second
+    // identical call sends nothing (the journal).
+    (
+        "update_users_metadata_bulk",
+        false,
+        Some(true),
+        Some(true),
+        false,
+    ),
+    (
+        "update_organizations_metadata_bulk",
+        false,
+        Some(true),
+        Some(true),
+        false,
+    ),
+    (
+        "update_members_metadata_bulk",
+        false,
+        Some(true),
+        Some(true),
+        false,
+    ),
     // Exports write a new local file (never over one) and change nothing in Clerk.
     ("export_users", false, Some(false), Some(false), false),
     (
@@ -128,6 +151,9 @@ const BULK_TOOLS: &[&str] = &[
     "create_app_invitations_bulk",
     "import_users",
     "add_members_bulk",
+    "update_users_metadata_bulk",
+    "update_organizations_metadata_bulk",
+    "update_members_metadata_bulk",
     "export_users",
     "export_organizations",
     "export_members",
@@ -854,6 +880,7 @@ async fn tools_limits_what_is_listed() {
         "update_member",
         "remove_member",
         "add_members_bulk",
+        "update_members_metadata_bulk",
         "export_members",
         "get_organization",
         "list_users",
@@ -1367,6 +1394,83 @@ async fn bulk_tools_plan_run_resume_and_export() {
         "{added}"
     );
 
+    // Metadata in bulk: names resolved, a dry run that sends nothing, a merge, a repeat that
+    // sends nothing, and a bad row that stops the job before anything is sent.
+    let plan_of = |v: &Value| v["plan"][0]["request"].clone();
+    let args =
+        json!({"user_ids": [ids.ada, "bob@example.com"], "public_metadata": {"bulk": "pro"}});
+    let mut dry = args.clone();
+    dry["dry_run"] = json!(true);
+    let plan = ok!("update_users_metadata_bulk", dry);
+    assert_eq!(plan["rows_to_send"], 2, "{plan}");
+    assert_eq!(plan_of(&plan)["method"], "PATCH");
+    assert_eq!(
+        plan_of(&plan)["path"],
+        format!("/v1/users/{}/metadata", ids.ada)
+    );
+    let ada = s
+        .ok(
+            "get_user",
+            json!({"user_id": ids.ada, "fields": ["public_metadata"]}),
+        )
+        .await;
+    assert!(ada["public_metadata"].get("bulk").is_none(), "{ada}");
+    let done = ok!("update_users_metadata_bulk", args.clone());
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["updated"], 2);
+    let again = ok!("update_users_metadata_bulk", args);
+    assert_eq!(again["already_done"], 2);
+    assert_eq!(again["requests"], 0);
+    for who in [&ids.ada, &bob_id] {
+        let u = s
+            .ok(
+                "get_user",
+                json!({"user_id": who, "fields": ["public_metadata"]}),
+            )
+            .await;
+        assert_eq!(u["public_metadata"]["bulk"], "pro", "{u}");
+    }
+    let bad = s
+        .err(
+            "update_users_metadata_bulk",
+            json!({"rows": [{"user_id": ids.ada, "public_metadata": {"bad": 1}}, {"user_id": "ada"}]}),
+        )
+        .await;
+    assert_eq!(bad["exit_code"], 2, "{bad}");
+    assert!(bad["message"].as_str().unwrap().contains("line 2"), "{bad}");
+    let ada = s
+        .ok(
+            "get_user",
+            json!({"user_id": ids.ada, "fields": ["public_metadata"]}),
+        )
+        .await;
+    assert!(
+        ada["public_metadata"].get("bad").is_none(),
+        "nothing was sent: {ada}"
+    );
+    let orgs = ok!(
+        "update_organizations_metadata_bulk",
+        json!({"organization_ids": [ids.initech], "public_metadata": {"tier": 2}})
+    );
+    assert_eq!(orgs["updated"], 1, "{orgs}");
+    let org = s
+        .ok("get_organization", json!({"organization": ids.initech}))
+        .await;
+    assert_eq!(org["public_metadata"]["tier"], 2, "{org}");
+    let members = ok!(
+        "update_members_metadata_bulk",
+        json!({"organization_id": ids.initech,
+               "rows": [{"user_id": ids.alan, "public_metadata": {"team": "ops"}}]})
+    );
+    assert_eq!(members["updated"], 1, "{members}");
+    let alan = s
+        .ok(
+            "list_members",
+            json!({"organization_id": ids.initech, "user_id": [ids.alan]}),
+        )
+        .await;
+    assert_eq!(alan["data"][0]["public_metadata"]["team"], "ops", "{alan}");
+
     // Exports: every object once, private metadata left out, never over an existing file.
     let out = ok!("export_users", json!({"out": "users.ndjson"}));
     assert_eq!(out["exported"], 5);
@@ -1459,6 +1563,10 @@ async fn bulk_tools_plan_run_resume_and_export() {
             "app-invitations bulk",
             "users import",
             "members add-bulk",
+            "users update-metadata-bulk",
+            "users update-metadata-bulk",
+            "orgs update-metadata-bulk",
+            "members update-metadata-bulk",
             "mcp delete_users_matching"
         ]
     );

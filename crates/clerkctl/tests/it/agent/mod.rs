@@ -5,6 +5,7 @@
 //! company, and runs the clerkctl binary against it with HOME and XDG_* in a temp dir.
 
 mod docs;
+mod evals;
 mod mcp;
 mod skill;
 

@@ -17,10 +17,15 @@ fn skill_dir() -> PathBuf {
 }
 
 /// Every file of the skill, relative to its folder.
+/// The files of the skill as it ships: `evals/` is the skill's tests (tasks with their
+/// reference solutions), kept in the repository and never shipped to an agent.
 fn skill_files() -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
+            if path.is_dir() && path == root.join("evals") {
+                continue;
+            }
             if path.is_dir() {
                 walk(root, &path, out);
             } else {
