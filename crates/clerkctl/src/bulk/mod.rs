@@ -349,13 +349,22 @@ impl Run<'_> {
     }
 
     async fn lookup(&self, it: &Item) -> Option<Option<(String, Option<i64>)>> {
-        match self.job.find(&self.client, &it.body).await {
-            Ok(found) => Some(found),
-            Err(e) => {
-                if Self::is_fatal(&e) {
-                    self.stop(format!("looking up line {}: {e}", it.line));
+        let mut number = 0;
+        loop {
+            number += 1;
+            match self.job.find(&self.client, &it.body).await {
+                Ok(found) => return Some(found),
+                Err(_) if self.halted() => return None,
+                // Busy (429, 503): the same question gets an answer a moment later, as a row's
+                // request does; the job stops only when the retries are spent.
+                Err(ClerkError::Api(a))
+                    if matches!(a.status, 429 | 503) && self.look_again(number).await => {}
+                Err(e) => {
+                    if Self::is_fatal(&e) {
+                        self.stop(format!("looking up line {}: {e}", it.line));
+                    }
+                    return None;
                 }
-                None
             }
         }
     }
