@@ -245,6 +245,12 @@ impl Client {
         self.inner.pacer.as_ref().map(Pacer::limit)
     }
 
+    /// How many more requests the pacer's window takes right now (see [`Pacer::room`]); `None`
+    /// without a pace, or when that is not known this instant.
+    pub fn pace_room(&self) -> Option<usize> {
+        self.inner.pacer.as_ref().and_then(Pacer::room)
+    }
+
     fn url(&self, spec: &RequestSpec) -> Url {
         let mut url: Url = self.inner.base.url().clone();
         let base = url.path().trim_end_matches('/');

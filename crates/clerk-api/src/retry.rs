@@ -360,6 +360,23 @@ impl Pacer {
         }
     }
 
+    /// How many more requests the window takes right now without waiting (none while a 429's
+    /// pause lasts); `None` when another task holds the count this instant. What a caller may
+    /// send at once on top of what it already has in flight, without a request waiting here.
+    pub fn room(&self) -> Option<usize> {
+        let s = self.state.try_lock().ok()?;
+        let now = Instant::now();
+        if s.blocked_until.is_some_and(|until| until > now) {
+            return Some(0);
+        }
+        let counted = s
+            .sent
+            .iter()
+            .filter(|(_, t)| now.duration_since(*t) < self.limit.per)
+            .count();
+        Some((self.limit.requests as usize).saturating_sub(counted))
+    }
+
     /// The limit it paces to.
     pub fn limit(&self) -> RateLimit {
         self.limit
@@ -401,6 +418,24 @@ mod tests {
             status,
             retry_after: None,
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn room_is_what_the_window_takes_now() {
+        let pacer = Pacer::new("5/10".parse().unwrap());
+        assert_eq!(pacer.room(), Some(5));
+        let a = pacer.acquire().await;
+        let _b = pacer.acquire().await;
+        assert_eq!(pacer.room(), Some(3));
+        tokio::time::advance(Duration::from_secs(4)).await;
+        pacer.answered(a).await;
+        tokio::time::advance(Duration::from_secs(7)).await;
+        // The second counted from when it was sent (11 s ago), the first from its answer (7 s).
+        assert_eq!(pacer.room(), Some(4));
+        pacer.block_for(Duration::from_secs(1)).await;
+        assert_eq!(pacer.room(), Some(0), "nothing while a 429's pause lasts");
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(pacer.room(), Some(4));
     }
 
     #[test]

@@ -82,20 +82,135 @@ pub fn mask(v: &Value, scrub: &dyn Fn(&str) -> String) -> Value {
 
 /// A request about to be shown instead of sent (a dry run): its body masked by [`mask`], and
 /// the key scrubbed from its URL (the `Authorization` header is masked already).
-/// [`strip_private_metadata`] on JSON text as sent, for exports: writes `raw` to `out` without
-/// any `private_metadata` member, parsing only the objects and arrays whose text names one;
-/// everything else is copied byte for byte, as Clerk wrote it. An export of 50,000 users then
-/// costs a scan of each user instead of building and writing a tree for every one of them.
+/// [`strip_private_metadata`] on JSON text as sent, for exports: writes `raw` (valid JSON) to
+/// `out` without any `private_metadata` member, at any depth; everything else is copied byte for
+/// byte, as Clerk wrote it. An export of 50,000 users then costs a substring search in each,
+/// not a parse.
 ///
-/// A text that might spell the name with escapes (`\u`) takes the parsing path too, so nothing
-/// `strip_private_metadata` would remove is kept.
+/// In valid JSON an unescaped `"` followed by `private_metadata"` opens a string that is exactly
+/// that name (a closing quote cannot be followed by a letter), and one followed by `:` is a
+/// member's name. So each such member is found by a search, and its value's end by reading that
+/// value alone. A text that might spell the name with escapes (`\u`) is parsed instead, so
+/// nothing [`strip_private_metadata`] would remove is kept.
 pub fn write_without_private_metadata(raw: &str, out: &mut Vec<u8>) -> serde_json::Result<()> {
-    const NAME: &str = "private_metadata";
-    if !raw.contains(NAME) && !raw.contains("\\u") {
-        out.extend_from_slice(raw.as_bytes());
-        return Ok(());
+    static QUOTED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"private_metadata\""));
+    static ESCAPED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\\u"));
+    let raw = raw.trim();
+    let text = raw.as_bytes();
+    if ESCAPED.find(text).is_some() {
+        return write_parsed(raw, out);
     }
-    match raw.trim_start().as_bytes().first() {
+    let malformed = || <serde_json::Error as serde::de::Error>::custom("malformed JSON text");
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(k) = QUOTED.find(&text[from..]) {
+        let quote = from + k;
+        let name_end = quote + "\"private_metadata\"".len();
+        from = name_end;
+        let slashes = text[..quote]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if slashes % 2 == 1 {
+            // `\"private_metadata"`: inside a string.
+            continue;
+        }
+        let colon = skip_space(text, name_end);
+        if text.get(colon) != Some(&b':') {
+            // A string value, not a member's name.
+            continue;
+        }
+        let value_end = json_value_end(text, skip_space(text, colon + 1)).ok_or_else(malformed)?;
+        let before = text[..quote]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .ok_or_else(malformed)?;
+        let (cut_from, cut_to) = match text[before] {
+            // Not the first member: the comma before it goes with it.
+            b',' => (before, value_end),
+            // The first: the comma after it, if another member follows.
+            b'{' => {
+                let after = skip_space(text, value_end);
+                if text.get(after) == Some(&b',') {
+                    (quote, skip_space(text, after + 1))
+                } else {
+                    (quote, value_end)
+                }
+            }
+            _ => return Err(malformed()),
+        };
+        out.extend_from_slice(&text[copied..cut_from]);
+        copied = cut_to;
+        from = cut_to;
+    }
+    out.extend_from_slice(&text[copied..]);
+    Ok(())
+}
+
+fn skip_space(text: &[u8], mut i: usize) -> usize {
+    while text.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the string whose opening quote is at `i`.
+fn json_string_end(text: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let k = j + memchr::memchr2(b'"', b'\\', text.get(j..)?)?;
+        if text[k] == b'"' {
+            return Some(k + 1);
+        }
+        // An escape: the next byte is taken as it is.
+        j = k + 2;
+    }
+}
+
+/// The index just past the JSON value that starts at `i`.
+fn json_value_end(text: &[u8], i: usize) -> Option<usize> {
+    match *text.get(i)? {
+        b'"' => json_string_end(text, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match *text.get(j)? {
+                    b'"' => {
+                        j = json_string_end(text, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let rest = &text[i..];
+            let len = rest
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
+                .unwrap_or(rest.len());
+            (len > 0).then_some(i + len)
+        }
+    }
+}
+
+/// What [`write_without_private_metadata`] does, by parsing: for text whose escapes might spell
+/// the name.
+fn write_parsed(raw: &str, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    const NAME: &str = "private_metadata";
+    match raw.as_bytes().first() {
         Some(b'{') => {
             let Members(members) = serde_json::from_str(raw)?;
             out.push(b'{');
@@ -122,9 +237,51 @@ pub fn write_without_private_metadata(raw: &str, out: &mut Vec<u8>) -> serde_jso
             }
             out.push(b']');
         }
-        _ => out.extend_from_slice(raw.trim().as_bytes()),
+        _ => out.extend_from_slice(raw.as_bytes()),
     }
     Ok(())
+}
+
+/// An exported object as JSON text without any `private_metadata` member, made as its page is
+/// read: the object is taken as it was sent and written again by
+/// [`write_without_private_metadata`].
+///
+/// It reads only from text held whole (`serde_json::from_slice`, as the client reads answers).
+#[derive(Debug)]
+pub struct WithoutPrivateMetadata {
+    text: Vec<u8>,
+}
+
+impl WithoutPrivateMetadata {
+    /// The object's JSON text.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+}
+
+impl clerk_api::page::HasId for WithoutPrivateMetadata {
+    fn item_id(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        serde_json::from_slice::<IdOnly>(&self.text)
+            .ok()
+            .map(|i| i.id)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithoutPrivateMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw: &'de serde_json::value::RawValue = serde::Deserialize::deserialize(d)?;
+        if !raw.get().starts_with('{') {
+            return Err(D::Error::custom("expected a JSON object"));
+        }
+        let mut text = Vec::with_capacity(raw.get().len());
+        write_without_private_metadata(raw.get(), &mut text).map_err(D::Error::custom)?;
+        Ok(WithoutPrivateMetadata { text })
+    }
 }
 
 /// An object's members in their order, each value left as text; names borrowed unless they
@@ -218,6 +375,100 @@ mod tests {
             let from_text: Value = serde_json::from_slice(&text).unwrap();
             assert_eq!(from_text, tree, "{raw}");
             assert!(!String::from_utf8(text).unwrap().contains("ssn"), "{raw}");
+        }
+    }
+
+    /// Objects read from a page without their private metadata are what the text path writes,
+    /// and keep their IDs.
+    #[test]
+    fn objects_read_without_private_metadata_match_the_text_path() {
+        let page = r#"{"data":[
+            {"id":"user_1","private_metadata":{"ssn":"1"},"public_metadata":{"a":[1,2.5,"x"]},"email_addresses":[{"id":"idn_1"}]},
+            {"id":"orgmem_1","private_metadata":{"a":1},"organization":{"private_metadata":{},"name":"Acme"}},
+            {"id":"user_2","public_metadata":{"private\u005fmetadata":"hidden","n\u00e9":"é"}},
+            {"i\u0064":"user_3","first_name":"no private data here","private_metadat\u0061":{"ssn":"2"}},
+            {}
+        ],"total_count":5}"#;
+        let list =
+            clerk_api::page::Page::<WithoutPrivateMetadata>::decode(page.as_bytes()).unwrap();
+        let whole: Value = serde_json::from_str(page).unwrap();
+        for (i, got) in list.data.iter().enumerate() {
+            let mut tree = whole["data"][i].clone();
+            strip_private_metadata(&mut tree);
+            let text: Value = serde_json::from_slice(got.text()).unwrap();
+            assert_eq!(text, tree, "object {i}");
+            assert!(!String::from_utf8_lossy(got.text()).contains("ssn"));
+            use clerk_api::page::HasId;
+            assert_eq!(
+                got.item_id(),
+                tree["id"].as_str().map(str::to_owned),
+                "object {i}"
+            );
+        }
+        assert!(
+            clerk_api::page::Page::<WithoutPrivateMetadata>::decode(b"[1]").is_err(),
+            "an object or nothing"
+        );
+        // Users' bare array too.
+        let bare = clerk_api::page::Page::<WithoutPrivateMetadata>::decode(
+            br#"[{"id":"user_9","private_metadata":{"k":"v"},"x":1}]"#,
+        )
+        .unwrap();
+        assert_eq!(bare.data[0].text(), br#"{"id":"user_9","x":1}"#);
+    }
+
+    /// Names and strings that look like the field, or hide it behind escapes.
+    fn tricky_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let text = prop_oneof![
+            Just("private_metadata".to_owned()),
+            Just("\"private_metadata\":".to_owned()),
+            Just("private_metadata\\".to_owned()),
+            Just("\"private_metadata".to_owned()),
+            Just("\\\"private_metadata".to_owned()),
+            Just("\\".to_owned()),
+            Just("\"".to_owned()),
+            Just("{[,]}".to_owned()),
+            Just("é\u{1}".to_owned()),
+            "[a-z_]{0,6}".prop_map(|s| s),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            text.clone().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::vec((text.clone(), inner), 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::props::config())]
+
+        /// Compact or pretty, with escapes or without: the text path removes exactly what the
+        /// tree path removes.
+        #[test]
+        fn the_text_path_is_the_tree_path(v in tricky_json()) {
+            let mut tree = v.clone();
+            strip_private_metadata(&mut tree);
+            for raw in [serde_json::to_string(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap()] {
+                let mut text = Vec::new();
+                write_without_private_metadata(&raw, &mut text).unwrap();
+                let from_text: Value = serde_json::from_slice(&text).unwrap();
+                proptest::prop_assert_eq!(&from_text, &tree, "{}", raw);
+            }
+            // The same with the name spelled by an escape.
+            let escaped = serde_json::to_string(&v).unwrap().replace("private_metadata", "private\\u005fmetadata");
+            let mut text = Vec::new();
+            write_without_private_metadata(&escaped, &mut text).unwrap();
+            let from_text: Value = serde_json::from_slice(&text).unwrap();
+            proptest::prop_assert_eq!(&from_text, &tree, "{}", escaped);
         }
     }
 

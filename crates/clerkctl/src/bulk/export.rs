@@ -298,25 +298,15 @@ async fn write_all(
     };
     let mut n = 0u64;
     match format {
+        FileFormat::Ndjson if strip_private => {
+            // Private metadata is left out as each page is read (one pass over each object).
+            let stream = items::<crate::redact::WithoutPrivateMetadata>(client, what);
+            n = write_lines(stream, |o| o.text(), sink, progress, &fail).await?;
+        }
         FileFormat::Ndjson => {
-            let mut stream = items::<Box<RawValue>>(client, what);
-            let mut line = Vec::new();
-            while let Some(item) = stream.try_next().await.map_err(fail)? {
-                if strip_private {
-                    line.clear();
-                    crate::redact::write_without_private_metadata(item.get(), &mut line)
-                        .map_err(|e| Fail::Other(format!("cannot read an exported object: {e}")))?;
-                    sink.w.write_all(&line)?;
-                } else {
-                    // Each object exactly as Clerk sent it.
-                    sink.w.write_all(item.get().as_bytes())?;
-                }
-                sink.w.write_all(b"\n")?;
-                n += 1;
-                if n.is_multiple_of(500) {
-                    progress.set_position(n);
-                }
-            }
+            // Each object exactly as Clerk sent it.
+            let stream = items::<Box<RawValue>>(client, what);
+            n = write_lines(stream, |o| o.get().as_bytes(), sink, progress, &fail).await?;
         }
         FileFormat::Csv => {
             let mut csv = csv::Writer::from_writer(&mut sink.w);
@@ -345,11 +335,37 @@ async fn write_all(
     Ok(n)
 }
 
+/// Writes each object of `stream` as one line (`text` gives its JSON), answering how many.
+async fn write_lines<U>(
+    mut stream: BoxStream<'_, clerk_api::Result<U>>,
+    text: impl Fn(&U) -> &[u8],
+    sink: &mut Sink,
+    progress: &ProgressBar,
+    fail: &(dyn Fn(clerk_api::Error) -> Fail + Sync),
+) -> CliResult<u64> {
+    let mut n = 0u64;
+    while let Some(item) = stream.try_next().await.map_err(fail)? {
+        sink.w.write_all(text(&item))?;
+        sink.w.write_all(b"\n")?;
+        n += 1;
+        if n.is_multiple_of(500) {
+            progress.set_position(n);
+        }
+    }
+    Ok(n)
+}
+
 /// Items a page; Clerk's largest.
 const LIMIT: u64 = 500;
 
-/// The most pages an export has in flight (each buffers up to 500 objects until it is written).
+/// The most pages an export has in flight by the round trip's need (each buffers up to 500
+/// objects until it is written).
 pub const EXPORT_CAP: usize = 16;
+
+/// The most pages an export has in flight while the pace's window takes them all at once (an
+/// export of 50,000 users is 101 requests, a tenth of a production instance's window): at most
+/// 32 pages of 500 users buffered, some 50 MB.
+pub const EXPORT_BURST: usize = 32;
 
 /// Every object of `what`, in the list's order: users through [`concurrent_pages`], the other
 /// lists one page after another.
@@ -399,7 +415,8 @@ where
     let state = State {
         client,
         what,
-        flight: super::flight::Flight::new(pace, EXPORT_CAP, client.stats()),
+        flight: super::flight::Flight::new(pace, EXPORT_CAP, client.stats())
+            .with_burst(EXPORT_BURST),
         running: FuturesOrdered::new(),
         next_page: 0,
         end: false,
@@ -417,7 +434,10 @@ where
             if let Some(item) = st.buffered.next() {
                 return Ok(Some((Step::Item(item), st)));
             }
-            while !st.end && st.running.len() < st.flight.target() {
+            let want = st
+                .flight
+                .target_with_room(st.client.pace_room(), st.running.len());
+            while !st.end && st.running.len() < want {
                 let offset = st.next_page * (LIMIT - 1);
                 st.next_page += 1;
                 let request = list_request(st.client, st.what)

@@ -52,6 +52,9 @@ pub struct Flight {
     latency: Option<Duration>,
     calm: u64,
     seen: Stats,
+    /// How many may be in flight while the pacer's window has room for them (0: no more than
+    /// the round trip needs).
+    burst: usize,
 }
 
 impl Flight {
@@ -66,6 +69,31 @@ impl Flight {
             latency: None,
             calm: 0,
             seen: stats,
+            burst: 0,
+        }
+    }
+
+    /// Up to `burst` in flight while the pace's window has room for them (see
+    /// [`Flight::target_with_room`]): for work of a few requests next to what the window allows,
+    /// such as an export's pages, which then takes fewer round trips than the pace alone asks.
+    pub fn with_burst(mut self, burst: usize) -> Flight {
+        self.burst = burst;
+        self
+    }
+
+    /// How many to keep in flight now, `running` being in flight already and `room` the number
+    /// of requests the pacer's window takes right now ([`clerk_api::Client::pace_room`]):
+    /// what the round trip needs ([`Flight::target`]), or more, up to the burst, when the
+    /// window would take them all at once. None of them then waits at the pacer, and none can
+    /// draw a 429 that the window's count would not; after a 429, only what the round trip
+    /// needs until calm answers have won the whole ceiling back.
+    pub fn target_with_room(&self, room: Option<usize>, running: usize) -> usize {
+        let base = self.target();
+        match room {
+            Some(room) if self.burst > base && self.ceiling >= self.cap => {
+                base.max(running.saturating_add(room).min(self.burst))
+            }
+            _ => base,
         }
     }
 
@@ -195,6 +223,37 @@ mod tests {
         assert_eq!(f.target(), 2);
         f.update(stats(22 + 8 * 20, 2200 + 8 * 20 * 100, 4));
         assert_eq!(f.target(), 16, "back to what the round trip needs");
+    }
+
+    #[test]
+    fn a_burst_while_the_window_has_room_and_not_after_a_429() {
+        let mut f = Flight::new(Some(100.0), 16, stats(0, 0, 0)).with_burst(32);
+        // Before any answer: the burst, if the window takes it.
+        assert_eq!(f.target_with_room(Some(1000), 0), 32);
+        assert_eq!(
+            f.target_with_room(None, 0),
+            START,
+            "room unknown: the round trip's need"
+        );
+        f.update(stats(10, 1000, 0));
+        assert_eq!(f.target(), 16);
+        assert_eq!(f.target_with_room(Some(1000), 20), 32);
+        // The window nearly full: only what it takes now, never below the round trip's need.
+        assert_eq!(f.target_with_room(Some(4), 20), 24);
+        assert_eq!(
+            f.target_with_room(Some(0), 20),
+            20,
+            "no more than there are"
+        );
+        assert_eq!(f.target_with_room(Some(0), 2), 16);
+        // A 429: the halved ceiling, no burst until it is won back.
+        f.update(stats(11, 1100, 1));
+        assert_eq!(f.target_with_room(Some(1000), 0), 8);
+        f.update(stats(11 + 8 * 20, 1100 + 8 * 20 * 100, 1));
+        assert_eq!(f.target_with_room(Some(1000), 0), 32, "won back");
+        // Without a burst, the room changes nothing.
+        let f = Flight::new(Some(100.0), 16, stats(0, 0, 0));
+        assert_eq!(f.target_with_room(Some(1000), 0), START);
     }
 
     #[test]
