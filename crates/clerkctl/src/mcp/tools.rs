@@ -388,16 +388,6 @@ fn keep(v: Value, fields: &Option<Vec<String>>) -> Value {
 /// mode too.
 pub const EXPORTS: &[&str] = &["export_users", "export_organizations", "export_members"];
 
-/// What every bulk tool takes besides its job.
-struct BulkCall {
-    rows: Option<Vec<Object>>,
-    file: Option<String>,
-    journal: Option<String>,
-    dry_run: Option<bool>,
-    max_seconds: Option<u64>,
-    hourly_limits: bool,
-}
-
 /// Requests shown in a dry run's answer; the rest are counted.
 const PLAN_SHOWN: usize = 10;
 
@@ -1403,20 +1393,13 @@ impl Server {
     )]
     async fn create_invitations_bulk(
         &self,
-        Parameters(p): Parameters<BulkInvitations>,
+        Parameters(mut p): Parameters<BulkInvitations>,
     ) -> ToolResult {
         let r = async {
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
             let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let job = Job::OrganizationInvitations { org, role };
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: !p.ignore_hourly_limits.unwrap_or(false),
-            };
+            let call = p.bulk_call();
             self.bulk(job, call).await
         }
         .await;
@@ -1435,16 +1418,9 @@ impl Server {
     )]
     async fn create_app_invitations_bulk(
         &self,
-        Parameters(p): Parameters<BulkAppInvitations>,
+        Parameters(mut p): Parameters<BulkAppInvitations>,
     ) -> ToolResult {
-        let call = BulkCall {
-            rows: p.rows,
-            file: p.file,
-            journal: p.journal,
-            dry_run: p.dry_run,
-            max_seconds: p.max_seconds,
-            hourly_limits: !p.ignore_hourly_limits.unwrap_or(false),
-        };
+        let call = p.bulk_call();
         let r = self.bulk(Job::Invitations, call).await;
         self.answer(r)
     }
@@ -1459,15 +1435,8 @@ impl Server {
             open_world_hint = false
         )
     )]
-    async fn import_users(&self, Parameters(p): Parameters<ImportUsers>) -> ToolResult {
-        let call = BulkCall {
-            rows: p.rows,
-            file: p.file,
-            journal: p.journal,
-            dry_run: p.dry_run,
-            max_seconds: p.max_seconds,
-            hourly_limits: true,
-        };
+    async fn import_users(&self, Parameters(mut p): Parameters<ImportUsers>) -> ToolResult {
+        let call = p.bulk_call();
         let r = self.bulk(Job::Users, call).await;
         self.answer(r)
     }
@@ -1482,18 +1451,11 @@ impl Server {
             open_world_hint = false
         )
     )]
-    async fn add_members_bulk(&self, Parameters(p): Parameters<BulkMembers>) -> ToolResult {
+    async fn add_members_bulk(&self, Parameters(mut p): Parameters<BulkMembers>) -> ToolResult {
         let r = async {
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
             let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
+            let call = p.bulk_call();
             self.bulk(Job::Members { org, role }, call).await
         }
         .await;
@@ -1512,9 +1474,10 @@ impl Server {
     )]
     async fn update_users_metadata_bulk(
         &self,
-        Parameters(p): Parameters<UsersMetadataBulk>,
+        Parameters(mut p): Parameters<UsersMetadataBulk>,
     ) -> ToolResult {
         let r = async {
+            let call = p.bulk_call();
             let target = ops::metadata::Target::Users;
             let defaults = ops::metadata::defaults(
                 &target,
@@ -1522,14 +1485,6 @@ impl Server {
                 p.private_metadata,
                 p.unsafe_metadata,
             )?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
             self.metadata_bulk(target, p.user_ids, defaults, call).await
         }
         .await;
@@ -1548,20 +1503,13 @@ impl Server {
     )]
     async fn update_organizations_metadata_bulk(
         &self,
-        Parameters(p): Parameters<OrganizationsMetadataBulk>,
+        Parameters(mut p): Parameters<OrganizationsMetadataBulk>,
     ) -> ToolResult {
         let r = async {
+            let call = p.bulk_call();
             let target = ops::metadata::Target::Organizations;
             let defaults =
                 ops::metadata::defaults(&target, p.public_metadata, p.private_metadata, None)?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
             self.metadata_bulk(target, p.organization_ids, defaults, call)
                 .await
         }
@@ -1581,21 +1529,14 @@ impl Server {
     )]
     async fn update_members_metadata_bulk(
         &self,
-        Parameters(p): Parameters<MembersMetadataBulk>,
+        Parameters(mut p): Parameters<MembersMetadataBulk>,
     ) -> ToolResult {
         let r = async {
+            let call = p.bulk_call();
             let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let target = ops::metadata::Target::Members(org);
             let defaults =
                 ops::metadata::defaults(&target, p.public_metadata, p.private_metadata, None)?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
             self.metadata_bulk(target, p.user_ids, defaults, call).await
         }
         .await;
