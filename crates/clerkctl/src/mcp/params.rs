@@ -520,6 +520,52 @@ bulk_params! {
 }
 
 bulk_params! {
+    pub struct ImportOrganizations {
+        /// The organizations, one object each, as an organizations export holds them (Clerk's
+        /// organization objects) or with the fields of Clerk's create-organization request:
+        /// {"name": "Acme", "slug": "acme", "created_by": "user_2xhF...",
+        /// "max_allowed_memberships": 10, "public_metadata": {...}}. An organization whose slug
+        /// is taken here is skipped. Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: an export_organizations file (ndjson or CSV) of the instance
+        /// they come from, inside the server's files directory (--files-dir).
+        pub file: Option<String>,
+        /// The users export (export_users, ndjson or CSV) of the instance the organizations come
+        /// from, inside the server's files directory, its users imported here first
+        /// (import_users): each organization's creator (created_by, a user ID there) becomes the
+        /// same user here, whom Clerk makes the organization's admin. Without it the
+        /// organizations are created without their creator.
+        pub users: Option<String>,
+    }
+    journal: files,
+    hourly_limits: always,
+}
+
+bulk_params! {
+    pub struct ImportMembers {
+        /// The memberships, one object each, as a members export holds them (Clerk's
+        /// membership objects) or as {"organization_slug": "acme", "user_id": "user_2xhF...",
+        /// "role": "org:admin", "public_metadata": {...}}. Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: an export_members file (ndjson or CSV) of the instance they
+        /// come from, inside the server's files directory (--files-dir).
+        pub file: Option<String>,
+        /// The users export (export_users, ndjson or CSV) of the instance the memberships come
+        /// from, inside the server's files directory, its users imported here first
+        /// (import_users): each row's user is the one here with the same external ID, email
+        /// address, username or phone number. Without it a row's user is found by its
+        /// identifier (email address, username or phone number).
+        pub users: Option<String>,
+        /// Put every membership in this organization of this instance (an ID like org_2xhF...,
+        /// a slug, or its exact name), whatever organization the rows name. Without it each
+        /// row's organization is the one here with the same slug (import_organizations first).
+        pub organization_id: Option<String>,
+    }
+    journal: files,
+    hourly_limits: always,
+}
+
+bulk_params! {
     pub struct UsersMetadataBulk {
         /// The users, each given the metadata below: IDs like user_2xhF..., email addresses or
         /// usernames. Give user_ids, rows or file, one of them.
