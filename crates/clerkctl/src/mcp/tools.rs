@@ -1490,6 +1490,7 @@ impl Server {
                     .map(|u| self.files.resolve("users", &u))
                     .transpose()?,
                 organization: None,
+                front: Front::Mcp,
             };
             self.bulk_copy(Job::Organizations, p.bulk_call(), &sources)
                 .await
@@ -1517,6 +1518,7 @@ impl Server {
                     .map(|u| self.files.resolve("users", &u))
                     .transpose()?,
                 organization: p.organization_id.take(),
+                front: Front::Mcp,
             };
             self.bulk_copy(Job::Memberships, p.bulk_call(), &sources)
                 .await

@@ -1809,8 +1809,26 @@ async fn import_tools_copy_an_instance_from_its_exports() {
             s.ok($name, $args).await
         }};
     }
+    let members_args = |file: &str| json!({"file": file, "users": "users.ndjson"});
+    // Memberships before their users and organizations: each row fails, saying which tool or
+    // parameter fixes it, and the same call carries on once they are here.
+    let early = ok!("import_members", members_args("initech.csv"));
+    assert_eq!(early["failed"], 2, "{early}");
+    assert_eq!(early["created"], 0, "{early}");
+    let reason = early["failures"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("run import_organizations first, or pass organization_id"),
+        "{reason}"
+    );
     let users = ok!("import_users", json!({"file": "users.ndjson"}));
     assert_eq!(users["created"], 3, "{users}");
+    let e = s
+        .err(
+            "import_members",
+            json!({"file": "initech.csv", "organization_id": "nowhere"}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 4, "an organization_id not here: {e}");
 
     // Dry runs first: the plan, with the creator mapped to the same user here; nothing sent.
     let orgs_args = json!({"file": "orgs.ndjson", "users": "users.ndjson"});
@@ -1855,7 +1873,6 @@ async fn import_tools_copy_an_instance_from_its_exports() {
         "{orgs}"
     );
 
-    let members_args = |file: &str| json!({"file": file, "users": "users.ndjson"});
     let mut dry = members_args("initech.csv");
     dry["dry_run"] = json!(true);
     let plan = ok!("import_members", dry);
@@ -1925,6 +1942,7 @@ async fn import_tools_copy_an_instance_from_its_exports() {
     assert_eq!(
         jobs,
         [
+            "members import",
             "users import",
             "orgs import",
             "members import",
