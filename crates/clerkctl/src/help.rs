@@ -37,10 +37,11 @@ Tools:
                    ban_users_matching import_users update_users_metadata_bulk
                    export_users
   organizations    list_organizations get_organization create_organization
-                   update_organization delete_organization
+                   update_organization delete_organization import_organizations
                    update_organizations_metadata_bulk export_organizations
   members          list_members add_member update_member remove_member
-                   add_members_bulk update_members_metadata_bulk export_members
+                   add_members_bulk import_members update_members_metadata_bulk
+                   export_members
   invitations      list_invitations get_invitation create_invitation revoke_invitation
                    create_invitations_bulk (organization invitations)
   app_invitations  list_app_invitations create_app_invitation revoke_app_invitation
@@ -54,7 +55,7 @@ anything answer the request they would send, and send nothing. The bulk tools ru
 jobs as the CLI's bulk commands (journal, reconciliation, pacing to --rate or the instance's
 limit); a call stops at its max_seconds or at Clerk's hourly invitation limits, and calling
 again with the same arguments carries on. Every file a tool reads or writes (export out,
-bulk file, journal, backup) is inside --files-dir (by default
+bulk file, users export, journal, backup) is inside --files-dir (by default
 $XDG_STATE_HOME/clerkctl/files, or ~/.local/state/clerkctl/files): relative names are put
 there, and paths leading outside it (absolute, with .., or through a symbolic link) are
 refused. The key comes from

@@ -25,20 +25,63 @@ use serde_json::{Map, Value};
 
 use super::jobs::Job;
 use super::rows::{self, BadRow, Cell, Row, Shape};
-use crate::fail::{CliResult, Fail};
+use crate::fail::{CliResult, Fail, Front};
 use crate::ops::organizations::{self, OrganizationFilters, RowLookup};
 use crate::ops::users::{self, UserFilters};
 use crate::ops::{Listing, Page, check, memberships};
 use crate::term::Stderr;
 
 /// Where the IDs of an export's instance are mapped from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Sources {
     /// The users export of the instance the file came from (`users export`, CSV or ndjson).
     pub users: Option<PathBuf>,
     /// `members import`: the organization (of this instance: ID, slug or name) every row goes
     /// to, whatever organization the file names.
     pub organization: Option<String>,
+    /// Who reads the rows' failures: they name the flags and commands, or the MCP tools'
+    /// parameters and tools, that fix them.
+    pub front: Front,
+}
+
+impl Default for Sources {
+    fn default() -> Sources {
+        Sources {
+            users: None,
+            organization: None,
+            front: Front::Cli,
+        }
+    }
+}
+
+/// What a failure tells its reader to pass or run, in the words of its front.
+struct Words {
+    users_param: &'static str,
+    users: &'static str,
+    organization: &'static str,
+    users_import: &'static str,
+    orgs_import: &'static str,
+}
+
+impl Words {
+    fn of(front: Front) -> Words {
+        match front {
+            Front::Cli => Words {
+                users_param: "--users",
+                users: "--users FILE",
+                organization: "--organization ORG",
+                users_import: "users import",
+                orgs_import: "orgs import",
+            },
+            Front::Mcp => Words {
+                users_param: "users",
+                users: "users",
+                organization: "organization_id",
+                users_import: "import_users",
+                orgs_import: "import_organizations",
+            },
+        }
+    }
 }
 
 /// The columns of a users export that identify a user.
@@ -129,7 +172,7 @@ fn list_of(row: &Map<String, Value>, field: &str) -> Vec<String> {
 }
 
 /// Reads a users export: each user's ID in its instance, and the keys that find it here.
-fn read_users(path: &Path) -> CliResult<HashMap<String, Vec<String>>> {
+fn read_users(path: &Path, words: &Words) -> CliResult<HashMap<String, Vec<String>>> {
     let format = rows::format_of(path, None)?;
     let shape = Shape {
         known: USER_REF_FIELDS,
@@ -139,14 +182,16 @@ fn read_users(path: &Path) -> CliResult<HashMap<String, Vec<String>>> {
     };
     let (read, bad) = rows::read(path, format, |_| Cell::Text, &shape).map_err(|f| {
         crate::fail::usage(format!(
-            "--users {}: {} (it takes a users export)",
+            "{} {}: {} (it takes a users export)",
+            words.users_param,
             path.display(),
             f.line()
         ))
     })?;
     if let Some(b) = bad.first() {
         return Err(crate::fail::usage(format!(
-            "--users {}: line {}: {}; nothing was sent",
+            "{} {}: line {}: {}; nothing was sent",
+            words.users_param,
             path.display(),
             b.line,
             b.reason
@@ -276,7 +321,12 @@ pub async fn map(
     sources: &Sources,
     err: &Stderr,
 ) -> CliResult<(Vec<Row>, Vec<BadRow>)> {
-    let refs = sources.users.as_deref().map(read_users).transpose()?;
+    let words = Words::of(sources.front);
+    let refs = sources
+        .users
+        .as_deref()
+        .map(|p| read_users(p, &words))
+        .transpose()?;
     match job {
         Job::Organizations => {
             let users = match &refs {
@@ -369,10 +419,15 @@ pub async fn map(
                     bad.push(BadRow {
                         line: row.line,
                         reason: match (&slug, &old_org) {
-                            (None, None) => "no organization: the file has no organization_id or organization_slug column; pass --organization ORG".into(),
+                            (None, None) => format!(
+                                "no organization: the file has no organization_id or organization_slug column; pass {}",
+                                words.organization
+                            ),
                             _ => format!(
-                                "organization {} is not in this instance: run orgs import first, or pass --organization ORG",
-                                slug.or(old_org).unwrap_or_default()
+                                "organization {} is not in this instance: run {} first, or pass {}",
+                                slug.or(old_org).unwrap_or_default(),
+                                words.orgs_import,
+                                words.organization
                             ),
                         },
                     });
@@ -384,16 +439,19 @@ pub async fn map(
                     bad.push(BadRow {
                         line: row.line,
                         reason: format!(
-                            "user {} is not in this instance: run users import first{}",
+                            "user {} is not in this instance: run {} first{}",
                             [old_user, identifier]
                                 .into_iter()
                                 .flatten()
                                 .collect::<Vec<_>>()
                                 .join(" "),
-                            if refs.is_none() {
-                                ", or pass --users FILE (the users export of the same instance)"
-                            } else {
-                                ""
+                            words.users_import,
+                            match refs {
+                                Some(_) => String::new(),
+                                None => format!(
+                                    ", or pass {} (the users export of the same instance)",
+                                    words.users
+                                ),
                             }
                         ),
                     });

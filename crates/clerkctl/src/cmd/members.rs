@@ -164,6 +164,7 @@ pub async fn run(app: &mut App, cmd: MembersCmd) -> CliResult {
             let sources = crate::bulk::copy::Sources {
                 users,
                 organization,
+                ..Default::default()
             };
             let job = crate::bulk::jobs::Job::Memberships;
             super::bulk::run_copy(app, job, &bulk, &sources).await

@@ -109,6 +109,7 @@ pub async fn run(app: &mut App, cmd: OrgsCmd) -> CliResult {
             let sources = crate::bulk::copy::Sources {
                 users,
                 organization: None,
+                ..Default::default()
             };
             let job = crate::bulk::jobs::Job::Organizations;
             super::bulk::run_copy(app, job, &bulk, &sources).await

@@ -59,6 +59,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "create_organization",
             "update_organization",
             "delete_organization",
+            "import_organizations",
             "update_organizations_metadata_bulk",
             "export_organizations",
         ],
@@ -72,6 +73,7 @@ pub const GROUPS: &[(&str, &[&str], &[&str])] = &[
             "update_member",
             "remove_member",
             "add_members_bulk",
+            "import_members",
             "update_members_metadata_bulk",
             "export_members",
         ],
@@ -291,7 +293,7 @@ mod tests {
                 "list_users"
             ]
         );
-        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 8);
+        assert_eq!(only(&["orgs", "delete_user"], false).unwrap().len(), 9);
         assert!(only(&["delete_user"], true).is_err());
         assert!(only(&["nope"], false).is_err());
     }

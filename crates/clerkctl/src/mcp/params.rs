@@ -358,196 +358,279 @@ pub struct AppInvitationId {
 
 // ---- bulk jobs and exports ------------------------------------------------------------------
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BulkInvitations {
-    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
-    pub organization_id: String,
-    /// The invitations, one object each, with the fields of Clerk's create-invitation request:
-    /// {"email_address": "ada@example.com", "role": "org:admin", "public_metadata": {...}}.
-    /// Give rows or file, not both.
+/// What every bulk tool takes besides its job: its rows (inline or in a file, named as the
+/// tool's parameter gives it) and how the job runs.
+pub struct BulkCall {
     pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header of Clerk field names (email_address,role) or
-    /// ndjson (.ndjson, .jsonl), inside the server's files directory (--files-dir).
     pub file: Option<String>,
-    /// The role of rows that name none, e.g. org:member.
-    pub role: Option<String>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
-    /// them).
-    pub ignore_hourly_limits: Option<bool>,
-    /// Where each row's outcome is recorded, inside the server's files directory [default:
-    /// FILE.journal beside the file, or a journal under the state directory named after the
-    /// rows].
     pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
+    pub dry_run: Option<bool>,
     pub max_seconds: Option<u64>,
+    pub hourly_limits: bool,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BulkAppInvitations {
-    /// The invitations, one object each, with the fields of Clerk's create-invitation request:
-    /// {"email_address": "ada@example.com", "public_metadata": {...}, "redirect_url": "..."}.
-    /// Give rows or file, not both.
-    pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header of Clerk field names (email_address) or
-    /// ndjson (.ndjson, .jsonl), inside the server's files directory (--files-dir).
-    pub file: Option<String>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
-    /// them).
-    pub ignore_hourly_limits: Option<bool>,
-    /// Where each row's outcome is recorded, inside the server's files directory [default:
-    /// FILE.journal beside the file, or a journal under the state directory named after the
-    /// rows].
-    pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
-    pub max_seconds: Option<u64>,
+/// Declares a bulk tool's parameters: the tool's own fields as written (`rows` and `file`
+/// among them, each described for its job), then the fields every bulk tool shares, declared
+/// and described here only; and `bulk_call`, the one place a tool's parameters become the
+/// [`BulkCall`] the runner takes. `journal: files` or `journal: metadata` chooses how the
+/// journal's default is described; `hourly_limits: optional` adds `ignore_hourly_limits`
+/// (invitations), `hourly_limits: always` keeps Clerk's hourly limits without a way out.
+///
+/// The shared fields come last, in this order, so that each tool's JSON Schema lists its
+/// properties as it always has.
+macro_rules! bulk_params {
+    (
+        pub struct $name:ident { $($own:tt)* }
+        journal: $journal:ident,
+        hourly_limits: optional $(,)?
+    ) => {
+        bulk_params!(@journal $journal, $name { $($own)* } [
+            /// Do not pace to Clerk's hourly limits on invitation creates (only for instances without
+            /// them).
+            pub ignore_hourly_limits: Option<bool>,
+        ]);
+        impl $name {
+            fn hourly_limits(&self) -> bool {
+                !self.ignore_hourly_limits.unwrap_or(false)
+            }
+        }
+    };
+    (
+        pub struct $name:ident { $($own:tt)* }
+        journal: $journal:ident,
+        hourly_limits: always $(,)?
+    ) => {
+        bulk_params!(@journal $journal, $name { $($own)* } []);
+        impl $name {
+            fn hourly_limits(&self) -> bool {
+                true
+            }
+        }
+    };
+    // Jobs whose inline rows are journaled under the name of the rows.
+    (@journal files, $($rest:tt)*) => {
+        bulk_params!(@struct [
+            /// Where each row's outcome is recorded, inside the server's files directory [default:
+            /// FILE.journal beside the file, or a journal under the state directory named after the
+            /// rows].
+        ] $($rest)*);
+    };
+    // Metadata jobs, whose journal's name covers the metadata given for every row too.
+    (@journal metadata, $($rest:tt)*) => {
+        bulk_params!(@struct [
+            /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
+            /// journal under the state directory named after the rows and the metadata].
+        ] $($rest)*);
+    };
+    (@struct [$(#[$journal:meta])*] $name:ident { $($own:tt)* } [$($hourly:tt)*]) => {
+        #[derive(Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($own)*
+            /// true: answer the requests the job would send, and send nothing. Show this plan to the
+            /// person before the real run.
+            pub dry_run: Option<bool>,
+            $($hourly)*
+            $(#[$journal])*
+            pub journal: Option<String>,
+            /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
+            #[schemars(range(min = 1, max = 3600))]
+            pub max_seconds: Option<u64>,
+        }
+
+        impl $name {
+            /// The rows and the shared fields, taken out; the tool's own fields stay.
+            pub fn bulk_call(&mut self) -> BulkCall {
+                BulkCall {
+                    hourly_limits: self.hourly_limits(),
+                    rows: self.rows.take(),
+                    file: self.file.take(),
+                    journal: self.journal.take(),
+                    dry_run: self.dry_run,
+                    max_seconds: self.max_seconds,
+                }
+            }
+        }
+    };
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ImportUsers {
-    /// The users, one object each, with the fields of Clerk's create-user request:
-    /// {"email_address": ["ada@example.com"], "first_name": "Ada", "external_id": "crm-17"}.
-    /// A user whose external_id or email address already exists is skipped. Give rows or
-    /// file, not both.
-    pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header of Clerk field names
-    /// (email_address,first_name,external_id) or ndjson, inside the server's files directory
-    /// (--files-dir).
-    pub file: Option<String>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded, inside the server's files directory [default:
-    /// FILE.journal beside the file, or a journal under the state directory named after the
-    /// rows].
-    pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
-    pub max_seconds: Option<u64>,
+bulk_params! {
+    pub struct BulkInvitations {
+        /// The organization: an ID like org_2xhF..., a slug, or its exact name.
+        pub organization_id: String,
+        /// The invitations, one object each, with the fields of Clerk's create-invitation request:
+        /// {"email_address": "ada@example.com", "role": "org:admin", "public_metadata": {...}}.
+        /// Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header of Clerk field names (email_address,role) or
+        /// ndjson (.ndjson, .jsonl), inside the server's files directory (--files-dir).
+        pub file: Option<String>,
+        /// The role of rows that name none, e.g. org:member.
+        pub role: Option<String>,
+    }
+    journal: files,
+    hourly_limits: optional,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BulkMembers {
-    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
-    pub organization_id: String,
-    /// The members to add, one object each: {"user_id": "user_2xhF...", "role": "org:member"}.
-    /// A user who is already a member is skipped. Give rows or file, not both.
-    pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header (user_id,role) or ndjson, inside the server's
-    /// files directory (--files-dir).
-    pub file: Option<String>,
-    /// The role of rows that name none, e.g. org:member.
-    pub role: Option<String>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded, inside the server's files directory [default:
-    /// FILE.journal beside the file, or a journal under the state directory named after the
-    /// rows].
-    pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
-    pub max_seconds: Option<u64>,
+bulk_params! {
+    pub struct BulkAppInvitations {
+        /// The invitations, one object each, with the fields of Clerk's create-invitation request:
+        /// {"email_address": "ada@example.com", "public_metadata": {...}, "redirect_url": "..."}.
+        /// Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header of Clerk field names (email_address) or
+        /// ndjson (.ndjson, .jsonl), inside the server's files directory (--files-dir).
+        pub file: Option<String>,
+    }
+    journal: files,
+    hourly_limits: optional,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UsersMetadataBulk {
-    /// The users, each given the metadata below: IDs like user_2xhF..., email addresses or
-    /// usernames. Give user_ids, rows or file, one of them.
-    pub user_ids: Option<Vec<String>>,
-    /// One object per user instead: {"user_id": "user_2xhF...", "public_metadata": {...},
-    /// "private_metadata": {...}, "unsafe_metadata": {...}} (user IDs only).
-    pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header (user_id,public_metadata,...; metadata cells
-    /// are JSON objects) or ndjson (a `users export` works), on the machine this server runs on.
-    pub file: Option<String>,
-    /// Merged into each user's public metadata (deep merge: a key set to null is removed,
-    /// other keys stay); with rows or file, for the rows that give none.
-    pub public_metadata: Option<Object>,
-    /// Merged into each user's private metadata, as public_metadata is.
-    pub private_metadata: Option<Object>,
-    /// Merged into each user's unsafe metadata, as public_metadata is.
-    pub unsafe_metadata: Option<Object>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows and the metadata].
-    pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
-    pub max_seconds: Option<u64>,
+bulk_params! {
+    pub struct ImportUsers {
+        /// The users, one object each, with the fields of Clerk's create-user request:
+        /// {"email_address": ["ada@example.com"], "first_name": "Ada", "external_id": "crm-17"}.
+        /// A user whose external_id or email address already exists is skipped. Give rows or
+        /// file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header of Clerk field names
+        /// (email_address,first_name,external_id) or ndjson, inside the server's files directory
+        /// (--files-dir).
+        pub file: Option<String>,
+    }
+    journal: files,
+    hourly_limits: always,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganizationsMetadataBulk {
-    /// The organizations, each given the metadata below: IDs like org_2xhF..., slugs or exact
-    /// names. Give organization_ids, rows or file, one of them.
-    pub organization_ids: Option<Vec<String>>,
-    /// One object per organization instead: {"organization_id": "org_2xhF...",
-    /// "public_metadata": {...}, "private_metadata": {...}} (organization IDs only).
-    pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header (organization_id,public_metadata,...) or
-    /// ndjson (an `orgs export` works), on the machine this server runs on.
-    pub file: Option<String>,
-    /// Merged into each organization's public metadata (deep merge: a key set to null is
-    /// removed, other keys stay); with rows or file, for the rows that give none.
-    pub public_metadata: Option<Object>,
-    /// Merged into each organization's private metadata, as public_metadata is.
-    pub private_metadata: Option<Object>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows and the metadata].
-    pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
-    pub max_seconds: Option<u64>,
+bulk_params! {
+    pub struct BulkMembers {
+        /// The organization: an ID like org_2xhF..., a slug, or its exact name.
+        pub organization_id: String,
+        /// The members to add, one object each: {"user_id": "user_2xhF...", "role": "org:member"}.
+        /// A user who is already a member is skipped. Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header (user_id,role) or ndjson, inside the server's
+        /// files directory (--files-dir).
+        pub file: Option<String>,
+        /// The role of rows that name none, e.g. org:member.
+        pub role: Option<String>,
+    }
+    journal: files,
+    hourly_limits: always,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MembersMetadataBulk {
-    /// The organization: an ID like org_2xhF..., a slug, or its exact name.
-    pub organization_id: String,
-    /// The members, each given the metadata below: user IDs like user_2xhF..., email
-    /// addresses or usernames. Give user_ids, rows or file, one of them.
-    pub user_ids: Option<Vec<String>>,
-    /// One object per member instead: {"user_id": "user_2xhF...", "public_metadata": {...},
-    /// "private_metadata": {...}} (user IDs only).
-    pub rows: Option<Vec<Object>>,
-    /// A file of rows instead: CSV with a header (user_id,public_metadata,...) or ndjson (a
-    /// `members export` works), on the machine this server runs on.
-    pub file: Option<String>,
-    /// Merged into each membership's public metadata (deep merge: a key set to null is
-    /// removed, other keys stay); with rows or file, for the rows that give none. A user's
-    /// own metadata is update_users_metadata_bulk's.
-    pub public_metadata: Option<Object>,
-    /// Merged into each membership's private metadata, as public_metadata is.
-    pub private_metadata: Option<Object>,
-    /// true: answer the requests the job would send, and send nothing. Show this plan to the
-    /// person before the real run.
-    pub dry_run: Option<bool>,
-    /// Where each row's outcome is recorded [default: FILE.journal beside the file, or a
-    /// journal under the state directory named after the rows and the metadata].
-    pub journal: Option<String>,
-    /// Stop after this many seconds (1 to 3600, default 240); calling again carries on.
-    #[schemars(range(min = 1, max = 3600))]
-    pub max_seconds: Option<u64>,
+bulk_params! {
+    pub struct ImportOrganizations {
+        /// The organizations, one object each, as an organizations export holds them (Clerk's
+        /// organization objects) or with the fields of Clerk's create-organization request:
+        /// {"name": "Acme", "slug": "acme", "created_by": "user_2xhF...",
+        /// "max_allowed_memberships": 10, "public_metadata": {...}}. An organization whose slug
+        /// is taken here is skipped. Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: an export_organizations file (ndjson or CSV) of the instance
+        /// they come from, inside the server's files directory (--files-dir).
+        pub file: Option<String>,
+        /// The users export (export_users, ndjson or CSV) of the instance the organizations come
+        /// from, inside the server's files directory, its users imported here first
+        /// (import_users): each organization's creator (created_by, a user ID there) becomes the
+        /// same user here, whom Clerk makes the organization's admin. Without it the
+        /// organizations are created without their creator.
+        pub users: Option<String>,
+    }
+    journal: files,
+    hourly_limits: always,
+}
+
+bulk_params! {
+    pub struct ImportMembers {
+        /// The memberships, one object each, as a members export holds them (Clerk's
+        /// membership objects) or as {"organization_slug": "acme", "user_id": "user_2xhF...",
+        /// "role": "org:admin", "public_metadata": {...}}. Give rows or file, not both.
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: an export_members file (ndjson or CSV) of the instance they
+        /// come from, inside the server's files directory (--files-dir).
+        pub file: Option<String>,
+        /// The users export (export_users, ndjson or CSV) of the instance the memberships come
+        /// from, inside the server's files directory, its users imported here first
+        /// (import_users): each row's user is the one here with the same external ID, email
+        /// address, username or phone number. Without it a row's user is found by its
+        /// identifier (email address, username or phone number).
+        pub users: Option<String>,
+        /// Put every membership in this organization of this instance (an ID like org_2xhF...,
+        /// a slug, or its exact name), whatever organization the rows name. Without it each
+        /// row's organization is the one here with the same slug (import_organizations first).
+        pub organization_id: Option<String>,
+    }
+    journal: files,
+    hourly_limits: always,
+}
+
+bulk_params! {
+    pub struct UsersMetadataBulk {
+        /// The users, each given the metadata below: IDs like user_2xhF..., email addresses or
+        /// usernames. Give user_ids, rows or file, one of them.
+        pub user_ids: Option<Vec<String>>,
+        /// One object per user instead: {"user_id": "user_2xhF...", "public_metadata": {...},
+        /// "private_metadata": {...}, "unsafe_metadata": {...}} (user IDs only).
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header (user_id,public_metadata,...; metadata cells
+        /// are JSON objects) or ndjson (a `users export` works), on the machine this server runs on.
+        pub file: Option<String>,
+        /// Merged into each user's public metadata (deep merge: a key set to null is removed,
+        /// other keys stay); with rows or file, for the rows that give none.
+        pub public_metadata: Option<Object>,
+        /// Merged into each user's private metadata, as public_metadata is.
+        pub private_metadata: Option<Object>,
+        /// Merged into each user's unsafe metadata, as public_metadata is.
+        pub unsafe_metadata: Option<Object>,
+    }
+    journal: metadata,
+    hourly_limits: always,
+}
+
+bulk_params! {
+    pub struct OrganizationsMetadataBulk {
+        /// The organizations, each given the metadata below: IDs like org_2xhF..., slugs or exact
+        /// names. Give organization_ids, rows or file, one of them.
+        pub organization_ids: Option<Vec<String>>,
+        /// One object per organization instead: {"organization_id": "org_2xhF...",
+        /// "public_metadata": {...}, "private_metadata": {...}} (organization IDs only).
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header (organization_id,public_metadata,...) or
+        /// ndjson (an `orgs export` works), on the machine this server runs on.
+        pub file: Option<String>,
+        /// Merged into each organization's public metadata (deep merge: a key set to null is
+        /// removed, other keys stay); with rows or file, for the rows that give none.
+        pub public_metadata: Option<Object>,
+        /// Merged into each organization's private metadata, as public_metadata is.
+        pub private_metadata: Option<Object>,
+    }
+    journal: metadata,
+    hourly_limits: always,
+}
+
+bulk_params! {
+    pub struct MembersMetadataBulk {
+        /// The organization: an ID like org_2xhF..., a slug, or its exact name.
+        pub organization_id: String,
+        /// The members, each given the metadata below: user IDs like user_2xhF..., email
+        /// addresses or usernames. Give user_ids, rows or file, one of them.
+        pub user_ids: Option<Vec<String>>,
+        /// One object per member instead: {"user_id": "user_2xhF...", "public_metadata": {...},
+        /// "private_metadata": {...}} (user IDs only).
+        pub rows: Option<Vec<Object>>,
+        /// A file of rows instead: CSV with a header (user_id,public_metadata,...) or ndjson (a
+        /// `members export` works), on the machine this server runs on.
+        pub file: Option<String>,
+        /// Merged into each membership's public metadata (deep merge: a key set to null is
+        /// removed, other keys stay); with rows or file, for the rows that give none. A user's
+        /// own metadata is update_users_metadata_bulk's.
+        pub public_metadata: Option<Object>,
+        /// Merged into each membership's private metadata, as public_metadata is.
+        pub private_metadata: Option<Object>,
+    }
+    journal: metadata,
+    hourly_limits: always,
 }
 
 /// An export file's format.

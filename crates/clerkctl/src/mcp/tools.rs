@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 
 use super::params::*;
 use crate::app::{App, Sent};
+use crate::bulk::copy::Sources;
 use crate::bulk::export::What;
 use crate::bulk::jobs::Job;
 use crate::bulk::rows::{self, Row};
@@ -388,16 +389,6 @@ fn keep(v: Value, fields: &Option<Vec<String>>) -> Value {
 /// mode too.
 pub const EXPORTS: &[&str] = &["export_users", "export_organizations", "export_members"];
 
-/// What every bulk tool takes besides its job.
-struct BulkCall {
-    rows: Option<Vec<Object>>,
-    file: Option<String>,
-    journal: Option<String>,
-    dry_run: Option<bool>,
-    max_seconds: Option<u64>,
-    hourly_limits: bool,
-}
-
 /// Requests shown in a dry run's answer; the rest are counted.
 const PLAN_SHOWN: usize = 10;
 
@@ -405,6 +396,12 @@ impl Server {
     /// Runs a bulk job for a tool: rows inline or from a file, the CLI's runner, journal and
     /// audit record; stops at the call's time limit or an hourly limit rather than waiting.
     async fn bulk(&self, job: Job, call: BulkCall) -> Answer {
+        self.bulk_copy(job, call, &Sources::default()).await
+    }
+
+    /// Runs a bulk job whose rows name users and organizations of another instance (an
+    /// export): they are mapped to this instance's first, as the command line's imports do.
+    async fn bulk_copy(&self, job: Job, call: BulkCall, sources: &Sources) -> Answer {
         self.app.guard(job.name(), &job.change())?;
         let (rows, bad, default_journal) = match (call.rows, call.file) {
             (Some(rows), None) => {
@@ -429,6 +426,12 @@ impl Server {
             _ => return Err(usage("give rows or file, one of them").into()),
         };
         let client = self.client()?;
+        // Before the copy's reads of this instance, so that a refused journal reads nothing.
+        let journal = match call.journal {
+            Some(j) => self.files.resolve("journal", &j)?,
+            None => default_journal,
+        };
+        let (rows, bad) = bulk::copy::map(client, &job, rows, bad, sources, &self.app.err).await?;
         let budget = Duration::from_secs(call.max_seconds.unwrap_or(240).clamp(1, 3600));
         let options = Options {
             concurrency: None,
@@ -439,14 +442,7 @@ impl Server {
             verbose: self.app.global.verbose,
             book: Some(self.hourly.clone()),
         };
-        let input = Input {
-            rows,
-            bad,
-            journal: match call.journal {
-                Some(j) => self.files.resolve("journal", &j)?,
-                None => default_journal,
-            },
-        };
+        let input = Input { rows, bad, journal };
         let interrupt = async move {
             tokio::time::sleep(budget).await;
             Some(format!(
@@ -1403,20 +1399,13 @@ impl Server {
     )]
     async fn create_invitations_bulk(
         &self,
-        Parameters(p): Parameters<BulkInvitations>,
+        Parameters(mut p): Parameters<BulkInvitations>,
     ) -> ToolResult {
         let r = async {
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
             let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let job = Job::OrganizationInvitations { org, role };
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: !p.ignore_hourly_limits.unwrap_or(false),
-            };
+            let call = p.bulk_call();
             self.bulk(job, call).await
         }
         .await;
@@ -1435,16 +1424,9 @@ impl Server {
     )]
     async fn create_app_invitations_bulk(
         &self,
-        Parameters(p): Parameters<BulkAppInvitations>,
+        Parameters(mut p): Parameters<BulkAppInvitations>,
     ) -> ToolResult {
-        let call = BulkCall {
-            rows: p.rows,
-            file: p.file,
-            journal: p.journal,
-            dry_run: p.dry_run,
-            max_seconds: p.max_seconds,
-            hourly_limits: !p.ignore_hourly_limits.unwrap_or(false),
-        };
+        let call = p.bulk_call();
         let r = self.bulk(Job::Invitations, call).await;
         self.answer(r)
     }
@@ -1459,15 +1441,8 @@ impl Server {
             open_world_hint = false
         )
     )]
-    async fn import_users(&self, Parameters(p): Parameters<ImportUsers>) -> ToolResult {
-        let call = BulkCall {
-            rows: p.rows,
-            file: p.file,
-            journal: p.journal,
-            dry_run: p.dry_run,
-            max_seconds: p.max_seconds,
-            hourly_limits: true,
-        };
+    async fn import_users(&self, Parameters(mut p): Parameters<ImportUsers>) -> ToolResult {
+        let call = p.bulk_call();
         let r = self.bulk(Job::Users, call).await;
         self.answer(r)
     }
@@ -1482,19 +1457,71 @@ impl Server {
             open_world_hint = false
         )
     )]
-    async fn add_members_bulk(&self, Parameters(p): Parameters<BulkMembers>) -> ToolResult {
+    async fn add_members_bulk(&self, Parameters(mut p): Parameters<BulkMembers>) -> ToolResult {
         let r = async {
             let role = p.role.as_deref().map(ops::check::role).transpose()?;
             let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
+            let call = p.bulk_call();
             self.bulk(Job::Members { org, role }, call).await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Create organizations from another instance's export (an export_organizations file, or its rows), with their names, slugs, metadata and membership limits, paced to the instance's rate limit. To copy an instance: import_users, then this with users (that instance's users export, so each organization's creator is the same user here and its admin), then import_members. An organization whose slug is taken here is skipped, lost answers are looked up before anything is sent again, and a journal records every row: calling again with the same arguments carries on and creates nothing twice. Nothing undoes an import but deleting each organization it created (delete_organization): run it with dry_run first and show the person the plan. Answers a summary: created, skipped, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Import organizations",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn import_organizations(
+        &self,
+        Parameters(mut p): Parameters<ImportOrganizations>,
+    ) -> ToolResult {
+        let r = async {
+            let sources = Sources {
+                users: p
+                    .users
+                    .take()
+                    .map(|u| self.files.resolve("users", &u))
+                    .transpose()?,
+                organization: None,
+                front: Front::Mcp,
+            };
+            self.bulk_copy(Job::Organizations, p.bulk_call(), &sources)
+                .await
+        }
+        .await;
+        self.answer(r)
+    }
+
+    #[tool(
+        description = "Recreate memberships from another instance's export (an export_members file, or its rows), with their roles and metadata, paced to the instance's rate limit. Each row's user is found here through users (that instance's users export, imported with import_users first) or by its identifier; its organization by slug (import_organizations first), or organization_id puts every row in one organization. A row whose user or organization is not here yet fails: import it, then call again. A membership there already (Clerk makes an organization's creator its admin) is given the row's role and metadata. Lost answers are looked up before anything is sent again, and a journal records every row: calling again with the same arguments carries on and adds nobody twice. Nothing undoes an import but removing each member it added (remove_member) and setting back the roles it changed (read list_members first): run it with dry_run first and show the person the plan. Answers a summary: created, skipped, failed (with reasons and row numbers), status.",
+        annotations(
+            title = "Import memberships",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn import_members(&self, Parameters(mut p): Parameters<ImportMembers>) -> ToolResult {
+        let r = async {
+            let sources = Sources {
+                users: p
+                    .users
+                    .take()
+                    .map(|u| self.files.resolve("users", &u))
+                    .transpose()?,
+                organization: p.organization_id.take(),
+                front: Front::Mcp,
+            };
+            self.bulk_copy(Job::Memberships, p.bulk_call(), &sources)
+                .await
         }
         .await;
         self.answer(r)
@@ -1512,9 +1539,10 @@ impl Server {
     )]
     async fn update_users_metadata_bulk(
         &self,
-        Parameters(p): Parameters<UsersMetadataBulk>,
+        Parameters(mut p): Parameters<UsersMetadataBulk>,
     ) -> ToolResult {
         let r = async {
+            let call = p.bulk_call();
             let target = ops::metadata::Target::Users;
             let defaults = ops::metadata::defaults(
                 &target,
@@ -1522,14 +1550,6 @@ impl Server {
                 p.private_metadata,
                 p.unsafe_metadata,
             )?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
             self.metadata_bulk(target, p.user_ids, defaults, call).await
         }
         .await;
@@ -1548,20 +1568,13 @@ impl Server {
     )]
     async fn update_organizations_metadata_bulk(
         &self,
-        Parameters(p): Parameters<OrganizationsMetadataBulk>,
+        Parameters(mut p): Parameters<OrganizationsMetadataBulk>,
     ) -> ToolResult {
         let r = async {
+            let call = p.bulk_call();
             let target = ops::metadata::Target::Organizations;
             let defaults =
                 ops::metadata::defaults(&target, p.public_metadata, p.private_metadata, None)?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
             self.metadata_bulk(target, p.organization_ids, defaults, call)
                 .await
         }
@@ -1581,21 +1594,14 @@ impl Server {
     )]
     async fn update_members_metadata_bulk(
         &self,
-        Parameters(p): Parameters<MembersMetadataBulk>,
+        Parameters(mut p): Parameters<MembersMetadataBulk>,
     ) -> ToolResult {
         let r = async {
+            let call = p.bulk_call();
             let org = ops::check::org_id(&self.org(&p.organization_id).await?)?;
             let target = ops::metadata::Target::Members(org);
             let defaults =
                 ops::metadata::defaults(&target, p.public_metadata, p.private_metadata, None)?;
-            let call = BulkCall {
-                rows: p.rows,
-                file: p.file,
-                journal: p.journal,
-                dry_run: p.dry_run,
-                max_seconds: p.max_seconds,
-                hourly_limits: true,
-            };
             self.metadata_bulk(target, p.user_ids, defaults, call).await
         }
         .await;
@@ -1702,7 +1708,7 @@ impl Server {
 #[tool_handler(
     router = self.tool_router,
     name = "clerkctl",
-    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users, and update_users_metadata_bulk, update_organizations_metadata_bulk, update_members_metadata_bulk for metadata): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata. Files (export out, bulk file, journal, backup) are names inside the server's files directory (--files-dir, by default ~/.local/state/clerkctl/files): pass a relative name like \"users.ndjson\"; paths leading outside it are refused."
+    instructions = "Tools for one Clerk instance's users, organizations, memberships and invitations. Results are Clerk's own JSON objects; lists are {\"data\": [...], \"total_count\": N}, one page at a time (limit, offset), and every list and get takes fields to keep answers small. Before any tool whose annotations say destructive, tell the person what will change and get their agreement. For many rows at once use the bulk tools (create_invitations_bulk, create_app_invitations_bulk, add_members_bulk, import_users, import_organizations and import_members to copy another instance from its exports, and update_users_metadata_bulk, update_organizations_metadata_bulk, update_members_metadata_bulk for metadata): run them with dry_run first and show the person the plan; a job that stops early carries on when called again with the same arguments. A failed call is a tool error with Clerk's status, code and message and a hint saying what to do next. private_metadata is left out of results unless the server runs with --allow-private-metadata. Files (export out, bulk file, users export, journal, backup) are names inside the server's files directory (--files-dir, by default ~/.local/state/clerkctl/files): pass a relative name like \"users.ndjson\"; paths leading outside it are refused."
 )]
 impl rmcp::ServerHandler for Server {
     /// Every tool call, logged at debug with its arguments masked (the MCP library's own dumps

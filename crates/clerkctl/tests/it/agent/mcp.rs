@@ -91,6 +91,15 @@ const TOOLS: &[Annotated] = &[
     ),
     ("import_users", false, Some(false), Some(true), false),
     ("add_members_bulk", false, Some(false), Some(true), false),
+    (
+        "import_organizations",
+        false,
+        Some(false),
+        Some(true),
+        false,
+    ),
+    // A membership there already is given the exported role and metadata: an overwrite.
+    ("import_members", false, Some(true), Some(true), false),
     // Metadata in bulk overwrites the keys it names, as update_user_metadata does; a second
     // identical call sends nothing (the journal).
     (
@@ -158,6 +167,9 @@ const BULK_TOOLS: &[&str] = &[
     "export_organizations",
     "export_members",
 ];
+
+/// The tools `import_tools_copy_an_instance_from_its_exports` calls.
+const COPY_TOOLS: &[&str] = &["import_organizations", "import_members"];
 
 /// Exports change nothing in Clerk: read-only mode offers them too.
 const EXPORTS: &[&str] = &["export_users", "export_organizations", "export_members"];
@@ -635,7 +647,7 @@ async fn calls_every_tool_against_the_emulator() {
     let all: BTreeSet<String> = TOOLS
         .iter()
         .map(|t| t.0)
-        .filter(|t| !BULK_TOOLS.contains(t))
+        .filter(|t| !BULK_TOOLS.contains(t) && !COPY_TOOLS.contains(t))
         .map(str::to_owned)
         .collect();
     assert_eq!(called, all, "every tool but the bulk ones was called");
@@ -835,8 +847,8 @@ async fn read_only_lists_only_the_tools_that_read() {
             t.name
         );
     }
-    // A hidden tool cannot be called by name either: deleting, and taking or giving back a
-    // user's access.
+    // A hidden tool cannot be called by name either: deleting, taking or giving back a
+    // user's access, and importing.
     let args: Map<String, Value> = json!({"user_id": instance.ids.ada})
         .as_object()
         .unwrap()
@@ -847,6 +859,8 @@ async fn read_only_lists_only_the_tools_that_read() {
         "unban_user",
         "lock_user",
         "unlock_user",
+        "import_organizations",
+        "import_members",
     ] {
         assert!(!names.contains(hidden), "{hidden} is not listed");
         let refused = s
@@ -880,6 +894,7 @@ async fn tools_limits_what_is_listed() {
         "update_member",
         "remove_member",
         "add_members_bulk",
+        "import_members",
         "update_members_metadata_bulk",
         "export_members",
         "get_organization",
@@ -1615,7 +1630,14 @@ async fn bulk_tools_refuse_in_read_only_mode_and_bad_input() {
     // Read-only mode: the bulk tools are not offered, and an export still is.
     let s = Session::start(&instance, &["--read-only", "mcp"], &[]).await;
     let names = s.names().await;
-    assert!(!names.contains("import_users") && !names.contains("create_invitations_bulk"));
+    for tool in [
+        "import_users",
+        "import_organizations",
+        "import_members",
+        "create_invitations_bulk",
+    ] {
+        assert!(!names.contains(tool), "{tool} is not offered");
+    }
     let out = s
         .ok(
             "export_members",
@@ -1653,4 +1675,284 @@ async fn import_users_refuses_a_bad_digest_without_repeating_it() {
     assert_eq!(found["data"], json!([]), "nothing was sent: {found}");
     let stderr = s.close().await;
     assert!(!stderr.contains("CtHIiSt9"), "{stderr}");
+}
+
+/// An instance as a copy keeps it, read through the tools: users by email address,
+/// organizations by slug (their creator by email address), memberships by organization slug and
+/// member's email address; no IDs, which a copy cannot keep.
+async fn copied_view(s: &Session) -> Value {
+    let users = s
+        .ok(
+            "list_users",
+            json!({"limit": 500, "fields": ["id", "email_addresses.email_address", "first_name",
+                "last_name", "username", "external_id", "public_metadata", "private_metadata"]}),
+        )
+        .await;
+    let mut email = BTreeMap::new();
+    let mut people = Vec::new();
+    for u in users["data"].as_array().unwrap() {
+        let address = u["email_addresses"][0]["email_address"].clone();
+        email.insert(u["id"].as_str().unwrap().to_owned(), address.clone());
+        let mut u = u.clone();
+        u.as_object_mut().unwrap().remove("id");
+        people.push((address.to_string(), u));
+    }
+    people.sort_by(|a, b| a.0.cmp(&b.0));
+    let orgs = s
+        .ok(
+            "list_organizations",
+            json!({"limit": 500, "fields": ["id", "name", "slug", "created_by",
+                "max_allowed_memberships", "public_metadata", "private_metadata"]}),
+        )
+        .await;
+    let mut organizations = BTreeMap::new();
+    let mut memberships = BTreeMap::new();
+    for o in orgs["data"].as_array().unwrap() {
+        let slug = o["slug"].as_str().unwrap().to_owned();
+        let members = s
+            .ok(
+                "list_members",
+                json!({"organization_id": o["id"], "limit": 500, "fields": ["role",
+                    "public_user_data.identifier", "public_metadata", "private_metadata"]}),
+            )
+            .await;
+        let mut members: Vec<Value> = members["data"].as_array().unwrap().clone();
+        members.sort_by_key(|m| m["public_user_data"]["identifier"].to_string());
+        memberships.insert(slug.clone(), members);
+        let mut o = o.clone();
+        let o = o.as_object_mut().unwrap();
+        o.remove("id");
+        let creator = o["created_by"].as_str().map(|c| email[c].clone());
+        o.insert("created_by".into(), json!(creator));
+        organizations.insert(slug, Value::Object(o.clone()));
+    }
+    json!({
+        "users": people.into_iter().map(|p| p.1).collect::<Vec<_>>(),
+        "organizations": organizations,
+        "memberships": memberships,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_tools_copy_an_instance_from_its_exports() {
+    let from = Instance::start();
+    let ids = from.ids.clone();
+    // Both servers use one files directory: the exports of one are the imports of the other.
+    let files = from.path("work").display().to_string();
+    let args = [
+        "mcp",
+        "--rate",
+        "off",
+        "--allow-private-metadata",
+        "--files-dir",
+        &files,
+    ];
+    let src = Session::start(&from, &args, &[]).await;
+
+    // What a copy must carry beyond the seed: a second organization with a membership limit
+    // and metadata, membership metadata, a creator who is no longer the admin.
+    let globex = src
+        .ok(
+            "create_organization",
+            json!({"name": "Globex", "slug": "globex", "created_by": ids.ada,
+                   "max_allowed_memberships": 7, "public_metadata": {"plan": "gold"},
+                   "private_metadata": {"crm": "G-1"}}),
+        )
+        .await;
+    src.ok(
+        "add_member",
+        json!({"organization_id": "globex", "user_id": ids.alan, "role": "org:admin"}),
+    )
+    .await;
+    src.ok(
+        "update_member",
+        json!({"organization_id": "globex", "user_id": ids.ada, "role": "org:member"}),
+    )
+    .await;
+    src.ok(
+        "update_members_metadata_bulk",
+        json!({"organization_id": "globex", "rows": [
+            {"user_id": ids.alan, "public_metadata": {"desk": "3F"}, "private_metadata": {"badge": 42}}]}),
+    )
+    .await;
+    let want = copied_view(&src).await;
+    assert_eq!(
+        want["organizations"]["globex"]["max_allowed_memberships"],
+        7
+    );
+    assert_eq!(
+        want["memberships"]["globex"][0]["role"], "org:member",
+        "{want}"
+    );
+    for (tool, args) in [
+        ("export_users", json!({"out": "users.ndjson"})),
+        ("export_organizations", json!({"out": "orgs.ndjson"})),
+        (
+            "export_members",
+            json!({"organization_id": ids.initech, "out": "initech.csv"}),
+        ),
+        (
+            "export_members",
+            json!({"organization_id": globex["id"], "out": "globex.ndjson"}),
+        ),
+    ] {
+        src.ok(tool, args).await;
+    }
+    src.close().await;
+
+    let into = Instance::empty();
+    let s = Session::start(&into, &args, &[]).await;
+    let mut called = BTreeSet::new();
+    macro_rules! ok {
+        ($name:expr, $args:expr) => {{
+            called.insert($name.to_owned());
+            s.ok($name, $args).await
+        }};
+    }
+    let members_args = |file: &str| json!({"file": file, "users": "users.ndjson"});
+    // Memberships before their users and organizations: each row fails, saying which tool or
+    // parameter fixes it, and the same call carries on once they are here.
+    let early = ok!("import_members", members_args("initech.csv"));
+    assert_eq!(early["failed"], 2, "{early}");
+    assert_eq!(early["created"], 0, "{early}");
+    let reason = early["failures"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("run import_organizations first, or pass organization_id"),
+        "{reason}"
+    );
+    let users = ok!("import_users", json!({"file": "users.ndjson"}));
+    assert_eq!(users["created"], 3, "{users}");
+    let e = s
+        .err(
+            "import_members",
+            json!({"file": "initech.csv", "organization_id": "nowhere"}),
+        )
+        .await;
+    assert_eq!(e["exit_code"], 4, "an organization_id not here: {e}");
+
+    // Dry runs first: the plan, with the creator mapped to the same user here; nothing sent.
+    let orgs_args = json!({"file": "orgs.ndjson", "users": "users.ndjson"});
+    let mut dry = orgs_args.clone();
+    dry["dry_run"] = json!(true);
+    let plan = ok!("import_organizations", dry);
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["job"], "orgs import");
+    assert_eq!(plan["rows_to_send"], 2, "{plan}");
+    let request = &plan["plan"][0]["request"];
+    assert_eq!(request["method"], "POST");
+    assert_eq!(request["path"], "/v1/organizations");
+    let here = s
+        .ok(
+            "list_users",
+            json!({"email_address": ["grace@example.com", "ada@example.com"], "fields": ["id"]}),
+        )
+        .await;
+    let here: BTreeSet<&str> = here["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        here.contains(request["body"]["created_by"].as_str().unwrap()),
+        "the creator is a user of this instance: {request}"
+    );
+    let none = s.ok("list_organizations", json!({})).await;
+    assert_eq!(none["total_count"], 0, "a dry run creates nothing");
+
+    let orgs = ok!("import_organizations", orgs_args.clone());
+    assert_eq!(orgs["job"], "orgs import");
+    assert_eq!(orgs["status"], "done", "{orgs}");
+    assert_eq!(orgs["created"], 2);
+    assert_eq!(orgs["failed"], 0);
+    assert!(
+        orgs["journal"]
+            .as_str()
+            .unwrap()
+            .ends_with("orgs.ndjson.journal"),
+        "{orgs}"
+    );
+
+    let mut dry = members_args("initech.csv");
+    dry["dry_run"] = json!(true);
+    let plan = ok!("import_members", dry);
+    assert_eq!(plan["job"], "members import");
+    assert_eq!(plan["rows_to_send"], 2, "{plan}");
+    let initech = s
+        .ok(
+            "list_members",
+            json!({"organization_id": "initech", "fields": ["role"]}),
+        )
+        .await;
+    assert_eq!(
+        initech["data"],
+        json!([{"role": "org:admin"}]),
+        "a dry run adds nobody: only the creator Clerk made admin"
+    );
+    for file in ["initech.csv", "globex.ndjson"] {
+        let done = ok!("import_members", members_args(file));
+        assert_eq!(done["job"], "members import");
+        assert_eq!(done["status"], "done", "{file}: {done}");
+        assert_eq!(done["created"], 2, "{file}: {done}");
+    }
+    assert_eq!(copied_view(&s).await, want, "the same instance");
+
+    // Called again: nothing doubled, nothing changed.
+    let again = ok!("import_organizations", orgs_args);
+    assert_eq!(again["already_done"], 2, "{again}");
+    assert_eq!(again["requests"], 0);
+    for file in ["initech.csv", "globex.ndjson"] {
+        let again = ok!("import_members", members_args(file));
+        assert_eq!(again["created"], 0, "{file}: {again}");
+        assert_eq!(again["requests"], 0, "{file}: {again}");
+    }
+    assert_eq!(copied_view(&s).await, want, "the same after a rerun");
+
+    // One organization's members put in another with organization_id, found by identifier.
+    let other = s
+        .ok(
+            "create_organization",
+            json!({"name": "Globex Two", "slug": "globex-two"}),
+        )
+        .await;
+    let done = ok!(
+        "import_members",
+        json!({"file": "globex.ndjson", "organization_id": "globex-two",
+               "journal": "globex-two.journal"})
+    );
+    assert_eq!(done["created"], 2, "{done}");
+    let two = s
+        .ok(
+            "list_members",
+            json!({"organization_id": other["id"], "fields": ["role",
+                   "public_user_data.identifier", "public_metadata", "private_metadata"]}),
+        )
+        .await;
+    let mut two = two["data"].as_array().unwrap().clone();
+    two.sort_by_key(|m| m["public_user_data"]["identifier"].to_string());
+    assert_eq!(Value::Array(two), want["memberships"]["globex"]);
+
+    let all: BTreeSet<String> = COPY_TOOLS.iter().map(|t| (*t).to_owned()).collect();
+    assert_eq!(&called - &BTreeSet::from(["import_users".to_owned()]), all);
+    s.close().await;
+    let jobs: Vec<String> = audit_lines(&into)
+        .iter()
+        .map(|r| r["command"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            "members import",
+            "users import",
+            "orgs import",
+            "members import",
+            "members import",
+            "orgs import",
+            "members import",
+            "members import",
+            "mcp create_organization",
+            "members import"
+        ],
+        "dry runs are not audited"
+    );
 }

@@ -51,8 +51,8 @@ pub fn seed() -> Value {
     })
 }
 
-/// The seeded IDs.
-#[derive(Debug, Clone)]
+/// The seeded IDs (empty strings for an instance started without the seed).
+#[derive(Debug, Clone, Default)]
 pub struct Ids {
     pub ada: String,
     pub ada_email: String,
@@ -85,7 +85,17 @@ impl Drop for Instance {
 }
 
 impl Instance {
+    /// An instance serving the seeded company.
     pub fn start() -> Instance {
+        Instance::start_with(true)
+    }
+
+    /// An instance with nothing in it (a copy's destination); its `ids` are empty.
+    pub fn empty() -> Instance {
+        Instance::start_with(false)
+    }
+
+    fn start_with(seeded: bool) -> Instance {
         let dir = tempfile::tempdir().unwrap();
         let seed_path = dir.path().join("seed.json");
         std::fs::write(&seed_path, seed().to_string()).unwrap();
@@ -102,12 +112,16 @@ impl Instance {
                 .unwrap();
             rt.block_on(async move {
                 let config = Config {
-                    seed: Some(seed_path),
+                    seed: seeded.then_some(seed_path),
                     ..config()
                 };
                 let emulator = Emulator::start(config).await.expect("the emulator starts");
                 let url = emulator.base_url();
-                let ids = resolve(&url).await;
+                let ids = if seeded {
+                    resolve(&url).await
+                } else {
+                    Ids::default()
+                };
                 tx.send((url, ids)).unwrap();
                 let _ = stopped.await;
                 emulator.shutdown().await;

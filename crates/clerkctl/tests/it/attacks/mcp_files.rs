@@ -132,6 +132,29 @@ fn mcp_bulk_tools_never_read_files_or_write_journals_and_backups_outside() {
             "create_app_invitations_bulk",
             json!({"rows": [{"email_address": "x@example.com"}], "journal": "../x.journal"}),
         ),
+        // The copy tools: the rows' file, the users export that maps their IDs, the journal.
+        (
+            "import_organizations",
+            json!({"file": secrets.display().to_string(), "dry_run": true}),
+        ),
+        (
+            "import_organizations",
+            json!({"rows": [{"name": "Planted"}], "users": "../../../secrets.csv", "dry_run": true}),
+        ),
+        (
+            "import_members",
+            json!({"file": "planted.csv", "dry_run": true}),
+        ),
+        (
+            "import_members",
+            json!({"rows": [{"user_id": "user_ada", "role": "org:member"}],
+                   "organization_id": "acme", "users": secrets.display().to_string()}),
+        ),
+        (
+            "import_members",
+            json!({"rows": [{"user_id": "user_ada", "role": "org:member"}],
+                   "organization_id": "acme", "journal": journal.display().to_string()}),
+        ),
         (
             "delete_users_matching",
             json!({"query": "ada@", "expect_count": 1, "backup": backup.display().to_string()}),
