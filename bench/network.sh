@@ -10,13 +10,14 @@
 # 2. Creates: `clerkctl users import` of ROWS users (one create a row), beside the same rows
 #    sent one request after another, by the Python SDK (bench/import_python.py, PY_ROWS rows) and
 #    by clerkctl --concurrency 1. Target: >= 90 requests/s, <= 1% of them answered 429.
-# 3. At 0 ms (no latency, no limit, `--rate off`): the same export and import, beside the import
-#    with --concurrency 4 (what every job did before the in-flight controller) and, when BEFORE
-#    names another build of clerkctl, that build's export and import.
+# 3. At 0 ms (no latency, no limit, `--rate off`): the same export, and an import of ZERO_ROWS
+#    rows, beside the import with --concurrency 4 (what every job did before the in-flight
+#    controller) and, when BEFORE names another build of clerkctl, that build's export and
+#    import, the builds taking turns on one emulator.
 #
 #   bench/network.sh                          # about 3 minutes
 #   BEFORE=/tmp/clerkctl-main bench/network.sh
-#   USERS=5000 ROWS=300 PY_ROWS=50 REPEAT=1 bench/network.sh   # a quick check
+#   USERS=5000 ROWS=300 ZERO_ROWS=1000 PY_ROWS=50 REPEAT=1 bench/network.sh   # a quick check
 #
 # Builds clerkctl in release mode (unless BIN names one), makes the Python virtualenv interop/run
 # uses (interop/.venv), generates the seed with bench/gen_seed.py. Each run uses a key of its own
@@ -29,6 +30,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 USERS=${USERS:-50000}
 ROWS=${ROWS:-3000}
+ZERO_ROWS=${ZERO_ROWS:-20000}
 PY_ROWS=${PY_ROWS:-300}
 REPEAT=${REPEAT:-3}
 LATENCY_MS=${LATENCY_MS:-100}
@@ -175,34 +177,36 @@ record import_python.rate_limited "$limited"
 stop_emulator
 
 # ---- 3: at 0 ms, no limit ---------------------------------------------------------------------
-zero() { # zero LABEL BIN
-    local label=$1 b=$2
-    start_emulator --no-limits --seed "$seed"
-    for i in $(seq "$REPEAT"); do
+# The builds take turns on one emulator (a run of each, then again), so that a change in the
+# machine's load or the emulator's warmth falls on both; imports send ZERO_ROWS rows, enough for
+# a run to last over a second.
+builds=(after)
+[[ -n $BEFORE ]] && builds+=(before)
+build_bin() { if [[ $1 == before ]]; then echo "$BEFORE"; else echo "$bin"; fi; }
+start_emulator --no-limits --seed "$seed"
+for i in $(seq "$REPEAT"); do
+    for label in "${builds[@]}"; do
         next_key
         rm -f "$out/export0.ndjson"
-        timed "export0-$label-$i" "$b" users export --format ndjson --out "$out/export0.ndjson" --rate off
+        timed "export0-$label-$i" "$(build_bin "$label")" users export --format ndjson --out "$out/export0.ndjson" --rate off
         ((RC == 0)) || die "export failed: $(cat "$out/export0-$label-$i.err")"
         record "zero.$label.export_users_per_s" "$(awk -v n="$USERS" -v s="$WALL" 'BEGIN { printf "%.0f", n / s }')"
         check_export "$out/export0.ndjson"
     done
-    stop_emulator
-    start_emulator --no-limits
-    for i in $(seq "$REPEAT"); do
-        import_run "import0-$label-$i" "$b" "$ROWS" --rate off
-        record "zero.$label.import_requests_per_s" "$(awk -F'\t' '$1 ~ /requests_per_s/ { v = $2 } END { print v }' "$results")"
+done
+stop_emulator
+start_emulator --no-limits
+last_rate() { awk -F'\t' '$1 ~ /requests_per_s/ { v = $2 } END { print v }' "$results"; }
+for i in $(seq "$REPEAT"); do
+    for label in "${builds[@]}"; do
+        import_run "import0-$label-$i" "$(build_bin "$label")" "$ZERO_ROWS" --rate off
+        record "zero.$label.import_requests_per_s" "$(last_rate)"
     done
-    # Today's default before the in-flight controller: 4 in flight, whatever the network.
-    if [[ $label == after ]]; then
-        for i in $(seq "$REPEAT"); do
-            import_run "import0-fixed4-$i" "$b" "$ROWS" --rate off --concurrency 4
-            record "zero.fixed4.import_requests_per_s" "$(awk -F'\t' '$1 ~ /requests_per_s/ { v = $2 } END { print v }' "$results")"
-        done
-    fi
-    stop_emulator
-}
-zero after "$bin"
-[[ -n $BEFORE ]] && zero before "$BEFORE"
+    # The default before the in-flight controller: 4 in flight, whatever the network.
+    import_run "import0-fixed4-$i" "$bin" "$ZERO_ROWS" --rate off --concurrency 4
+    record "zero.fixed4.import_requests_per_s" "$(last_rate)"
+done
+stop_emulator
 record load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$results" <<'PY'

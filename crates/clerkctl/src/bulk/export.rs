@@ -390,6 +390,11 @@ where
 /// the export goes on one page after another with the `starting_after` cursor, which cannot skip.
 /// The order is by creation, which never changes, so every user present throughout is written
 /// exactly once, in order.
+///
+/// The count of matching users goes with the first pages, and says which page is the last:
+/// none past it is asked for (each would only come back empty). Until it is known, no more
+/// pages go than before any answer ([`super::flight`]); if users were created meanwhile and
+/// the last page comes back full, the export goes on past it.
 fn concurrent_pages<'a, U>(
     client: &'a Client,
     what: &'a What,
@@ -397,14 +402,22 @@ fn concurrent_pages<'a, U>(
 where
     U: DeserializeOwned + HasId + Send + 'a,
 {
+    enum Answer<U> {
+        Page(clerk_api::Result<clerk_api::page::Page<U>>),
+        Count(clerk_api::Result<u64>),
+    }
     struct State<'a, U> {
         client: &'a Client,
         what: &'a What,
         flight: super::flight::Flight,
-        running: FuturesOrdered<
-            futures::future::BoxFuture<'a, clerk_api::Result<clerk_api::page::Page<U>>>,
-        >,
+        running: FuturesOrdered<futures::future::BoxFuture<'a, Answer<U>>>,
         next_page: u64,
+        /// Pages answered so far.
+        answered: u64,
+        /// The count is on its way.
+        counting: bool,
+        /// The last page by the count: none past it is sent.
+        last_page: Option<u64>,
         /// A page ended the list: send no more.
         end: bool,
         /// The ID of the last user written.
@@ -412,13 +425,25 @@ where
         buffered: std::vec::IntoIter<U>,
     }
     let pace = client.rate_limit().map(|r| r.per_second());
+    let mut running = FuturesOrdered::new();
+    let count = match what {
+        What::Users(op) => op.count(client),
+        _ => None,
+    };
+    let counting = count.is_some();
+    if let Some(count) = count {
+        running.push_back(Box::pin(async move { Answer::Count(count.send().await) }) as _);
+    }
     let state = State {
         client,
         what,
         flight: super::flight::Flight::new(pace, EXPORT_CAP, client.stats())
             .with_burst(EXPORT_BURST),
-        running: FuturesOrdered::new(),
+        running,
         next_page: 0,
+        answered: 0,
+        counting,
+        last_page: None,
         end: false,
         last: None,
         buffered: Vec::new().into_iter(),
@@ -434,24 +459,48 @@ where
             if let Some(item) = st.buffered.next() {
                 return Ok(Some((Step::Item(item), st)));
             }
-            let want = st
-                .flight
-                .target_with_room(st.client.pace_room(), st.running.len());
-            while !st.end && st.running.len() < want {
+            // Pages sent and not yet read.
+            let pages = (st.next_page - st.answered) as usize;
+            let mut want = st.flight.target_with_room(st.client.pace_room(), pages);
+            if st.counting {
+                want = want.min(super::flight::START);
+            }
+            while !st.end
+                && ((st.next_page - st.answered) as usize) < want
+                && st.last_page.is_none_or(|last| st.next_page <= last)
+            {
                 let offset = st.next_page * (LIMIT - 1);
                 st.next_page += 1;
                 let request = list_request(st.client, st.what)
                     .limit(LIMIT as u32)
                     .offset(offset)
                     .retype::<U>();
-                st.running.push_back(Box::pin(request.send()));
+                st.running
+                    .push_back(Box::pin(async move { Answer::Page(request.send().await) }));
             }
-            let Some(page) = st.running.next().await else {
+            let Some(answer) = st.running.next().await else {
                 return Ok(Some((Step::Done, st)));
             };
             st.flight.update(st.client.stats());
-            let page = page?;
+            let page = match answer {
+                Answer::Count(count) => {
+                    st.counting = false;
+                    // Only a bound on what to ask for: without it, pages go on until one is
+                    // not full, as they would.
+                    if let Ok(n) = count {
+                        st.last_page = Some(n.saturating_sub(1) / (LIMIT - 1));
+                    }
+                    continue;
+                }
+                Answer::Page(page) => page?,
+            };
+            let index = st.answered;
+            st.answered += 1;
             let full = page.data.len() as u64 >= LIMIT;
+            if full && st.last_page == Some(index) {
+                // Users created since the count: go on past it.
+                st.last_page = None;
+            }
             let mut data = page.data;
             if let Some(last) = &st.last {
                 match data
@@ -557,6 +606,28 @@ mod tests {
             .unwrap();
         assert_eq!(got.len(), 2495);
         assert_eq!(got, expected);
+    }
+
+    /// The count goes with the first pages, and no page past the last it implies is asked
+    /// for: 6,000 users are 13 pages and one count, whatever the burst.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_page_past_the_end_is_asked_for() {
+        let (emu, client) = emulator().await;
+        let seeded: Vec<Value> = (0..6000)
+            .map(|i| serde_json::json!({"username": format!("bound_{i:04}")}))
+            .collect();
+        let seed = serde_json::from_value(serde_json::json!({ "users": seeded })).unwrap();
+        emu.engine().load_seed(seed, "test").unwrap();
+        let before = client.stats().requests;
+        let what = users();
+        let got: Vec<String> = items::<crate::redact::WithoutPrivateMetadata>(&client, &what)
+            .map_ok(|u| String::from_utf8(u.text().to_vec()).unwrap())
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 6000);
+        // Pages start 499 apart: the 13th (offset 5,988) holds the last 12.
+        assert_eq!(client.stats().requests - before, 13 + 1);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

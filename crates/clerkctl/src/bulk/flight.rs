@@ -18,7 +18,7 @@ use clerk_api::Stats;
 pub const CAP: usize = 32;
 
 /// In flight before any answer has told the round trip.
-const START: usize = 8;
+pub const START: usize = 8;
 
 /// More than the round trip alone asks for: answers vary, and the pacer, not this, is what keeps
 /// to the limit.

@@ -252,9 +252,11 @@ pub fn count(filters: &UserFilters) -> CliResult<Read<CountUsers>> {
 /// The list request of an export: every user matching the filters, 500 a page.
 pub fn export(filters: &UserFilters) -> CliResult<Listing<User>> {
     let filters = filters.checked()?;
+    let counted = filters.clone();
     Ok(Listing::new("export", Subject::User, move |c| {
         filters.apply(c.users().list()).limit(500)
-    }))
+    })
+    .with_count(move |c| counted.apply(c.users().list()).count()))
 }
 
 /// `users get`.
