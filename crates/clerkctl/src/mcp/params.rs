@@ -574,7 +574,8 @@ bulk_params! {
         /// "private_metadata": {...}, "unsafe_metadata": {...}} (user IDs only).
         pub rows: Option<Vec<Object>>,
         /// A file of rows instead: CSV with a header (user_id,public_metadata,...; metadata cells
-        /// are JSON objects) or ndjson (a `users export` works), on the machine this server runs on.
+        /// are JSON objects) or ndjson (a `users export` works), inside the server's files
+        /// directory (--files-dir).
         pub file: Option<String>,
         /// Merged into each user's public metadata (deep merge: a key set to null is removed,
         /// other keys stay); with rows or file, for the rows that give none.
@@ -597,7 +598,7 @@ bulk_params! {
         /// "public_metadata": {...}, "private_metadata": {...}} (organization IDs only).
         pub rows: Option<Vec<Object>>,
         /// A file of rows instead: CSV with a header (organization_id,public_metadata,...) or
-        /// ndjson (an `orgs export` works), on the machine this server runs on.
+        /// ndjson (an `orgs export` works), inside the server's files directory (--files-dir).
         pub file: Option<String>,
         /// Merged into each organization's public metadata (deep merge: a key set to null is
         /// removed, other keys stay); with rows or file, for the rows that give none.
@@ -620,7 +621,7 @@ bulk_params! {
         /// "private_metadata": {...}} (user IDs only).
         pub rows: Option<Vec<Object>>,
         /// A file of rows instead: CSV with a header (user_id,public_metadata,...) or ndjson (a
-        /// `members export` works), on the machine this server runs on.
+        /// `members export` works), inside the server's files directory (--files-dir).
         pub file: Option<String>,
         /// Merged into each membership's public metadata (deep merge: a key set to null is
         /// removed, other keys stay); with rows or file, for the rows that give none. A user's
