@@ -644,6 +644,25 @@ fn an_export_under_faults_returns_every_user_once() {
     assert_eq!(names, expected);
     assert!(!server.home.path().join("users.ndjson.partial").exists());
 
+    // Paced: the count goes with the first pages, and the window's room lets pages go in a
+    // burst; faults on either change nothing that is written.
+    let paced_file = server.home.path().join("paced.ndjson");
+    let out = server.run(&[
+        "users",
+        "export",
+        "--out",
+        paced_file.to_str().unwrap(),
+        "--rate",
+        "1000/10",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&paced_file).unwrap(), text);
+
     let csv_out = server.run(&[
         "users",
         "export",
