@@ -272,7 +272,7 @@ fn list_request<'a>(client: &'a Client, what: &What) -> Request<'a, List<Value>>
     }
 }
 
-/// The first request an export sends (what a dry run shows).
+/// The list's first request (what a dry run shows; a users export sends the count with it).
 pub fn first_page(client: &Client, what: &What) -> clerk_api::PreparedRequest {
     list_request(client, what).prepare()
 }

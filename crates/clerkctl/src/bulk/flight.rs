@@ -9,6 +9,11 @@
 //! off`, `--local`) the cap. A 429 halves the ceiling (Clerk said the instance is busy, perhaps
 //! from other traffic the pacer cannot see), and answers without one win it back, one request
 //! at a time.
+//!
+//! Work of few requests next to the pace's window (an export's pages) may go further: while the
+//! window would take them all at once, up to a burst ([`Flight::target_with_room`]), so that it
+//! ends in fewer round trips; none of them waits at the pacer, so none risks more than the
+//! window's count allows.
 
 use std::time::Duration;
 
