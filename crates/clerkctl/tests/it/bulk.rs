@@ -44,6 +44,44 @@ fn org(server: &Server, name: &str) -> String {
     })
 }
 
+/// Creates `n` users one after another, the `i`th named `name(i)`, answering their IDs in
+/// that order.
+fn create_users(server: &Server, n: usize, name: impl Fn(usize) -> String) -> Vec<String> {
+    let client = server.client();
+    server.block_on(async {
+        let mut ids = Vec::new();
+        for i in 0..n {
+            ids.push(
+                client
+                    .users()
+                    .create()
+                    .username(name(i))
+                    .send()
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string(),
+            );
+        }
+        ids
+    })
+}
+
+/// Every user, newest first, one page after another.
+fn all_users(server: &Server) -> Vec<Value> {
+    let client = server.client();
+    server.block_on(async {
+        client
+            .users()
+            .list()
+            .limit(500)
+            .stream_as()
+            .try_collect()
+            .await
+            .unwrap()
+    })
+}
+
 fn pending_invitation_emails(server: &Server, org: &str) -> Vec<String> {
     let client = server.client();
     server.block_on(async {
@@ -223,28 +261,14 @@ fn members_add_bulk_under_faults() {
     let server = Server::start(faulty());
     let client = server.client();
     let org = org(&server, "Members Inc");
-    let ids: Vec<String> = server.block_on(async {
-        let mut ids = Vec::new();
-        for i in 0..300 {
-            ids.push(
-                client
-                    .users()
-                    .create()
-                    .username(format!("member_{i}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .id
-                    .to_string(),
-            );
-        }
+    let ids = create_users(&server, 300, |i| format!("member_{i}"));
+    server.block_on(async {
         client
             .memberships(&org.parse().unwrap())
             .add(&ids[0].parse().unwrap(), "org:admin")
             .send()
             .await
             .unwrap();
-        ids
     });
     let file = server.home.path().join("members.csv");
     let mut csv = String::from("user_id,role\n");
@@ -405,17 +429,7 @@ fn a_users_import_killed_half_way_carries_on_and_creates_nobody_twice() {
     let journal = server.home.path().join("import.csv.journal");
     kill_then_resume(&server, &args, "2", &journal, ROWS, || count() as usize);
     assert_eq!(count(), ROWS as u64, "every user once");
-    let users: Vec<Value> = server.block_on(async {
-        client
-            .users()
-            .list()
-            .limit(500)
-            .stream_as()
-            .try_collect()
-            .await
-            .unwrap()
-    });
-    let external: Vec<String> = users
+    let external: Vec<String> = all_users(&server)
         .iter()
         .map(|u| u["external_id"].as_str().unwrap().to_owned())
         .collect();
@@ -431,23 +445,7 @@ fn a_members_add_bulk_killed_half_way_carries_on_and_adds_nobody_twice() {
     let client = server.client();
     let org = org(&server, "Killed Inc");
     const MEMBERS: usize = 300;
-    let ids: Vec<String> = server.block_on(async {
-        let mut ids = Vec::new();
-        for i in 0..MEMBERS {
-            ids.push(
-                client
-                    .users()
-                    .create()
-                    .username(format!("killed_{i}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .id
-                    .to_string(),
-            );
-        }
-        ids
-    });
+    let ids = create_users(&server, MEMBERS, |i| format!("killed_{i}"));
     let file = server.home.path().join("add.csv");
     let csv: String = std::iter::once("user_id\n".to_owned())
         .chain(ids.iter().map(|id| format!("{id}\n")))
@@ -497,25 +495,8 @@ fn a_metadata_job_killed_half_way_carries_on_and_sends_no_done_row_again() {
         latency: Duration::from_millis(2),
         ..faulty()
     });
-    let client = server.client();
     const USERS: usize = 300;
-    let ids: Vec<String> = server.block_on(async {
-        let mut ids = Vec::new();
-        for i in 0..USERS {
-            ids.push(
-                client
-                    .users()
-                    .create()
-                    .username(format!("meta_{i}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .id
-                    .to_string(),
-            );
-        }
-        ids
-    });
+    let ids = create_users(&server, USERS, |i| format!("meta_{i}"));
     let file = server.home.path().join("plans.csv");
     let csv: String = std::iter::once("user_id,public_metadata\n".to_owned())
         .chain(
@@ -537,19 +518,10 @@ fn a_metadata_job_killed_half_way_carries_on_and_sends_no_done_row_again() {
     ]
     .concat();
     let updated = || -> usize {
-        server.block_on(async {
-            let all: Vec<Value> = client
-                .users()
-                .list()
-                .limit(500)
-                .stream_as()
-                .try_collect()
-                .await
-                .unwrap();
-            all.iter()
-                .filter(|u| u["public_metadata"].get("n").is_some())
-                .count()
-        })
+        all_users(&server)
+            .iter()
+            .filter(|u| u["public_metadata"].get("n").is_some())
+            .count()
     };
     let journal = server.home.path().join("plans.csv.journal");
     let summary = kill_then_resume(&server, &args, "1", &journal, USERS, updated);
@@ -569,17 +541,7 @@ fn a_metadata_job_killed_half_way_carries_on_and_sends_no_done_row_again() {
         .collect();
     exactly_once(&done, USERS);
     // And every user holds its own row's metadata.
-    let all: Vec<Value> = server.block_on(async {
-        client
-            .users()
-            .list()
-            .limit(500)
-            .stream_as()
-            .try_collect()
-            .await
-            .unwrap()
-    });
-    for u in &all {
+    for u in &all_users(&server) {
         let i = ids.iter().position(|id| u["id"] == id.as_str()).unwrap();
         assert_eq!(u["public_metadata"]["n"], json!(i), "{u}");
     }
@@ -588,18 +550,7 @@ fn a_metadata_job_killed_half_way_carries_on_and_sends_no_done_row_again() {
 #[test]
 fn an_export_under_faults_returns_every_user_once() {
     let server = Server::start(faulty());
-    let client = server.client();
-    server.block_on(async {
-        for i in 0..1200 {
-            client
-                .users()
-                .create()
-                .username(format!("export_{i:04}"))
-                .send()
-                .await
-                .unwrap();
-        }
-    });
+    create_users(&server, 1200, |i| format!("export_{i:04}"));
     let out_file = server.home.path().join("users.ndjson");
     let out = server.run(&[
         "users",
@@ -628,19 +579,10 @@ fn an_export_under_faults_returns_every_user_once() {
     exactly_once(&names, 1200);
     // Pages fetched together, some of them 429s, 500s or dropped and retried, are written in
     // the list's order: newest first, as one page after another by cursor gives them.
-    let expected: Vec<String> = server.block_on(async {
-        let all: Vec<Value> = client
-            .users()
-            .list()
-            .limit(500)
-            .stream_as()
-            .try_collect()
-            .await
-            .unwrap();
-        all.iter()
-            .map(|u| u["username"].as_str().unwrap().to_owned())
-            .collect()
-    });
+    let expected: Vec<String> = all_users(&server)
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(names, expected);
     assert!(!server.home.path().join("users.ndjson.partial").exists());
 
