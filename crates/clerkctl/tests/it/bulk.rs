@@ -2,7 +2,6 @@
 //! nothing created twice, also when the job is killed half-way and run again.
 
 use std::collections::HashSet;
-use std::io::BufRead;
 use std::time::Duration;
 
 use clerk_emulator::config::{FaultKind, Faults};
@@ -340,26 +339,7 @@ pub(crate) fn kill_then_resume(
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    loop {
-        let created = std::fs::File::open(journal)
-            .map(|f| {
-                std::io::BufReader::new(f)
-                    .lines()
-                    .filter(|l| l.as_ref().is_ok_and(|l| l.contains("\"created\"")))
-                    .count()
-            })
-            .unwrap_or(0);
-        if created >= rows / 3 {
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the job ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    crate::support::kill_once_journaled(&mut child, journal, rows / 3, crate::support::created);
     assert!(done_so_far() < rows, "killed before the end");
 
     let out = server.run(args);

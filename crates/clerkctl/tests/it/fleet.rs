@@ -233,7 +233,6 @@ fn under_faults_and_reruns_every_match_is_deleted_once_and_nothing_else() {
 /// `users VERB-matching` killed (SIGKILL) once a third of its matches are journaled, then run
 /// again: every match changed, each by one request, and nothing that did not match.
 fn killed_half_way_then_rerun(verb: &str) {
-    use std::io::BufRead;
     const MATCHING: usize = 150;
     let server = crate::server::Server::start(Config {
         latency: std::time::Duration::from_millis(2),
@@ -301,21 +300,7 @@ fn killed_half_way_then_rerun(verb: &str) {
         .spawn()
         .unwrap();
     // Killed (SIGKILL) once a third of the users are journaled, whenever that is.
-    loop {
-        let done = std::fs::File::open(&journal)
-            .map(|f| std::io::BufReader::new(f).lines().count())
-            .unwrap_or(0);
-        if done >= MATCHING / 3 {
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "ended before it could be killed"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    crate::support::kill_once_journaled(&mut child, &journal, MATCHING / 3, |_| true);
     let remaining = left();
     assert!(
         remaining > 0 && remaining < MATCHING,

@@ -398,6 +398,41 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// Kills `child` (SIGKILL) once its journal holds `at_least` lines that `counts`, whenever that
+/// is; the job must still be running then.
+pub fn kill_once_journaled(
+    child: &mut std::process::Child,
+    journal: &Path,
+    at_least: usize,
+    counts: impl Fn(&str) -> bool,
+) {
+    loop {
+        let done = std::fs::File::open(journal)
+            .map(|f| {
+                BufReader::new(f)
+                    .lines()
+                    .filter(|l| l.as_deref().is_ok_and(&counts))
+                    .count()
+            })
+            .unwrap_or(0);
+        if done >= at_least {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the job ended before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// A journal line that records a row done.
+pub fn created(line: &str) -> bool {
+    line.contains("\"created\"")
+}
+
 pub fn read_jsonl(path: &Path) -> Vec<Value> {
     match std::fs::read_to_string(path) {
         Ok(text) => text

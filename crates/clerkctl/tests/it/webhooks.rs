@@ -3,7 +3,6 @@
 //! twice across a kill, the secret kept out of everything.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 
 use clerk_emulator::webhooks::{decode_secret, sign};
 use serde_json::{Value, json};
@@ -466,26 +465,7 @@ fn backfill_killed_half_way_resends_only_what_was_not_accepted() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    loop {
-        let created = std::fs::File::open(&journal)
-            .map(|f| {
-                std::io::BufReader::new(f)
-                    .lines()
-                    .filter(|l| l.as_ref().is_ok_and(|l| l.contains("\"created\"")))
-                    .count()
-            })
-            .unwrap_or(0);
-        if created >= USERS / 3 {
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "ended before it could be killed"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    crate::support::kill_once_journaled(&mut child, &journal, USERS / 3, crate::support::created);
     let first = deliveries(&endpoint).len();
     assert!(first < USERS, "killed before the end");
 
